@@ -1,0 +1,24 @@
+"""Where things live: the one place that knows the repository layout."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(os.environ.get("ECRESEARCH_ROOT", Path(__file__).resolve().parents[2]))
+DATA = ROOT / "data"
+RAW = DATA / "raw"
+PROCESSED = DATA / "processed"
+REPORTS = ROOT / "reports"
+FIGURES = REPORTS / "figures"
+NOTEBOOKS = ROOT / "notebooks"
+
+DECK_TEXT = RAW / "deck" / "jetro_overseas_ec_seminar.txt"
+EXTERNAL_CSV = RAW / "external" / "external_figures.csv"
+
+
+def rel(path: Path) -> str:
+    """A path as shown to users: relative to the repository root when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(ROOT.resolve()))
+    except ValueError:
+        return str(path)
