@@ -231,7 +231,7 @@ def _text_rows(fig: Figure, cells: list[Cell], slide_no: int) -> list[dict]:
 
 def _merge_missing(rows: list[dict]) -> list[dict]:
     """A value stated elsewhere on the slide replaces the 'missing' placeholder of the same cell."""
-    have = {(r["series"], r["category_ja"]) for r in rows if r["value"] is not None}
+    have = {(r["series"], r["category_ja"]) for r in rows if r["value"] is not None and r["category_ja"] != UNIDENTIFIED_JA}
     return [r for r in rows if not (r["status"] == "missing" and (r["series"], r["category_ja"]) in have)]
 
 

@@ -17,6 +17,9 @@ from .slides import Line
 from .tokens import is_number_token, normalize, parse_quantity, split_ticks, tick_run, token_value
 
 
+LAYOUT_NOTE = "paired by layout"
+
+
 def _fail(fig: Figure, msg: str, line: int | None = None, file: str | None = None):
     raise ExtractionError(fig.id, msg, file=file, line=line)
 
@@ -138,9 +141,7 @@ class Run:
         values = [token_value(t, self.token) for t, _ in tokens]
         data_idx, _ticks = split_ticks(values)
         tokens = [tokens[i] for i in data_idx]
-        for cat in self.categories:
-            if cat.ja is not None:
-                _find_label(fig, lines, cat.ja)
+        label_lines = [_find_label(fig, lines, cat.ja) for cat in self.categories if cat.ja is not None]
         ncat = len(self.categories)
         groups = self._split(fig, tokens, ncat)
         if len(groups) != len(self.series_keys(fig)):
@@ -155,13 +156,15 @@ class Run:
             note = None
             if len(group) < ncat and self.align_by_weighted_mean:
                 slots, note = self._align_short(fig, key, group, groups, prior)
+            interleaved = len(groups) == 1 and _interleaved(label_lines, [t[1] for t in group if t])
             for i, cat in enumerate(self.categories):
                 tok = slots[i]
                 if tok is None:
                     cells.append(Cell(key, cat, None, None, (), status="missing", order=i + 1, note=note))
                 else:
                     value = token_value(tok[0], self.token) * s.scale
-                    cells.append(Cell(key, cat, tok[0], value, (tok[1],), order=i + 1))
+                    cells.append(Cell(key, cat, tok[0], value, (tok[1],), order=i + 1,
+                                      note=f"{LAYOUT_NOTE}: the value follows its label" if interleaved else None))
         return cells
 
     def series_keys(self, fig: Figure) -> list[str]:
@@ -219,6 +222,14 @@ class Run:
         note = (f"not printed; placed at {cat!r} because the n-weighted mean of the parts then matches "
                 f"the total best (sum of abs. errors {best[0]:.2f} pp); the printed values already sum to 100")
         return slots, note
+
+
+def _interleaved(label_lines: list[int], value_lines: list[int]) -> bool:
+    """True when each value is printed after its own label and before the next label."""
+    if len(label_lines) < 2 or len(label_lines) != len(value_lines):
+        return False
+    bounds = label_lines[1:] + [10**9]
+    return all(lab <= val < nxt for lab, val, nxt in zip(label_lines, value_lines, bounds))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,15 @@
+"""The project's steps, in one place: what each reads, runs and writes."""
+from __future__ import annotations
+
+from . import clean, paths
+from .pipeline import PKG, Step
+
+CLEAN_CODE = (PKG / "deck", PKG / "tables.py", PKG / "schemas.py", PKG / "quality.py", PKG / "clean.py",
+              PKG / "countries.py", PKG / "raw.py")
+
+
+def steps(*, only: str | None = None) -> list[Step]:
+    out = [
+        Step("clean", clean.build, inputs=(paths.RAW,), code=CLEAN_CODE, outputs=tuple(clean.outputs())),
+    ]
+    return [s for s in out if only is None or s.name == only]
