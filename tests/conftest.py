@@ -1,0 +1,48 @@
+"""Shared fixtures: the real deck and external figures, and a scratch copy of the repository's data."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ecresearch import paths, raw
+from ecresearch.deck.slides import Deck
+from ecresearch.tables import extract_all
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def deck() -> Deck:
+    return Deck.from_text(raw.read_deck_text(), paths.rel(paths.DECK_TEXT))
+
+
+@pytest.fixture(scope="session")
+def external():
+    return raw.read_external()
+
+
+@pytest.fixture(scope="session")
+def extracted(deck, external):
+    return extract_all(deck, external)
+
+
+@pytest.fixture()
+def scratch_root(tmp_path: Path) -> Path:
+    """A fresh project root with the raw data and the lock file, for end-to-end builds."""
+    root = tmp_path / "repo"
+    shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
+    for name in ("requirements.lock",):
+        shutil.copy(REPO / name, root / name)
+    shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    return root
+
+
+def run_cli(root: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ECRESEARCH_ROOT": str(root), "CI": "1"}
+    return subprocess.run([sys.executable, "-m", "ecresearch.cli", *args], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=timeout)
