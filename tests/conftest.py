@@ -2,6 +2,10 @@
 from __future__ import annotations
 
 import os
+
+os.environ.setdefault("MPLBACKEND", "Agg")  # tests write files; no display
+
+import os
 import shutil
 import subprocess
 import sys

@@ -170,6 +170,8 @@ def _fills(fig: Figure, external: pl.DataFrame, slide_no: int, deck: Deck, start
         sel = external.filter((pl.col("topic") == fill.topic) & (pl.col("metric") == fill.metric))
         if fill.iso3:
             sel = sel.filter(pl.col("country_iso3") == fill.iso3)
+        if fill.period:
+            sel = sel.filter(pl.col("period") == fill.period)
         if sel.height == 0:
             raise ExtractionError(fig.id, f"no external rows for topic {fill.topic!r}, metric {fill.metric!r}",
                                   file=paths.rel(paths.EXTERNAL_CSV))

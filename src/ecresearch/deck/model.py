@@ -58,6 +58,7 @@ class ExternalFill:
     category_from: str = "period"  # 'period' | 'entity' | 'iso3'
     note: str = ""
     iso3: str | None = None  # restrict to one country
+    period: str | None = None  # restrict to one period
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Charts of the deck's figures: house style, one function per chart kind, rendering and the gallery."""

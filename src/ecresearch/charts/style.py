@@ -1,0 +1,70 @@
+"""House style: colours, fonts (IPAexGothic bundled by matplotlib-fontja), deterministic output."""
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import matplotlib_fontja
+import seaborn as sns
+
+DECK = "#1f4e79"  # values read from the deck
+DECK_2 = "#5b9bd5"
+EXTERNAL = "#a6a6a6"  # values from public sources, flagged
+HIGHLIGHT = "#c00000"  # the target country in a report
+MISSING_EDGE = "#c00000"
+PALETTE = ["#1f4e79", "#5b9bd5", "#ed7d31", "#70ad47", "#ffc000", "#7030a0", "#264478", "#9e480e", "#636363", "#997300"]
+VINTAGE_PALETTE = ["#7f7f7f", "#bfbfbf", "#595959", "#d9d9d9"]
+
+LABELS = {
+    "ja": {"missing": "不明", "unidentified": "（不明）", "source": "出所", "external": "外部資料", "deck": "資料（デッキ）",
+           "slide": "スライド", "approx": "≈ 概数", "note": "注", "no_data": "データなし"},
+    "en": {"missing": "n/a", "unidentified": "unidentified", "source": "Source", "external": "external source",
+           "deck": "deck", "slide": "slide", "approx": "≈ approximate", "note": "Note", "no_data": "no data"},
+}
+
+
+FALLBACK_FAMILY = "Noto Sans SC"
+
+
+def _add_fallback_font() -> None:
+    """Noto Sans SC (bundled by pylopdf-fonts-zh-cn) for glyphs IPAexGothic lacks: the deck cites Chinese
+    sources in simplified characters."""
+    from matplotlib import font_manager
+    import pylopdf_fonts_zh_cn
+
+    path = str(pylopdf_fonts_zh_cn.sans_path())
+    if not any(f.fname == path for f in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(path)
+
+
+def apply() -> None:
+    """Seaborn theme, then the bundled Japanese font (set_theme resets the font, so order matters)."""
+    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE)
+    matplotlib_fontja.japanize()
+    _add_fallback_font()
+    plt.rcParams.update({
+        "font.family": ["IPAexGothic", FALLBACK_FAMILY],
+        "svg.hashsalt": "ecresearch",
+        "svg.fonttype": "path",  # glyphs as outlines: Japanese renders in any browser, no font needed
+        "figure.dpi": 100,
+        "savefig.dpi": 150,
+        "axes.titlesize": 13,
+        "axes.titleweight": "normal",
+        "axes.labelsize": 11,
+        "xtick.labelsize": 10,
+        "ytick.labelsize": 10,
+        "legend.fontsize": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "path.simplify": False,
+    })
+
+
+def save(fig, stem) -> list:
+    """Write <stem>.svg and <stem>.png byte-deterministically."""
+    from pathlib import Path
+
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    svg, png = stem.with_suffix(".svg"), stem.with_suffix(".png")
+    fig.savefig(svg, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    fig.savefig(png, format="png", metadata={"Software": None}, bbox_inches="tight")
+    return [svg, png]
