@@ -8,11 +8,53 @@ import sys
 from .errors import EcresearchError
 
 
+def _weights(text: str | None) -> dict | None:
+    """'0.5,0.25,0.25' or 'growth=0.5,sns=0.25,concentration=0.25' → weights (validated later)."""
+    if text is None:
+        return None
+    from .errors import ParameterError
+    from .scoring import PILLARS
+
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    try:
+        if all("=" in p for p in parts):
+            return {k.strip(): float(v) for k, v in (p.split("=", 1) for p in parts)}
+        if len(parts) != len(PILLARS):
+            raise ValueError
+        return dict(zip(PILLARS, (float(p) for p in parts)))
+    except ValueError:
+        raise ParameterError(f"parameter 'weights': cannot read {text!r}; give three numbers in the order "
+                             f"{','.join(PILLARS)} or name=value pairs") from None
+
+
+def scoring_args(args: argparse.Namespace) -> dict:
+    """Scoring parameters from the command line, validated before any notebook starts."""
+    from .dag import scoring_params
+    from .scoring import Params, validate
+
+    params = scoring_params(_weights(args.weights), normalisation=args.normalisation, aggregation=args.aggregation,
+                            concentration_direction=args.direction)
+    checked = validate(Params(weights=params["weights"], normalisation=params["normalisation"],
+                              aggregation=params["aggregation"],
+                              concentration_direction=params["concentration_direction"],
+                              candidates=tuple(params["candidates"])))
+    params["weights"] = checked.weights
+    return params
+
+
+def _add_scoring_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--weights", help="pillar weights growth,sns,concentration (sum to 1), e.g. 0.5,0.25,0.25")
+    p.add_argument("--normalisation", choices=None, help="minmax (default) or zscore")
+    p.add_argument("--aggregation", help="arithmetic (default) or geometric")
+    p.add_argument("--direction", help="concentration direction: channel (default) or gatekeeper")
+
+
 def _build(args: argparse.Namespace) -> int:
     from .dag import steps
     from .pipeline import execute
 
-    result = execute(steps(only=args.only), force=args.force, quiet=args.quiet, jobs=args.jobs)
+    sparams = scoring_args(args)
+    result = execute(steps(only=args.only, scoring=sparams), force=args.force, quiet=args.quiet, jobs=args.jobs)
     ran = [k for k, v in result.items() if v == "ran"]
     print(f"ecresearch build: {len(ran)} of {len(result)} steps ran" if ran
           else f"ecresearch build: everything is up to date ({len(result)} steps)")
@@ -27,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--quiet", action="store_true", default=bool(os.environ.get("CI")), help="no progress lines")
     b.add_argument("--only", metavar="STEP", help="run one step (e.g. clean)")
     b.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel country reports")
+    _add_scoring_options(b)
     b.set_defaults(func=_build)
     args = parser.parse_args(argv)
     try:
