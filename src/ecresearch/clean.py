@@ -15,7 +15,7 @@ from .tables import Extracted, extract_all
 PROCESSED_FILES = ("deck_figures.parquet", "external_figures.parquet", "text_tables.parquet",
                    "quality_findings.parquet", "catalogue.parquet", "DATA_DICTIONARY.md")
 FIGURE_DIR = "figures"
-QUALITY_REPORT = paths.REPORTS / "data-quality.md"
+QUALITY_REPORT = paths.QUALITY_REPORT
 
 COLUMN_DOCS = {
     "figure_id": "catalogue id of the deck figure (src/ecresearch/deck/figures.py)",
@@ -137,5 +137,3 @@ def build(root: Path) -> None:
     write_text(staged(root, QUALITY_REPORT), report_markdown(findings))
 
 
-def outputs() -> list[Path]:
-    return [paths.PROCESSED / f for f in PROCESSED_FILES] + [paths.PROCESSED / FIGURE_DIR, QUALITY_REPORT]

@@ -13,7 +13,7 @@ def _weights(text: str | None) -> dict | None:
     if text is None:
         return None
     from .errors import ParameterError
-    from .scoring import PILLARS
+    from .scoring_params import PILLARS
 
     parts = [p.strip() for p in text.split(",") if p.strip()]
     try:
@@ -30,7 +30,7 @@ def _weights(text: str | None) -> dict | None:
 def scoring_args(args: argparse.Namespace) -> dict:
     """Scoring parameters from the command line, validated before any notebook starts."""
     from .dag import scoring_params
-    from .scoring import Params, validate
+    from .scoring_params import Params, validate
 
     params = scoring_params(_weights(args.weights), normalisation=args.normalisation, aggregation=args.aggregation,
                             concentration_direction=args.direction)
@@ -50,14 +50,52 @@ def _add_scoring_options(p: argparse.ArgumentParser) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .dag import steps
+    from .dag import downstream_steps, ranked_countries, steps
     from .pipeline import execute
 
     sparams = scoring_args(args)
     result = execute(steps(only=args.only, scoring=sparams), force=args.force, quiet=args.quiet, jobs=args.jobs)
+    if args.only is None:
+        # one report per scored country, known once the scores step has run
+        result.update(execute(downstream_steps(ranked_countries()), force=args.force, quiet=args.quiet, jobs=args.jobs))
     ran = [k for k, v in result.items() if v == "ran"]
     print(f"ecresearch build: {len(ran)} of {len(result)} steps ran" if ran
           else f"ecresearch build: everything is up to date ({len(result)} steps)")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .dag import report_step, steps
+    from .pipeline import execute
+    from .report import require_scored, scored_countries, target
+
+    if args.lang not in ("ja", "en"):
+        from .errors import ParameterError
+        raise ParameterError(f"parameter 'lang' must be 'ja' or 'en', got {args.lang!r}")
+    iso3 = target(args.country)  # before any kernel starts
+    sparams = scoring_args(args)
+    execute(steps(scoring=sparams), quiet=True, jobs=args.jobs)
+    require_scored(iso3, scored_countries())
+    step = report_step(iso3, args.lang)
+    status = execute([step], force=args.force, quiet=args.quiet, jobs=1)[step.name]
+    from . import paths
+    out = step.outputs[1]
+    print(f"{paths.rel(out)} ({'up to date' if status == 'up to date' else 'written'})")
+    return 0
+
+
+def _countries(args: argparse.Namespace) -> int:
+    from .report import scored_countries
+
+    scores = scored_countries()
+    print(f"{'rank':>4}  iso3  {'country':<16} {'score':>6}  {'median (5-95%)':<15} growth sns conc.")
+    for r in scores.iter_rows(named=True):
+        flags = "  ".join("yes" if r[c] is not None else " - " for c in ("growth_pct", "sns_ratio", "hhi_lower"))
+        if r["ranked"]:
+            band = f"{r['median_rank']:g} ({r['rank_p05']:g}-{r['rank_p95']:g})"
+            print(f"{r['rank']:>4}  {r['iso3']}   {r['name_en']:<16} {r['score']:6.1f}  {band:<15} {flags}")
+        else:
+            print(f"{'-':>4}  {r['iso3']}   {r['name_en']:<16} {'':>6}  {'not ranked':<15} {flags}")
     return 0
 
 
@@ -71,6 +109,16 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel country reports")
     _add_scoring_options(b)
     b.set_defaults(func=_build)
+    r = sub.add_parser("report", help="(re)generate the report for one country: ISO3, ISO2, English or Japanese name")
+    r.add_argument("country")
+    r.add_argument("--lang", default="ja", help="ja (default) or en")
+    r.add_argument("--force", action="store_true", help="rerun the report even if up to date")
+    r.add_argument("--quiet", action="store_true", default=bool(os.environ.get("CI")))
+    r.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    _add_scoring_options(r)
+    r.set_defaults(func=_report)
+    c = sub.add_parser("countries", help="list the scored countries with score, rank band and data coverage")
+    c.set_defaults(func=_countries)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

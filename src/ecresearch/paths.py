@@ -22,3 +22,16 @@ def rel(path: Path) -> str:
         return str(Path(path).resolve().relative_to(ROOT.resolve()))
     except ValueError:
         return str(path)
+
+# Outputs, named once: the build's steps and the report notebooks read these.
+PROCESSED_FIGURE_DIR = PROCESSED / "figures"
+QUALITY_REPORT = REPORTS / "data-quality.md"
+GALLERY = REPORTS / "charts.html"
+SCORES = PROCESSED / "country_scores.parquet"
+INDICATORS = PROCESSED / "country_indicators.parquet"
+SCORES_DIR = REPORTS / "scores"
+RANKED = SCORES_DIR / "ranked.json"  # the scored countries, for the build to plan the reports
+COUNTRIES_DIR = REPORTS / "countries"
+INDEX = REPORTS / "index.html"
+NB_SCORING = NOTEBOOKS / "03-target-country-scoring.ipynb"
+NB_REPORT = NOTEBOOKS / "04-country-report.ipynb"

@@ -13,7 +13,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,11 +111,6 @@ class Progress:
 
 def execute(steps: list[Step], *, force: bool = False, quiet: bool = False, jobs: int = 2) -> dict[str, str]:
     """Run the DAG in order; steps of one group run in parallel. Returns step → 'ran' | 'up to date'."""
-    names = {s.name for s in steps}
-    for s in steps:
-        missing = [a for a in s.after if a not in names]
-        if missing:
-            raise EcresearchError(f"step {s.name}: depends on unknown steps {missing}")
     result: dict[str, str] = {}
     progress = Progress(len(steps), quiet)
     ran: set[str] = set()
@@ -135,22 +130,27 @@ def execute(steps: list[Step], *, force: bool = False, quiet: bool = False, jobs
         run_step(step, digest)
         return step.name, "ran", time.perf_counter() - t0
 
+    def record(outcome: tuple[str, str, float]) -> None:
+        name, status, secs = outcome
+        result[name] = status
+        if status == "ran":
+            ran.add(name)
+        progress.finished(name, status, secs)
+
     for batch in batches:
         if len(batch) == 1 or jobs <= 1:
-            outcomes = [one(s) for s in batch]
-        else:
-            with ThreadPoolExecutor(max_workers=jobs) as pool:
-                futures = [pool.submit(one, s) for s in batch]
-                done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-                for f in futures:
-                    if f in done and f.exception():
-                        for g in futures:
-                            g.cancel()
-                        raise f.exception()
-                outcomes = [f.result() for f in futures]
-        for name, status, secs in outcomes:
-            result[name] = status
-            if status == "ran":
-                ran.add(name)
-            progress.finished(name, status, secs)
-    return result
+            for s in batch:
+                record(one(s))
+            continue
+        # independent steps (the country reports) run side by side; each notebook has its own kernel process
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(one, s): s for s in batch}
+            try:
+                for f in as_completed(futures):
+                    record(f.result())
+            except BaseException:
+                for g in futures:
+                    g.cancel()
+                raise
+    # results in declaration order
+    return {s.name: result[s.name] for s in steps if s.name in result}

@@ -1,6 +1,7 @@
 """Write the scoring results: parquet tables, a markdown scores table and the charts."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -12,9 +13,7 @@ from .charts.scores import growth_sns_map, rank_bands
 from .charts.style import save
 from .scoring import Result, scores_table
 
-SCORES = paths.PROCESSED / "country_scores.parquet"
-INDICATORS = paths.PROCESSED / "country_indicators.parquet"
-SCORES_DIR = paths.REPORTS / "scores"
+SCORES, INDICATORS, SCORES_DIR = paths.SCORES, paths.INDICATORS, paths.SCORES_DIR
 
 
 def scores_markdown(result: Result) -> str:
@@ -51,6 +50,9 @@ def write(result: Result, root: Path | None = None) -> list[Path]:
         dest.parent.mkdir(parents=True, exist_ok=True)
         df.write_parquet(dest, compression="zstd", statistics=True)
         out.append(dest)
+    ranked = table.filter(pl.col("ranked"))["iso3"].to_list()
+    write_text(target(paths.RANKED), json.dumps({"ranked": ranked}) + "\n")
+    out.append(target(paths.RANKED))
     md = target(SCORES_DIR / "scores.md")
     write_text(md, scores_markdown(result))
     out.append(md)
@@ -60,6 +62,3 @@ def write(result: Result, root: Path | None = None) -> list[Path]:
         plt.close(fig)
     return out
 
-
-def outputs() -> list[Path]:
-    return [SCORES, INDICATORS, SCORES_DIR]

@@ -17,7 +17,7 @@ from .gallery import gallery_html
 from .render import render
 from .style import save
 
-GALLERY = paths.REPORTS / "charts.html"
+GALLERY = paths.GALLERY
 
 
 def load_processed() -> dict[str, pl.DataFrame]:
@@ -40,6 +40,3 @@ def build(root: Path) -> None:
     write_text(staged(root, GALLERY), gallery_html(data["catalogue"], data["deck_figures"], data["text_tables"],
                                                    data["quality_findings"], images))
 
-
-def outputs() -> list[Path]:
-    return [paths.FIGURES, GALLERY]
