@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("MPLBACKEND", "Agg")  # tests write files; no display
-
 import os
 import shutil
 import subprocess
