@@ -48,7 +48,7 @@ COLUMN_DOCS = {
 
 
 def load_deck() -> Deck:
-    return Deck.from_text(raw.read_deck_text(), paths.rel(paths.DECK_TEXT))
+    return raw.load_deck()
 
 
 def extract() -> Extracted:

@@ -128,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("ecresearch: interrupted; previous outputs are intact", file=sys.stderr)
         return 130
+    finally:
+        if "ecresearch.runner" in sys.modules:
+            sys.modules["ecresearch.runner"].shutdown_kernels()
 
 
 if __name__ == "__main__":

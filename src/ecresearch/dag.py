@@ -55,7 +55,7 @@ def _run_report(iso3: str, lang: str):
         from .runner import run_notebook
         folder = report_dir(iso3, lang)
         nb = staged(root, folder / "report.ipynb")
-        run_notebook(paths.NB_REPORT, nb, {"country": iso3, "lang": lang})
+        run_notebook(paths.NB_REPORT, nb, {"country": iso3, "lang": lang}, reuse_kernel=True)
         c = resolve(iso3)
         write_html(nb, staged(root, folder / "report.html"), c.name_ja if lang == "ja" else c.name_en)
     return run
@@ -84,10 +84,11 @@ def upstream_steps(sparams: dict) -> list[Step]:
         Step("charts", _charts, inputs=tuple(paths.PROCESSED / f"{n}.parquet" for n in
                                              ("deck_figures", "text_tables", "quality_findings", "catalogue")),
              code=(PKG / "charts", PKG / "deck", PKG / "webfont.py"), outputs=(paths.FIGURES, paths.GALLERY),
-             after=("clean",)),
+             after=("clean",), group="derived"),
         Step("scores", _run_scoring(sparams), inputs=PROCESSED_INPUTS + (NB_SCORING,),
              code=(PKG / "scoring.py", PKG / "score_outputs.py", PKG / "charts", PKG / "clean.py", PKG / "runner.py"),
-             outputs=(paths.SCORES, paths.INDICATORS, paths.SCORES_DIR), params=sparams, after=("clean",)),
+             outputs=(paths.SCORES, paths.INDICATORS, paths.SCORES_DIR), params=sparams, after=("clean",),
+             group="derived"),
     ]
 
 

@@ -107,3 +107,10 @@ def read_external(path: Path | None = None) -> pl.DataFrame:
         row = bad.row(0, named=True)
         raise RawDataError(f"{paths.rel(path)}: line {row['csv_line']}: status {row['status']!r} is not found/inferred")
     return df.with_columns(pl.col("value").cast(pl.Float64), pl.col("csv_line").cast(pl.Int32))
+
+
+def load_deck():
+    """The deck text split into slides (light: no schemas or checks)."""
+    from .deck.slides import Deck
+
+    return Deck.from_text(read_deck_text(), paths.rel(paths.DECK_TEXT))

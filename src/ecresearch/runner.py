@@ -1,7 +1,9 @@
 """Run a parameterised notebook with papermill and keep a clean, deterministic copy of it."""
 from __future__ import annotations
 
+import atexit
 import json
+import threading
 from pathlib import Path
 
 import nbformat
@@ -15,7 +17,42 @@ class NotebookFailed(EcresearchError):
     """A cell raised: the message names the notebook, the cell and the exception."""
 
 
-def run_notebook(notebook: Path, output: Path, parameters: dict, *, hide: dict[str, str] | None = None) -> nbformat.NotebookNode:
+_local = threading.local()
+_managers: list = []
+_lock = threading.Lock()
+
+
+def _kernel():
+    """One kernel per worker thread, kept between notebooks: start-up and imports are paid once per worker."""
+    km = getattr(_local, "km", None)
+    if km is None:
+        from jupyter_client.manager import AsyncKernelManager
+        km = AsyncKernelManager(kernel_name="python3")
+        _local.km = km
+        with _lock:
+            _managers.append(km)
+    return km
+
+
+def shutdown_kernels() -> None:
+    """Stop the reused kernels (the build calls this when it ends, however it ends)."""
+    from jupyter_client.utils import run_sync
+    with _lock:
+        managers, _managers[:] = list(_managers), []
+    for km in managers:
+        try:
+            if km.has_kernel:
+                run_sync(km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - best effort at exit
+            pass
+    _local.__dict__.clear()
+
+
+atexit.register(shutdown_kernels)
+
+
+def run_notebook(notebook: Path, output: Path, parameters: dict, *, hide: dict[str, str] | None = None,
+                 reuse_kernel: bool = False) -> nbformat.NotebookNode:
     """Execute ``notebook`` with ``parameters``; write the executed copy to ``output``.
 
     ``hide`` maps strings (such as a temporary staging path) to placeholders in the kept copy, so two runs
@@ -25,9 +62,10 @@ def run_notebook(notebook: Path, output: Path, parameters: dict, *, hide: dict[s
 
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
+        extra = {"km": _kernel()} if reuse_kernel else {}
         pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3",
                             progress_bar=False, log_output=False, cwd=str(paths.NOTEBOOKS),
-                            request_save_on_cell_execute=False)
+                            request_save_on_cell_execute=False, **extra)
     except PapermillExecutionError as exc:
         raise NotebookFailed(f"{paths.rel(notebook)}: cell {exc.cell_index} (execution {exc.exec_count}) raised "
                              f"{exc.ename}: {str(exc.evalue).splitlines()[0] if exc.evalue else ''}") from None
@@ -38,7 +76,14 @@ def run_notebook(notebook: Path, output: Path, parameters: dict, *, hide: dict[s
         for secret, placeholder in hide.items():
             text = text.replace(json.dumps(secret)[1:-1], placeholder)
         nb = nbformat.from_dict(json.loads(text))
+    count = 0
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:02d}"
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            count += 1  # a reused kernel keeps counting: number the kept copy from 1
+            cell["execution_count"] = count
+            for out in cell.get("outputs", []):
+                if "execution_count" in out:
+                    out["execution_count"] = count
     nbformat.write(nb, output)
     return nb

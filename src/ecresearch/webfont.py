@@ -20,10 +20,21 @@ def _font_paths() -> tuple[str, str]:
     return str(matplotlib_fontja.get_font_ttf_path()), str(pylopdf_fonts_zh_cn.sans_path())
 
 
+@lru_cache(maxsize=4)
+def _font_bytes(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+@lru_cache(maxsize=4)
+def _cmap(path: str) -> frozenset[int]:
+    return frozenset(TTFont(io.BytesIO(_font_bytes(path)), lazy=True).getBestCmap())
+
+
 def _subset(path: str, chars: str) -> bytes | None:
-    font = TTFont(path, recalcTimestamp=False)
-    cmap = font.getBestCmap()
+    cmap = _cmap(path)
     wanted = sorted({ord(c) for c in chars if ord(c) in cmap})
+    font = TTFont(io.BytesIO(_font_bytes(path)), recalcTimestamp=False)
     if not wanted:
         return None
     options = subset.Options()
@@ -43,9 +54,10 @@ def font_css(text: str) -> str:
     """@font-face rules for the characters of ``text``: IPAexGothic first, Noto Sans SC for what it lacks."""
     ja, sc = _font_paths()
     chars = "".join(sorted(set(text)))
+    rest = "".join(c for c in chars if ord(c) not in _cmap(ja) and not c.isascii())
     rules = []
-    for i, path in enumerate((ja, sc)):
-        data = _subset(path, chars)
+    for i, (path, wanted) in enumerate(((ja, chars), (sc, rest))):
+        data = _subset(path, wanted) if wanted else None
         if data:
             b64 = base64.b64encode(data).decode()
             rules.append(f"@font-face{{font-family:'{FAMILY}-{i}';src:url(data:font/woff;base64,{b64}) format('woff');}}")

@@ -1,6 +1,8 @@
 """The charts step: every catalogued figure from data/processed → reports/figures/ and reports/charts.html."""
 from __future__ import annotations
 
+import multiprocessing
+import os
 from pathlib import Path
 
 import matplotlib
@@ -25,18 +27,34 @@ def load_processed() -> dict[str, pl.DataFrame]:
     return {n: pl.read_parquet(paths.PROCESSED / f"{n}.parquet") for n in names}
 
 
-def build(root: Path) -> None:
-    data = load_processed()
-    out = staged(root, paths.FIGURES / "x").parent
-    images = {}
-    for fig in FIGURES:
-        table = data["deck_figures"].filter(pl.col("figure_id") == fig.id)
-        r = render(fig, table, lang="ja")
+def _render_some(figure_ids: list[str], out: str) -> list[str]:
+    """Render and save some figures (in a worker process); return those that have an image."""
+    from ..deck.figures import by_id
+
+    table = pl.read_parquet(paths.PROCESSED / "deck_figures.parquet")
+    done = []
+    for fid in figure_ids:
+        r = render(by_id(fid), table.filter(pl.col("figure_id") == fid), lang="ja")
         if r is None:
             continue
-        save(r.figure, out / fig.id)
+        save(r.figure, Path(out) / fid)
         plt.close(r.figure)
-        images[fig.id] = f"figures/{fig.id}.svg"
+        done.append(fid)
+    return done
+
+
+def build(root: Path) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    data = load_processed()
+    out = staged(root, paths.FIGURES / "x").parent
+    ids = [f.id for f in FIGURES]
+    workers = max(1, min(os.cpu_count() or 1, 4))
+    chunks = [ids[i::workers] for i in range(workers)]  # each figure is independent: the files do not depend on the split
+    # spawn, not fork: polars (already loaded here) is not fork-safe
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        rendered = {fid for part in pool.map(_render_some, chunks, [str(out)] * workers) for fid in part}
+    images = {fid: f"figures/{fid}.svg" for fid in ids if fid in rendered}
     write_text(staged(root, GALLERY), gallery_html(data["catalogue"], data["deck_figures"], data["text_tables"],
                                                    data["quality_findings"], images))
 
