@@ -132,6 +132,11 @@ def test_full_build_reports_and_incremental_reruns(scratch_root):
     r = run_cli(scratch_root, "build")
     assert "everything is up to date" in r.stdout
 
+    # a report made alone, in a fresh kernel, is byte-identical to the one the build made in a reused kernel
+    built = _tree(scratch_root / "reports" / "countries" / "IDN")
+    assert run_cli(scratch_root, "report", "IDN", "--force").returncode == 0
+    assert _tree(scratch_root / "reports" / "countries" / "IDN") == built
+
     r = run_cli(scratch_root, "build", "--weights", "0.5,0.25,0.25")
     assert r.returncode == 0
     assert f"{1 + len(ranked) + 1} of {3 + len(ranked) + 1} steps ran" in r.stdout  # scores, reports, index
@@ -143,3 +148,5 @@ def test_full_build_reports_and_incremental_reruns(scratch_root):
 
     r = run_cli(scratch_root, "report", "HKG")
     assert r.returncode == 1 and "no score" in r.stderr
+    r = run_cli(scratch_root, "report", "BRA")
+    assert r.returncode == 1 and "not among the scored candidates" in r.stderr

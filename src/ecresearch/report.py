@@ -128,6 +128,32 @@ class Report:
             })
         return pl.DataFrame(rows)
 
+    def concentration_reading(self) -> str:
+        """What the platform data allow one to say for this market, in the report's language."""
+        r = self.row
+        top5 = self.figures.filter((pl.col("figure_id") == "sea_top5_platforms") & (pl.col("iso3") == self.iso3)).height
+        parts = []
+        if r["hhi_lower"] is not None:
+            from .scoring import HHI_BANDS_2010, HHI_BANDS_2023, hhi_band
+            lo, hi = r["hhi_lower"], r["hhi_upper"]
+            b10 = (hhi_band(lo, HHI_BANDS_2010), hhi_band(hi, HHI_BANDS_2010))
+            b23 = (hhi_band(lo, HHI_BANDS_2023), hhi_band(hi, HHI_BANDS_2023))
+            self.cite("HHI upper bound", round(hi, 1), "hhi", "derived", "listed shares + remainder as one player")
+            if self.lang == "ja":
+                parts.append(f"HHIは{lo:,.0f}～{hi:,.0f}（掲載事業者のシェア{r['hhi_coverage']:.0f}%分からの下限と上限）。"
+                             f"米国合併ガイドラインの目安では、2010年版で「{b10[0]}」～「{b10[1]}」、2023年版で「{b23[0]}」～「{b23[1]}」"
+                             "（記述的な目安であり、独禁法上の市場画定ではない）。")
+            else:
+                parts.append(f"HHI between {lo:,.0f} and {hi:,.0f} (lower and upper bounds from listed players covering "
+                             f"{r['hhi_coverage']:.0f}% of the market). Against the US merger guidelines, as descriptive "
+                             f"yardsticks only: 2010 bands {b10[0]} to {b10[1]}; 2023 bands {b23[0]} to {b23[1]}.")
+        if top5:
+            parts.append("デッキの上位5サイトは訪問数（Similarweb）による順位であり、売上シェアではない。順位からは主要な入口が"
+                         "どこかは分かるが、集中度（HHI）は計算できない。" if self.lang == "ja" else
+                         "The deck's top-5 list ranks sites by traffic (Similarweb), not by sales: it shows which sites are "
+                         "the main doors into the market, but no concentration index can be computed from ranks.")
+        return " ".join(parts)
+
     def platforms(self, external: pl.DataFrame) -> pl.DataFrame:
         """Platform ranks from the deck and platform shares from external sources (each with vintage)."""
         rows = []

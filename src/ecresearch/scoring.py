@@ -120,6 +120,22 @@ def hhi(shares) -> float:
     return float((s ** 2).sum())
 
 
+# US merger-guideline bands, used only as descriptive yardsticks (they were written for antitrust markets).
+HHI_BANDS_2010 = ((1500, "unconcentrated"), (2500, "moderately concentrated"), (float("inf"), "highly concentrated"))
+HHI_BANDS_2023 = ((1000, "unconcentrated"), (1800, "moderately concentrated"), (float("inf"), "highly concentrated"))
+
+
+def hhi_band(value: float | None, bands=HHI_BANDS_2010) -> str | None:
+    """The guideline band of an HHI value: 2010 Horizontal Merger Guidelines (< 1,500 / 1,500-2,500 / > 2,500)
+    or 2023 Merger Guidelines (< 1,000 / 1,000-1,800 / > 1,800)."""
+    if value is None or value != value:
+        return None
+    for upper, name in bands:
+        if value < upper:
+            return name
+    return bands[-1][1]  # pragma: no cover
+
+
 def hhi_bounds(shares) -> tuple[float, float, float]:
     """(lower, upper, coverage) for the listed players' shares: the unlisted remainder R adds between 0
     (many tiny players) and R² (one player) to the index."""
@@ -391,6 +407,14 @@ def scores_table(result: Result) -> pl.DataFrame:
                   on="iso3", how="left")
             .join(pick("context", {"value": "ecommerce_sales_2022_usd"}), on="iso3", how="left"))
     p = result.params
+    def band(col: str, bands) -> pl.Expr:
+        return pl.col(col).map_elements(lambda v: hhi_band(v, bands), return_dtype=pl.String)
+    wide = wide.with_columns(
+        band("hhi_lower", HHI_BANDS_2010).alias("hhi_band_2010_lower"),
+        band("hhi_upper", HHI_BANDS_2010).alias("hhi_band_2010_upper"),
+        band("hhi_lower", HHI_BANDS_2023).alias("hhi_band_2023_lower"),
+        band("hhi_upper", HHI_BANDS_2023).alias("hhi_band_2023_upper"),
+    )
     return wide.with_columns(
         pl.lit(f"weights={p.weights}; normalisation={p.normalisation}; aggregation={p.aggregation}; "
                f"direction={p.concentration_direction}; missing={p.missing}; min_pillars={p.min_pillars}; "
