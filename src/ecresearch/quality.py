@@ -66,26 +66,25 @@ def growth(fig: Figure, check: GrowthCheck, long: pl.DataFrame) -> list[Finding]
     df = _deck(long, fig.id)
     out = []
     if check.level_series:
-        pairs = [(check.level_series, check.earlier, check.later, fig.series_by_key(check.growth_series).period)]
+        # a rate printed once beside a chart of levels (click & collect): compare it with those levels
         g = df.filter(pl.col("series") == check.growth_series)
-        rows = [(check.growth_series, g["value"][0] if g.height else None, check.earlier, check.later)]
-        for gs, printed, earlier, later in rows:
-            a = _cell(long, fig.id, check.level_series, earlier)
-            b = _cell(long, fig.id, check.level_series, later)
-            if None in (a, b, printed):
-                continue
-            unit = fig.series_by_key(gs).unit
-            computed = b / a if unit == "ratio" else (b / a - 1) * 100
-            tol = check.tolerance_pp / 100 if unit == "ratio" else check.tolerance_pp
-            ok = abs(computed - printed) <= tol + 1e-9
-            what = f"{later}/{earlier} = ×{computed:.2f}" if unit == "ratio" else f"{earlier}→{later}: {computed:+.1f}%"
-            out.append(Finding(
-                "growth_vs_levels", fig.id, f"{gs}", "pass" if ok else "issue",
-                f"printed {printed:g}{'' if unit == 'ratio' else '%'}, levels give {what}",
-                "" if ok else "both kept: the printed rate is shown as printed; the levels are the chart's data; "
-                              "the difference is reported, not corrected",
-                printed, round(computed, 4)))
-        del pairs
+        printed = g["value"][0] if g.height else None
+        a = _cell(long, fig.id, check.level_series, check.earlier)
+        b = _cell(long, fig.id, check.level_series, check.later)
+        if None in (a, b, printed):
+            return out
+        unit = fig.series_by_key(check.growth_series).unit
+        computed = b / a if unit == "ratio" else (b / a - 1) * 100
+        tol = check.tolerance_pp / 100 if unit == "ratio" else check.tolerance_pp
+        ok = abs(computed - printed) <= tol + 1e-9
+        what = (f"{check.later}/{check.earlier} = ×{computed:.2f}" if unit == "ratio"
+                else f"{check.earlier}→{check.later}: {computed:+.1f}%")
+        out.append(Finding(
+            "growth_vs_levels", fig.id, check.growth_series, "pass" if ok else "issue",
+            f"printed {printed:g}{'' if unit == 'ratio' else '%'}, levels give {what}",
+            "" if ok else "both kept: the printed rate is shown as printed; the levels are the chart's data; "
+                          "the difference is reported, not corrected",
+            printed, round(computed, 4)))
         return out
     levels = df.filter(pl.col("series").is_in([check.earlier, check.later])).pivot(
         on="series", index="category_ja", values="value")
