@@ -54,10 +54,10 @@ def _build(args: argparse.Namespace) -> int:
     from .pipeline import execute
 
     sparams = scoring_args(args)
-    result = execute(steps(only=args.only, scoring=sparams), force=args.force, quiet=args.quiet, jobs=args.jobs)
-    if args.only is None:
-        # one report per scored country, known once the scores step has run
-        result.update(execute(downstream_steps(ranked_countries()), force=args.force, quiet=args.quiet, jobs=args.jobs))
+    # one report per scored country, known once the scores step has run
+    expand = None if args.only else {"scores": lambda: downstream_steps(ranked_countries())}
+    result = execute(steps(only=args.only, scoring=sparams), force=args.force, quiet=args.quiet, jobs=args.jobs,
+                     expand=expand)
     ran = [k for k, v in result.items() if v == "ran"]
     print(f"ecresearch build: {len(ran)} of {len(result)} steps ran" if ran
           else f"ecresearch build: everything is up to date ({len(result)} steps)")

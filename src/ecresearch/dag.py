@@ -67,7 +67,7 @@ def report_step(iso3: str, lang: str = "ja") -> Step:
                 inputs=(paths.SCORES, paths.INDICATORS, paths.PROCESSED / "deck_figures.parquet",
                         paths.PROCESSED / "external_figures.parquet", paths.DECK_TEXT, paths.NB_REPORT),
                 code=REPORT_CODE, outputs=(folder / "report.ipynb", folder / "report.html"),
-                params={"country": iso3, "lang": lang}, after=("scores",), group="reports")
+                params={"country": iso3, "lang": lang}, after=("scores",))
 
 
 def _index(root: Path) -> None:
@@ -84,11 +84,10 @@ def upstream_steps(sparams: dict) -> list[Step]:
         Step("charts", _charts, inputs=tuple(paths.PROCESSED / f"{n}.parquet" for n in
                                              ("deck_figures", "text_tables", "quality_findings", "catalogue")),
              code=(PKG / "charts", PKG / "deck", PKG / "webfont.py"), outputs=(paths.FIGURES, paths.GALLERY),
-             after=("clean",), group="derived"),
+             after=("clean",)),
         Step("scores", _run_scoring(sparams), inputs=PROCESSED_INPUTS + (NB_SCORING,),
              code=(PKG / "scoring.py", PKG / "score_outputs.py", PKG / "charts", PKG / "clean.py", PKG / "runner.py"),
-             outputs=(paths.SCORES, paths.INDICATORS, paths.SCORES_DIR), params=sparams, after=("clean",),
-             group="derived"),
+             outputs=(paths.SCORES, paths.INDICATORS, paths.SCORES_DIR), params=sparams, after=("clean",)),
     ]
 
 
@@ -103,7 +102,7 @@ def ranked_countries() -> list[str]:
 def downstream_steps(countries: list[str]) -> list[Step]:
     reports = [report_step(c) for c in countries]
     index = Step("index", _index, inputs=(paths.SCORES, paths.GALLERY), code=(PKG / "index.py", PKG / "webfont.py"),
-                 outputs=(paths.INDEX,), params={"countries": countries}, after=("scores",))
+                 outputs=(paths.INDEX,), params={"countries": countries}, after=("scores", "charts"))
     return reports + [index]
 
 

@@ -13,7 +13,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +35,6 @@ class Step:
     outputs: tuple[Path, ...]
     params: dict = field(default_factory=dict)
     after: tuple[str, ...] = ()  # steps whose outputs this one reads (also listed in inputs)
-    group: str = ""  # steps of one group (country reports) may run in parallel
 
 
 def _files(items: Iterable[Path]) -> list[Path]:
@@ -109,18 +108,19 @@ class Progress:
         self.say(f"[{self.done}/{self.total}] {name}: {status} ({seconds:.1f}s)")
 
 
-def execute(steps: list[Step], *, force: bool = False, quiet: bool = False, jobs: int = 2) -> dict[str, str]:
-    """Run the DAG in order; steps of one group run in parallel. Returns step → 'ran' | 'up to date'."""
+def execute(steps: list[Step], *, force: bool = False, quiet: bool = False, jobs: int = 2,
+            expand: dict[str, Callable[[], list[Step]]] | None = None) -> dict[str, str]:
+    """Run the DAG: a step starts as soon as the steps it depends on are done, up to ``jobs`` at a time.
+
+    ``expand`` adds steps once a step has run (the country reports, known only after the scores exist).
+    Returns step → 'ran' | 'up to date', in declaration order. A failure stops new steps from starting,
+    lets the running ones finish, and is raised."""
+    pending = list(steps)
+    declared = [s.name for s in steps]
+    names = set(declared)
+    done: set[str] = set()
     result: dict[str, str] = {}
     progress = Progress(len(steps), quiet)
-    ran: set[str] = set()
-    # consecutive steps of the same group form one parallel batch
-    batches: list[list[Step]] = []
-    for s in steps:
-        if batches and s.group and batches[-1][0].group == s.group:
-            batches[-1].append(s)
-        else:
-            batches.append([s])
 
     def one(step: Step) -> tuple[str, str, float]:
         t0 = time.perf_counter()
@@ -130,27 +130,36 @@ def execute(steps: list[Step], *, force: bool = False, quiet: bool = False, jobs
         run_step(step, digest)
         return step.name, "ran", time.perf_counter() - t0
 
-    def record(outcome: tuple[str, str, float]) -> None:
-        name, status, secs = outcome
-        result[name] = status
-        if status == "ran":
-            ran.add(name)
-        progress.finished(name, status, secs)
-
-    for batch in batches:
-        if len(batch) == 1 or jobs <= 1:
-            for s in batch:
-                record(one(s))
-            continue
-        # independent steps (the country reports) run side by side; each notebook has its own kernel process
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(one, s): s for s in batch}
-            try:
-                for f in as_completed(futures):
-                    record(f.result())
-            except BaseException:
-                for g in futures:
-                    g.cancel()
-                raise
-    # results in declaration order
-    return {s.name: result[s.name] for s in steps if s.name in result}
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        running: dict = {}
+        failure: BaseException | None = None
+        while (pending and failure is None) or running:
+            if failure is None:
+                for step in list(pending):
+                    if len(running) >= max(1, jobs):
+                        break
+                    if all(a in done or a not in names for a in step.after):
+                        pending.remove(step)
+                        running[pool.submit(one, step)] = step
+            if not running:
+                raise EcresearchError(f"steps wait on each other: {[s.name for s in pending]}")
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                step = running.pop(future)
+                try:
+                    name, status, secs = future.result()
+                except BaseException as exc:  # noqa: BLE001 - re-raised once the running steps have ended
+                    failure = failure or exc
+                    continue
+                result[name] = status
+                done.add(name)
+                progress.finished(name, status, secs)
+                if expand and name in expand:
+                    extra = expand[name]()
+                    pending += extra
+                    declared += [s.name for s in extra]
+                    names |= {s.name for s in extra}
+                    progress.total += len(extra)
+        if failure is not None:
+            raise failure
+    return {n: result[n] for n in declared if n in result}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 import nbformat
@@ -18,13 +19,25 @@ body {{ max-width: 1100px; margin: 0 auto; background: #fff; }}
 """
 
 
-def to_html(nb: nbformat.NotebookNode, title: str) -> str:
-    from nbconvert import HTMLExporter
+_local = threading.local()
 
-    exporter = HTMLExporter(template_name="lab")
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
+
+def _exporter():
+    """One exporter per thread: loading the template costs more than converting a report."""
+    exporter = getattr(_local, "exporter", None)
+    if exporter is None:
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(template_name="lab")
+        exporter.exclude_input = True
+        exporter.exclude_input_prompt = True
+        exporter.exclude_output_prompt = True
+        _local.exporter = exporter
+    return exporter
+
+
+def to_html(nb: nbformat.NotebookNode, title: str) -> str:
+    exporter = _exporter()
     nb = nbformat.from_dict(nb)
     nb.cells = [c for c in nb.cells if c.cell_type == "code"]  # the template's notes are for notebook readers
     for cell in nb.cells:  # stream output (nbval's pinned summary line) is for CI, not the analyst

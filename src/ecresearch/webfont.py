@@ -50,19 +50,42 @@ def _subset(path: str, chars: str) -> bytes | None:
     return buf.getvalue()
 
 
+@lru_cache(maxsize=1)
+def _core_chars() -> str:
+    """Characters nearly every page uses: ASCII, kana, and every character of the deck text (labels, quotes)."""
+    from . import paths
+
+    chars = set(chr(c) for c in range(0x20, 0x7F)) | set(chr(c) for c in range(0x3000, 0x3100))
+    chars |= set(chr(c) for c in range(0xFF01, 0xFF5F))
+    if paths.DECK_TEXT.exists():
+        chars |= set(paths.DECK_TEXT.read_text(encoding="utf-8"))
+    return "".join(sorted(c for c in chars if c.isprintable()))
+
+
+@lru_cache(maxsize=8)
+def _face(family: str, path: str, chars: str) -> str:
+    data = _subset(path, chars) if chars else None
+    if not data:
+        return ""
+    b64 = base64.b64encode(data).decode()
+    return f"@font-face{{font-family:'{family}';src:url(data:font/woff;base64,{b64}) format('woff');}}"
+
+
 def font_css(text: str) -> str:
-    """@font-face rules for the characters of ``text``: IPAexGothic first, Noto Sans SC for what it lacks."""
+    """@font-face rules covering ``text``: a core subset of IPAexGothic made once per process (the deck's
+    characters), IPAexGothic for any other character, and Noto Sans SC for what IPAexGothic lacks."""
     ja, sc = _font_paths()
-    chars = "".join(sorted(set(text)))
-    rest = "".join(c for c in chars if ord(c) not in _cmap(ja) and not c.isascii())
-    rules = []
-    for i, (path, wanted) in enumerate(((ja, chars), (sc, rest))):
-        data = _subset(path, wanted) if wanted else None
-        if data:
-            b64 = base64.b64encode(data).decode()
-            rules.append(f"@font-face{{font-family:'{FAMILY}-{i}';src:url(data:font/woff;base64,{b64}) format('woff');}}")
+    core = _core_chars()
+    chars = set(text)
+    extra = "".join(sorted(c for c in chars - set(core) if ord(c) in _cmap(ja)))
+    rest = "".join(sorted(c for c in chars if ord(c) not in _cmap(ja) and not c.isascii()))
+    rules = [_face(f"{FAMILY}-0", ja, "".join(c for c in core if ord(c) in _cmap(ja)))]
+    if extra:
+        rules.append(_face(f"{FAMILY}-1", ja, extra))
+    if rest:
+        rules.append(_face(f"{FAMILY}-2", sc, rest))
     return "".join(rules)
 
 
 def font_stack() -> str:
-    return f"'{FAMILY}-0','{FAMILY}-1',sans-serif"
+    return f"'{FAMILY}-0','{FAMILY}-1','{FAMILY}-2',sans-serif"

@@ -45,7 +45,7 @@ def apply() -> None:
         "svg.hashsalt": "ecresearch",
         "svg.fonttype": "path",  # glyphs as outlines: Japanese renders in any browser, no font needed
         "figure.dpi": 100,
-        "savefig.dpi": 150,
+        "savefig.dpi": 120,
         "axes.titlesize": 13,
         "axes.titleweight": "normal",
         "axes.labelsize": 11,
