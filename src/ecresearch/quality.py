@@ -16,6 +16,7 @@ from .deck.model import (
     Figure, GrowthCheck, MeanCheck, PairTotalCheck, PartsCheck, RegionMeanCheck, WeightedMeanCheck,
 )
 from .deck.readers import LAYOUT_NOTE, Combine, Run
+from .tables import EXTERNAL_UNITS
 
 FINDING_SCHEMA = {
     "check": pl.String, "figure_id": pl.String, "subject": pl.String, "outcome": pl.String,
@@ -273,14 +274,11 @@ def external_compare(fig: Figure, long: pl.DataFrame, external: pl.DataFrame) ->
         ext = external.filter((pl.col("topic") == cmp.topic) & (pl.col("metric") == cmp.metric))
         s = df.filter(pl.col("series") == cmp.series)
         for row in s.iter_rows(named=True):
-            key_iso = row["iso3"]
-            match = ext.filter((pl.col("period") == row["period"]) & (
-                (pl.col("country_iso3") == key_iso) & (pl.col("entity").is_in([row["category_en"], row["category_ja"]])
-                                                       | pl.lit(fig.countries or fig.iso3 is not None))))
-            if row["category_en"] and not fig.countries and fig.id == "us_top15_retailers":
-                match = match.filter(pl.col("entity") == row["category_en"])
+            match = ext.filter((pl.col("period") == row["period"]) & (pl.col("country_iso3") == row["iso3"]))
+            if not fig.countries and row["category_ja"] != row["period"]:
+                # categories are entities (retailers): compare like with like
+                match = match.filter(pl.col("entity").is_in([row["category_en"], row["category_ja"]]))
             for m in match.iter_rows(named=True):
-                from .tables import EXTERNAL_UNITS
                 unit, mult = EXTERNAL_UNITS[m["unit"]]
                 ev = m["value"] * mult
                 dv = row["value"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 import polars as pl
 
@@ -292,9 +291,3 @@ def extract_all(deck: Deck, external: pl.DataFrame, figures=FIGURES) -> Extracte
     texts = pl.DataFrame(text_rows, schema=TEXT_SCHEMA, orient="row")
     return Extracted(long, texts, external_table(external))
 
-
-def figure_table(long: pl.DataFrame, figure_id: str) -> pl.DataFrame:
-    return long.filter(pl.col("figure_id") == figure_id)
-
-
-__all__ = ["extract_all", "figure_table", "region_lines", "Extracted", "LONG_SCHEMA", "Decimal"]
