@@ -36,8 +36,9 @@ lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's environment
 bench: $(STAMP) ## Benchmark the build (see benchmarks/RESULTS.md)
 	$(BIN)/python benchmarks/bench_build.py
 
-lock: ## Re-resolve requirements.lock from pyproject.toml (needs uv)
-	uv pip compile pyproject.toml --extra test --python-version 3.11 --generate-hashes --no-header -o requirements.lock
+lock: $(STAMP) ## Re-resolve requirements.lock from pyproject.toml (with uv, installed into .venv)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 --generate-hashes --no-header -o requirements.lock
 
 clean: ## Remove the built outputs (not the raw data)
 	rm -rf data/processed/* reports/*

@@ -58,7 +58,7 @@ def prepare(fig: Figure, table: pl.DataFrame, lang: str = "ja") -> ChartData:
     max_abs = float(df["value"].abs().max() or 0.0)
     divisor, unit_label = display_unit(unit, max_abs, lang)
     scale = fig.series_by_key(keys[0]).scale if keys else 1
-    if scale >= 10**6 and unit in ("USD", "CNY", "persons"):  # the deck's own unit (十億ドル, 兆元)
+    if scale in (10**6, 10**9, 10**12) and unit in ("USD", "CNY", "persons"):  # the deck's own unit (十億ドル, 兆元)
         divisor, unit_label = display_unit(unit, float(scale), lang)
     cat_col = "category_ja" if lang == "ja" else "category_en"
     ser_col = "series_ja" if lang == "ja" else "series_en"

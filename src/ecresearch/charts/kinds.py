@@ -110,6 +110,7 @@ def bars(ax, data: ChartData, *, orient: str = "v", hue_kind: str = "", lang: st
                 ax.text(pos, size, words["missing"], ha="center", va="bottom", fontsize=8, color=MISSING_EDGE)
             else:
                 ax.text(size, pos, " " + words["missing"], ha="left", va="center", fontsize=8, color=MISSING_EDGE)
+    ax.ticklabel_format(axis="y" if orient == "v" else "x", style="plain", useOffset=False)  # no '1e6' offsets
     if orient == "v":
         ax.set_xlabel("")
         ax.set_ylabel(data.unit_label)

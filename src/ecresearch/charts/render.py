@@ -111,5 +111,6 @@ def render(fig: Figure, table: pl.DataFrame, *, lang: str = "ja", highlight: str
                        highlight=highlight if fig.chart.get("highlight") else None)
         ax.set_title(title(fig, data, lang), loc="left")
     f.tight_layout()
-    f.text(0.01, 0.0, source_lines(fig, table, slide, lang), fontsize=8, va="top", color="#404040")
+    shown = table.filter(pl.col("series").is_in(list(set(data.frame["series"]))))  # the footer names what is drawn
+    f.text(0.01, 0.0, source_lines(fig, shown, slide, lang), fontsize=8, va="top", color="#404040")
     return Rendered(f, data, axes, orient)
