@@ -103,6 +103,9 @@ class Progress:
         if not self.quiet:
             print(msg, file=sys.stderr, flush=True)
 
+    def started(self, name: str) -> None:
+        self.say(f"      {name}: running ({self.total - self.done} of {self.total} steps left)")
+
     def finished(self, name: str, status: str, seconds: float) -> None:
         self.done += 1
         self.say(f"[{self.done}/{self.total}] {name}: {status} ({seconds:.1f}s)")
@@ -127,6 +130,7 @@ def execute(steps: list[Step], *, force: bool = False, quiet: bool = False, jobs
         digest = step_hash(step)
         if not force and up_to_date(step, digest):
             return step.name, "up to date", time.perf_counter() - t0
+        progress.started(step.name)
         run_step(step, digest)
         return step.name, "ran", time.perf_counter() - t0
 
