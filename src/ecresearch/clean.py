@@ -67,9 +67,8 @@ def catalogue(ex: Extracted) -> pl.DataFrame:
     rows = []
     for fig in FIGURES:
         df = ex.figures.filter(pl.col("figure_id") == fig.id)
-        slide = df["slide"][0] if df.height else None
         rows.append({
-            "figure_id": fig.id, "section": fig.section, "slide": slide, "title_ja": fig.title_ja,
+            "figure_id": fig.id, "section": fig.section, "slide": ex.slides[fig.id], "title_ja": fig.title_ja,
             "title_en": fig.title_en, "kind": fig.kind, "status": fig.status, "iso3": fig.iso3,
             "deck_values": df.filter((pl.col("origin") == "deck") & pl.col("value").is_not_null()).height,
             "external_values": df.filter(pl.col("origin") == "external").height,
@@ -78,11 +77,7 @@ def catalogue(ex: Extracted) -> pl.DataFrame:
             "text_cells": ex.text_cells.filter(pl.col("figure_id") == fig.id).height,
             "source": fig.source_ja or fig.source_en, "note_en": fig.note_en,
         })
-    cat = pl.DataFrame(rows, infer_schema_length=None)
-    # slides of figures without rows (not reproducible) come from their anchor
-    deck = load_deck()
-    slides = [deck.slide_of(deck.find(f.anchor)[0].number).number for f in FIGURES]
-    return cat.with_columns(pl.Series("slide", slides, dtype=pl.Int32))
+    return pl.DataFrame(rows, infer_schema_length=None).with_columns(pl.col("slide").cast(pl.Int32))
 
 
 def data_dictionary(ex: Extracted) -> str:

@@ -55,6 +55,7 @@ class Extracted:
     figures: pl.DataFrame  # long table of every number
     text_cells: pl.DataFrame  # cells of text tables
     external: pl.DataFrame  # typed external figures
+    slides: dict[str, int]  # figure id → slide of its anchor (also for figures without values)
 
 
 def region_lines(fig: Figure, deck: Deck) -> tuple[list[Line], int]:
@@ -251,7 +252,8 @@ def external_table(external: pl.DataFrame) -> pl.DataFrame:
     ).sort("csv_line")
 
 
-def extract_figure(fig: Figure, deck: Deck, external: pl.DataFrame, done: list[dict]) -> tuple[list[dict], list[dict]]:
+def extract_figure(fig: Figure, deck: Deck, external: pl.DataFrame,
+                   done: list[dict]) -> tuple[list[dict], list[dict], int]:
     if fig.reader is None:
         hits = deck.find(fig.anchor)
         if not hits:
@@ -268,7 +270,7 @@ def extract_figure(fig: Figure, deck: Deck, external: pl.DataFrame, done: list[d
     _label_by_value(fig, rows, external)
     rows += _deck_fills(fig, done, slide_no, deck)
     rows += _fills(fig, external, slide_no, deck, start_order=max([r["order"] for r in rows], default=0))
-    return rows, _text_rows(fig, text_cells, slide_no)
+    return rows, _text_rows(fig, text_cells, slide_no), slide_no
 
 
 def extract_all(deck: Deck, external: pl.DataFrame, figures=FIGURES) -> Extracted:
@@ -277,8 +279,9 @@ def extract_all(deck: Deck, external: pl.DataFrame, figures=FIGURES) -> Extracte
         raise EcresearchError(f"duplicate figure ids in the catalogue: {sorted({i for i in ids if ids.count(i) > 1})}")
     all_rows: list[dict] = []
     text_rows: list[dict] = []
+    slides: dict[str, int] = {}
     for fig in figures:
-        rows, texts = extract_figure(fig, deck, external, all_rows)
+        rows, texts, slides[fig.id] = extract_figure(fig, deck, external, all_rows)
         all_rows += rows
         text_rows += texts
     long = pl.DataFrame(all_rows, schema=LONG_SCHEMA, orient="row") if all_rows else pl.DataFrame(schema=LONG_SCHEMA)
@@ -289,5 +292,5 @@ def extract_all(deck: Deck, external: pl.DataFrame, figures=FIGURES) -> Extracte
                 (pl.col("figure_id") + "/" + pl.col("series")).replace_strict(series_order, return_dtype=pl.Int32).alias("_ser"))
             .sort("_fig", "_ser", "order", "category_ja", "period", maintain_order=True).drop("_fig", "_ser"))
     texts = pl.DataFrame(text_rows, schema=TEXT_SCHEMA, orient="row")
-    return Extracted(long, texts, external_table(external))
+    return Extracted(long, texts, external_table(external), slides)
 

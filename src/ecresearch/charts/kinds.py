@@ -2,7 +2,6 @@
 gaps are drawn as gaps: a dashed outline marked 不明 / n/a, never a bar of invented height."""
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 from matplotlib.patches import Rectangle
 import numpy as np
 import pandas as pd
@@ -195,5 +194,3 @@ def plotted_values(ax, data: ChartData, orient: str = "v") -> dict[tuple[str, st
                 out[(hue, _category_at(p, data, orient))] = float(v)
     return out
 
-
-plt.rcParams.setdefault("hatch.linewidth", 0.6)
