@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from ecresearch import paths, raw
+from ecresearch import paths
+from ecresearch.raw import snapshots as raw
 from ecresearch.deck.slides import Deck
-from ecresearch.tables import extract_all
+from ecresearch.tables.extract import extract_all
 
 REPO = Path(__file__).resolve().parents[1]
 

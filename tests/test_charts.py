@@ -14,7 +14,7 @@ from ecresearch.charts.kinds import plotted_values
 from ecresearch.charts.render import has_image, render
 from ecresearch.charts.style import save
 from ecresearch.deck.figures import FIGURES
-from ecresearch.webfont import _font_paths
+from ecresearch.reports.webfont import _font_paths
 
 CHARTED = [f for f in FIGURES if f.kind in ("bar", "hbar", "grouped_bar", "line", "pie", "ranking_table")]
 
@@ -92,8 +92,8 @@ def test_outputs_are_byte_deterministic(extracted, tmp_path):
 
 
 def test_gallery_links_every_figure(extracted):
-    from ecresearch.clean import catalogue
-    from ecresearch.quality import run_checks
+    from ecresearch.tables.build import catalogue
+    from ecresearch.tables.quality import run_checks
     images = {f.id: f"figures/{f.id}.svg" for f in FIGURES if has_image(f, _table(extracted, f))}
     page = gallery_html(catalogue(extracted), extracted.figures, extracted.text_cells,
                         run_checks(extracted.figures, extracted.external), images)

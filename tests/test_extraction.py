@@ -9,7 +9,7 @@ from ecresearch import paths
 from ecresearch.deck.figures import FIGURES, by_id
 from ecresearch.deck.slides import Deck
 from ecresearch.errors import ExtractionError
-from ecresearch.tables import extract_all
+from ecresearch.tables.extract import extract_all
 
 
 def _norm(s: str) -> str:

@@ -1,10 +1,10 @@
 """Quotes from the deck for the country reports: found by anchor, with line numbers; fail loudly if missing."""
 import pytest
 
-from ecresearch import market
+from ecresearch.tables import passages as market
 from ecresearch.deck.slides import Deck
 from ecresearch.errors import ExtractionError
-from ecresearch.scoring import HHI_BANDS_2010, HHI_BANDS_2023, hhi_band
+from ecresearch.scoring.model import HHI_BANDS_2010, HHI_BANDS_2023, hhi_band
 
 
 def test_every_programme_and_checklist_anchor_is_in_the_deck(deck):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ecresearch import raw
+from ecresearch.raw import snapshots as raw
 from ecresearch.errors import RawDataError
 
 from .conftest import run_cli

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from ecresearch import pipeline
+from ecresearch.build import engine as pipeline
 from ecresearch.errors import CountryError, EcresearchError
-from ecresearch.pipeline import Step, execute
-from ecresearch.report import target
+from ecresearch.build.engine import Step, execute
+from ecresearch.reports.country import target
 
 from .conftest import REPO, run_cli
 
@@ -75,7 +75,7 @@ def test_failing_notebook_cell_is_named(tmp_path):
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
-    from ecresearch.runner import NotebookFailed, run_notebook
+    from ecresearch.build.runner import NotebookFailed, run_notebook
     nb = new_notebook(cells=[new_code_cell("x = 1", metadata={"tags": ["parameters"]}), new_code_cell("1 / 0")],
                       metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
     path = tmp_path / "bad.ipynb"
@@ -100,7 +100,7 @@ def test_cli_rejects_bad_input_before_any_kernel(scratch_root):
 def test_notebook03_defaults_match_the_build():
     import papermill as pm
 
-    from ecresearch.dag import scoring_params
+    from ecresearch.build.dag import scoring_params
     defaults = {k: v["default"] for k, v in pm.inspect_notebook(str(REPO / "notebooks" / "03-target-country-scoring.ipynb")).items()}
     for key, value in scoring_params().items():
         assert eval(defaults[key]) == value, key  # noqa: S307 - the notebook's own literal

@@ -3,9 +3,9 @@ import pandera.errors
 import polars as pl
 import pytest
 
-from ecresearch import schemas
+from ecresearch.tables import schemas
 from ecresearch.deck.figures import FIGURES, by_id
-from ecresearch.quality import growth, parts, run_checks, share_sums, weighted_mean
+from ecresearch.tables.quality import growth, parts, run_checks, share_sums, weighted_mean
 
 
 def test_all_tables_validate(extracted):

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecresearch import scoring
+from ecresearch.scoring import model as scoring
 from ecresearch.errors import ParameterError
-from ecresearch.scoring import Params, aggregate, hhi, hhi_bounds, normalise, ranks
+from ecresearch.scoring.model import Params, aggregate, hhi, hhi_bounds, normalise, ranks
 
 
 @pytest.mark.parametrize("shares, expected", [

@@ -1,136 +1,260 @@
-"""`ecresearch build | report | countries`: the command line. Errors print one line and exit non-zero."""
+"""`ecresearch build | report | countries | steps`: the command line.
+
+Every error a user can cause prints one line naming the file, line, parameter or country, and exits
+non-zero; ``--debug`` shows the traceback. Parameters come from ``params.toml``; flags override them for one
+run, which then writes a complete scenario under ``reports/scenarios/<name>/`` instead of touching the main
+build."""
 from __future__ import annotations
 
 import argparse
 import os
 import sys
 
-from .errors import EcresearchError
+from ecresearch.errors import EcresearchError
+
+EPILOG = "Parameters live in params.toml (committed); flags override them for one run as a scenario."
 
 
-def _weights(text: str | None) -> dict | None:
-    """'0.5,0.25,0.25' or 'growth=0.5,sns=0.25,concentration=0.25' → weights (validated later)."""
-    if text is None:
-        return None
-    from .errors import ParameterError
-    from .scoring_params import PILLARS
-
-    parts = [p.strip() for p in text.split(",") if p.strip()]
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
     try:
-        if all("=" in p for p in parts):
-            return {k.strip(): float(v) for k, v in (p.split("=", 1) for p in parts)}
-        if len(parts) != len(PILLARS):
-            raise ValueError
-        return dict(zip(PILLARS, (float(p) for p in parts)))
-    except ValueError:
-        raise ParameterError(f"parameter 'weights': cannot read {text!r}; give three numbers in the order "
-                             f"{','.join(PILLARS)} or name=value pairs") from None
+        return version("ecresearch")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
 
 
-def scoring_args(args: argparse.Namespace) -> dict:
-    """Scoring parameters from the command line, validated before any notebook starts."""
-    from .dag import scoring_params
-    from .scoring_params import Params, validate
+def resolve_params(args: argparse.Namespace):
+    """(parameters, output set) for this run: params.toml, then the flags; other parameters → a scenario."""
+    from ecresearch import params as P
+    from ecresearch import paths
 
-    params = scoring_params(_weights(args.weights), normalisation=args.normalisation, aggregation=args.aggregation,
-                            concentration_direction=args.direction)
-    checked = validate(Params(weights=params["weights"], normalisation=params["normalisation"],
-                              aggregation=params["aggregation"],
-                              concentration_direction=params["concentration_direction"],
-                              candidates=tuple(params["candidates"])))
-    params["weights"] = checked.weights
-    return params
+    base = P.load_file(paths.PARAMS_FILE)
+    effective = P.override(
+        base, weights=P.parse_weights(args.weights) if getattr(args, "weights", None) else None,
+        normalisation=getattr(args, "normalisation", None), aggregation=getattr(args, "aggregation", None),
+        concentration_direction=getattr(args, "direction", None), hhi_point=getattr(args, "hhi_point", None),
+        draws=getattr(args, "draws", None), vary_methods=True if getattr(args, "vary_methods", False) else None)
+    scenario = getattr(args, "scenario", None)
+    if scenario is None and effective != base:
+        scenario = f"p-{effective.digest()}"
+    return effective, paths.output_set(scenario)
 
 
-def _add_scoring_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--weights", help="pillar weights growth,sns,concentration (sum to 1), e.g. 0.5,0.25,0.25")
-    p.add_argument("--normalisation", choices=None, help="minmax (default) or zscore")
-    p.add_argument("--aggregation", help="arithmetic (default) or geometric")
-    p.add_argument("--direction", help="concentration direction: channel (default) or gatekeeper")
+def _set_params(out):
+    """The parameters an output set was built with (a report never re-scores with other parameters)."""
+    import json
+
+    from ecresearch import params as P
+    from ecresearch import paths
+    if out.scenario is None:
+        return P.load_file(paths.PARAMS_FILE)
+    if not out.params_json.exists():
+        raise EcresearchError(f"scenario {out.scenario!r} has not been built: run `ecresearch build --scenario "
+                              f"{out.scenario}` with its parameters first")
+    return P.from_mapping(json.loads(out.params_json.read_text(encoding="utf-8"))["params"],
+                          where=paths.rel(out.params_json))
+
+
+class Progress:
+    """Progress of a build: a bar on a terminal, plain lines otherwise, nothing with --quiet."""
+
+    def __init__(self, total: int, quiet: bool):
+        self.quiet, self.total, self.done, self.ran = quiet, total, 0, 0
+        self.bar = None
+        if not quiet and sys.stderr.isatty():
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, unit="step", file=sys.stderr, leave=False, dynamic_ncols=True)
+
+    def started(self, name: str) -> None:
+        if self.bar is not None:
+            self.bar.set_description(name)
+        elif not self.quiet:
+            print(f"  {name} ...", file=sys.stderr, flush=True)
+
+    def finished(self, name: str, status: str, seconds: float) -> None:
+        self.done += 1
+        self.ran += status == "ran"
+        if self.bar is not None:
+            self.bar.update(1)
+        elif not self.quiet and status == "ran":
+            print(f"[{self.done}/{self.total}] {name}: done ({seconds:.1f}s)", file=sys.stderr, flush=True)
+
+    def grow(self, n: int) -> None:
+        self.total += n
+        if self.bar is not None:
+            self.bar.total = self.total
+            self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .dag import downstream_steps, ranked_countries, steps
-    from .pipeline import execute
+    from ecresearch import paths
+    from ecresearch.build import dag
+    from ecresearch.build.engine import execute, plan
 
-    sparams = scoring_args(args)
-    # one report per scored country, known once the scores step has run
-    expand = None if args.only else {"scores": lambda: downstream_steps(ranked_countries())}
-    result = execute(steps(only=args.only, scoring=sparams), force=args.force, quiet=args.quiet, jobs=args.jobs,
-                     expand=expand)
-    ran = [k for k, v in result.items() if v == "ran"]
-    print(f"ecresearch build: {len(ran)} of {len(result)} steps ran" if ran
-          else f"ecresearch build: everything is up to date ({len(result)} steps)")
+    params, out = resolve_params(args)
+    names = dag.step_names(params, out)
+    if args.only and args.only not in names:
+        raise EcresearchError(f"--only {args.only!r}: no such step; `ecresearch steps` lists them")
+    steps = dag.clean_steps() + [dag.scores_step(params, out)]
+    if args.only:
+        steps = [s for s in dag.all_steps(params, out) if s.name == args.only]
+    if args.dry_run:
+        for name, status in plan(dag.all_steps(params, out), force=args.force).items():
+            if not args.only or name == args.only:
+                print(f"{name}: {status}")
+        return 0
+    expand = None if args.only else {dag.scores_step(params, out).name: lambda: dag.downstream_steps(out)}
+    progress = Progress(len(steps), args.quiet)
+    try:
+        result = execute(steps, force=args.force, progress=progress, jobs=args.jobs, expand=expand)
+    finally:
+        progress.close()
+    ran = sum(v == "ran" for v in result.values())
+    where = paths.rel(out.index)
+    if ran:
+        print(f"ecresearch build ({out.label()}): {ran} of {len(result)} steps ran; open {where}")
+    else:
+        print(f"ecresearch build ({out.label()}): everything is up to date; open {where}")
     return 0
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .dag import report_step, steps
-    from .pipeline import execute
-    from .report import require_scored, scored_countries, target
+    from ecresearch import paths
+    from ecresearch.build import dag
+    from ecresearch.build.engine import execute
+    from ecresearch.reports.country import require_scored, scored_countries, target
 
-    if args.lang not in ("ja", "en"):
-        from .errors import ParameterError
-        raise ParameterError(f"parameter 'lang' must be 'ja' or 'en', got {args.lang!r}")
     iso3 = target(args.country)  # before any kernel starts
-    sparams = scoring_args(args)
-    execute(steps(scoring=sparams), quiet=True, jobs=args.jobs)
-    require_scored(iso3, scored_countries())
-    step = report_step(iso3, args.lang)
-    status = execute([step], force=args.force, quiet=args.quiet, jobs=1)[step.name]
-    from . import paths
-    out = step.outputs[1]
-    print(f"{paths.rel(out)} ({'up to date' if status == 'up to date' else 'written'})")
+    out = paths.output_set(args.scenario)
+    params = _set_params(out)
+    # bring the set up to date with ITS parameters (never others), then this report and the index
+    execute(dag.clean_steps()[:1] + [dag.scores_step(params, out)], jobs=args.jobs)
+    require_scored(iso3, scored_countries(out))
+    step = dag.report_step(iso3, args.lang, out)
+    status = execute([step], force=args.force, jobs=1)[step.name]
+    execute([dag.index_step(dag.ranked_countries(out), out)], jobs=1)
+    html = step.outputs[1]
+    if args.pdf:
+        from ecresearch.reports.pdf import write_pdf
+        pdf = write_pdf(html)
+        print(paths.rel(pdf))
+    print(f"{paths.rel(html)} ({'up to date' if status == 'up to date' else 'written'})")
     return 0
 
 
 def _countries(args: argparse.Namespace) -> int:
-    from .report import scored_countries
+    import json
 
-    scores = scored_countries()
-    print(f"{'rank':>4}  iso3  {'country':<16} {'score':>6}  {'median (5-95%)':<15} growth sns conc.")
-    for r in scores.iter_rows(named=True):
-        flags = "  ".join("yes" if r[c] is not None else " - " for c in ("growth_pct", "sns_ratio", "hhi_lower"))
+    from ecresearch import paths
+    from ecresearch.reports.country import scored_countries
+
+    scores = scored_countries(paths.output_set(args.scenario))
+    cols = ["rank", "iso3", "name_en", "name_ja", "ranked", "score", "median_rank", "rank_p05", "rank_p95",
+            "p_rank1", "p_top3", "pillars", "growth_pct", "sns_ratio", "hhi_value"]
+    table = scores.select(cols)
+    if args.json:
+        print(json.dumps(table.to_dicts(), ensure_ascii=False, indent=1))
+        return 0
+    if args.csv:
+        sys.stdout.write(table.write_csv())
+        return 0
+    print(f"{'rank':>4}  iso3  {'country':<16} {'score':>6}  {'median (5-95%)':<15} {'P(top3)':>7}  pillars")
+    for r in table.iter_rows(named=True):
         if r["ranked"]:
             band = f"{r['median_rank']:g} ({r['rank_p05']:g}-{r['rank_p95']:g})"
-            print(f"{r['rank']:>4}  {r['iso3']}   {r['name_en']:<16} {r['score']:6.1f}  {band:<15} {flags}")
+            print(f"{r['rank']:>4}  {r['iso3']}   {r['name_en']:<16} {r['score']:6.1f}  {band:<15} "
+                  f"{r['p_top3']:7.0%}  {r['pillars']}/3")
         else:
-            print(f"{'-':>4}  {r['iso3']}   {r['name_en']:<16} {'':>6}  {'not ranked':<15} {flags}")
+            print(f"{'-':>4}  {r['iso3']}   {r['name_en']:<16} {'':>6}  {'not ranked':<15} {'':>7}  {r['pillars']}/3")
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="ecresearch", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="build everything that is out of date")
+def _steps(args: argparse.Namespace) -> int:
+    from ecresearch.build import dag
+
+    params, out = resolve_params(args)
+    for step in dag.all_steps(params, out):
+        after = f"  (after {', '.join(step.after)})" if step.after else ""
+        print(f"{step.name}{after}")
+    return 0
+
+
+def _add_scoring_options(p: argparse.ArgumentParser) -> None:
+    from ecresearch.params import AGGREGATIONS, DIRECTIONS, HHI_POINTS, NORMALISATIONS
+
+    g = p.add_argument_group("scoring parameters (override params.toml for this run; the result is a scenario)")
+    g.add_argument("--weights", metavar="W", help="pillar weights growth,sns,concentration[,size] (relative), "
+                   "e.g. 0.5,0.25,0.25, or growth=1,sns=0")
+    g.add_argument("--normalisation", choices=NORMALISATIONS, help="how pillar values are put on one scale")
+    g.add_argument("--aggregation", choices=AGGREGATIONS, help="how pillars are combined")
+    g.add_argument("--direction", choices=DIRECTIONS, help="a dominant platform as an entry channel or a gatekeeper")
+    g.add_argument("--hhi-point", dest="hhi_point", choices=HHI_POINTS, help="which point of each HHI interval is scored")
+    g.add_argument("--draws", type=int, help="Monte Carlo draws")
+    g.add_argument("--vary-methods", dest="vary_methods", action="store_true",
+                   help="let the Monte Carlo also vary normalisation and aggregation")
+    g.add_argument("--scenario", metavar="NAME", help="name of the scenario folder (default: p-<parameters digest>)")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ecresearch", description=__doc__.split("\n\n")[0], epilog=EPILOG)
+    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    p.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    b = sub.add_parser("build", help="build everything that is out of date", epilog=EPILOG)
     b.add_argument("--force", action="store_true", help="rebuild every step")
-    b.add_argument("--quiet", action="store_true", default=bool(os.environ.get("CI")), help="no progress lines")
-    b.add_argument("--only", metavar="STEP", help="run one step (e.g. clean)")
-    b.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel country reports")
+    b.add_argument("--quiet", action="store_true", help="no progress output")
+    b.add_argument("--only", metavar="STEP", help="run one step (`ecresearch steps` lists them)")
+    b.add_argument("--dry-run", dest="dry_run", action="store_true", help="show what would run, run nothing")
+    b.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="steps run at once (default: CPU count)")
     _add_scoring_options(b)
     b.set_defaults(func=_build)
-    r = sub.add_parser("report", help="(re)generate the report for one country: ISO3, ISO2, English or Japanese name")
-    r.add_argument("country")
-    r.add_argument("--lang", default="ja", help="ja (default) or en")
+    r = sub.add_parser("report", help="(re)generate the report for one country from the built scores")
+    r.add_argument("country", help="ISO alpha-3 or alpha-2 code, or an English or Japanese name (IDN, インドネシア)")
+    r.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of the report (default ja)")
+    r.add_argument("--scenario", metavar="NAME", help="use a built scenario's scores instead of the main build's")
+    r.add_argument("--pdf", action="store_true", help="also write report.pdf beside the HTML")
     r.add_argument("--force", action="store_true", help="rerun the report even if up to date")
-    r.add_argument("--quiet", action="store_true", default=bool(os.environ.get("CI")))
-    r.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    _add_scoring_options(r)
+    r.add_argument("--quiet", action="store_true", help="no progress output")
+    r.add_argument("--jobs", type=int, default=1, help="steps run at once")
     r.set_defaults(func=_report)
-    c = sub.add_parser("countries", help="list the scored countries with score, rank band and data coverage")
+    c = sub.add_parser("countries", help="the scored countries with score, rank band and data coverage")
+    fmt = c.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="machine-readable JSON")
+    fmt.add_argument("--csv", action="store_true", help="machine-readable CSV")
+    c.add_argument("--scenario", metavar="NAME", help="a built scenario instead of the main build")
     c.set_defaults(func=_countries)
-    args = parser.parse_args(argv)
+    s = sub.add_parser("steps", help="list the build's steps in order")
+    _add_scoring_options(s)
+    s.set_defaults(func=_steps)
+    from ecresearch.snapshot_cli import add_commands
+    add_commands(sub)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
     try:
         return args.func(args)
     except EcresearchError as exc:
+        if args.debug:
+            raise
         print(f"ecresearch: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        # the reader went away (`ecresearch countries | head -1`): end quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("ecresearch: interrupted; previous outputs are intact", file=sys.stderr)
         return 130
     finally:
-        if "ecresearch.runner" in sys.modules:
-            sys.modules["ecresearch.runner"].shutdown_kernels()
+        if "ecresearch.build.runner" in sys.modules:
+            sys.modules["ecresearch.build.runner"].shutdown_kernels()
 
 
 if __name__ == "__main__":

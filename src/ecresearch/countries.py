@@ -15,7 +15,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.core import get_global
 
-from .errors import CountryError
+from ecresearch.errors import CountryError
 
 # Reviewed aliases: label as printed → alpha-2. Each differs from CLDR's ja/en name.
 ALIASES: dict[str, str] = {
@@ -142,3 +142,9 @@ def resolve(label: str, *, allow_regions: bool = True) -> Country:
     if a2:
         return _country(a2)
     raise CountryError(f"unknown country {label!r}: not an ISO 3166-1 code, a CLDR name (ja/en) or a reviewed alias")
+
+
+def known_codes() -> frozenset[str]:
+    """Every ISO 3166-1 alpha-3 code and region code a data row may use."""
+    a3_to_a2, _, _ = _tables()
+    return frozenset(a3_to_a2) | frozenset(REGIONS)

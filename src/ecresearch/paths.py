@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(os.environ.get("ECRESEARCH_ROOT", Path(__file__).resolve().parents[2]))
@@ -11,9 +13,14 @@ PROCESSED = DATA / "processed"
 REPORTS = ROOT / "reports"
 FIGURES = REPORTS / "figures"
 NOTEBOOKS = ROOT / "notebooks"
+PARAMS_FILE = ROOT / "params.toml"
+STATE_DIR = ROOT / ".ecresearch-state"
+STAGING_DIR = ROOT / ".staging"
+FAILED_DIR = REPORTS / "_failed"
 
 DECK_TEXT = RAW / "deck" / "jetro_overseas_ec_seminar.txt"
-EXTERNAL_CSV = RAW / "external" / "external_figures.csv"
+EXTERNAL_DIR = RAW / "external"
+EXTERNAL_CSV = EXTERNAL_DIR / "external_figures.csv"
 
 
 def rel(path: Path) -> str:
@@ -23,15 +30,57 @@ def rel(path: Path) -> str:
     except ValueError:
         return str(path)
 
-# Outputs, named once: the build's steps and the report notebooks read these.
+
+# Outputs of the clean and charts steps (they do not depend on the scoring parameters).
 PROCESSED_FIGURE_DIR = PROCESSED / "figures"
 QUALITY_REPORT = REPORTS / "data-quality.md"
+QUALITY_PAGE = REPORTS / "data-quality.html"
 GALLERY = REPORTS / "charts.html"
-SCORES = PROCESSED / "country_scores.parquet"
-INDICATORS = PROCESSED / "country_indicators.parquet"
-SCORES_DIR = REPORTS / "scores"
-RANKED = SCORES_DIR / "ranked.json"  # the scored countries, for the build to plan the reports
-COUNTRIES_DIR = REPORTS / "countries"
-INDEX = REPORTS / "index.html"
+PASSAGES = PROCESSED / "deck_passages.parquet"
+RULES = PROCESSED / "market_rules.parquet"
 NB_SCORING = NOTEBOOKS / "03-target-country-scoring.ipynb"
 NB_REPORT = NOTEBOOKS / "04-country-report.ipynb"
+SCENARIOS_DIR = REPORTS / "scenarios"
+SCENARIO_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+@dataclass(frozen=True)
+class OutputSet:
+    """Where one parameter set's results land: the main build (scenario None) or reports/scenarios/<name>/.
+
+    Each set is complete and self-consistent: its scores, the scoring notebook as run, its reports and its
+    index. The processed tables and the deck charts are shared: they do not depend on the parameters."""
+
+    scenario: str | None
+    scores: Path
+    indicators: Path
+    results: Path  # sensitivity, comparison, robustness... (one parquet per table)
+    scores_dir: Path
+    countries_dir: Path
+    index: Path
+
+    @property
+    def params_json(self) -> Path:
+        return self.scores_dir / "params.json"
+
+    @property
+    def ranked(self) -> Path:
+        return self.scores_dir / "ranked.json"
+
+    def report_dir(self, iso3: str, lang: str) -> Path:
+        return self.countries_dir / iso3 / lang
+
+    def label(self) -> str:
+        return "main build" if self.scenario is None else f"scenario {self.scenario}"
+
+
+def output_set(scenario: str | None = None) -> OutputSet:
+    if scenario is None:
+        return OutputSet(None, PROCESSED / "country_scores.parquet", PROCESSED / "country_indicators.parquet",
+                         PROCESSED / "scoring", REPORTS / "scores", REPORTS / "countries", REPORTS / "index.html")
+    if not SCENARIO_NAME.match(scenario):
+        from ecresearch.errors import ParameterError
+        raise ParameterError(f"parameter 'scenario': {scenario!r} must be 1-40 lower-case letters, digits, - or _")
+    base = SCENARIOS_DIR / scenario
+    return OutputSet(scenario, base / "data" / "country_scores.parquet", base / "data" / "country_indicators.parquet",
+                     base / "data" / "scoring", base / "scores", base / "countries", base / "index.html")

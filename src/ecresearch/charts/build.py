@@ -12,24 +12,25 @@ matplotlib.use("Agg")  # files only; notebooks keep their inline backend
 import matplotlib.pyplot as plt  # noqa: E402
 import polars as pl  # noqa: E402
 
-from .. import paths  # noqa: E402
-from ..atomic import staged, write_text
-from ..deck.figures import FIGURES
-from .gallery import gallery_html
-from .render import render
-from .style import save
+from ecresearch import paths  # noqa: E402
+from ecresearch.build.atomic import staged, write_text
+from ecresearch.build.orphans import die_with_parent
+from ecresearch.deck.figures import FIGURES
+from ecresearch.charts.gallery import gallery_html, quality_html
+from ecresearch.charts.render import render
+from ecresearch.charts.style import save
 
 GALLERY = paths.GALLERY
 
 
 def load_processed() -> dict[str, pl.DataFrame]:
-    names = ("deck_figures", "text_tables", "quality_findings", "catalogue")
+    names = ("deck_figures", "text_tables", "quality_findings", "catalogue", "external_figures")
     return {n: pl.read_parquet(paths.PROCESSED / f"{n}.parquet") for n in names}
 
 
 def _render_some(figure_ids: list[str], out: str) -> list[str]:
     """Render and save some figures (in a worker process); return those that have an image."""
-    from ..deck.figures import by_id
+    from ecresearch.deck.figures import by_id
 
     table = pl.read_parquet(paths.PROCESSED / "deck_figures.parquet")
     done = []
@@ -52,9 +53,11 @@ def build(root: Path) -> None:
     workers = max(1, min(os.cpu_count() or 1, 4))
     chunks = [ids[i::workers] for i in range(workers)]  # each figure is independent: the files do not depend on the split
     # spawn, not fork: polars (already loaded here) is not fork-safe
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=die_with_parent) as pool:
         rendered = {fid for part in pool.map(_render_some, chunks, [str(out)] * workers) for fid in part}
     images = {fid: f"figures/{fid}.svg" for fid in ids if fid in rendered}
     write_text(staged(root, GALLERY), gallery_html(data["catalogue"], data["deck_figures"], data["text_tables"],
                                                    data["quality_findings"], images))
+    write_text(staged(root, paths.QUALITY_PAGE), quality_html(data["quality_findings"]))
 

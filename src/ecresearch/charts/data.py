@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import pandas as pd
 import polars as pl
 
-from ..deck.model import Figure
-from .style import LABELS
+from ecresearch.deck.model import Figure
+from ecresearch.charts.style import LABELS
 
 SCALES = ((1e12, "兆", "trillion"), (1e9, "十億", "billion"), (1e6, "百万", "million"))
 UNIT_NAMES = {

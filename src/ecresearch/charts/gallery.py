@@ -1,13 +1,12 @@
 """The gallery page: every catalogued figure in deck order, with its reproduction, its table and its provenance."""
 from __future__ import annotations
 
-import html
-
 import polars as pl
 
-from ..deck.figures import FIGURES
-from ..webfont import font_css, font_stack
-from ..deck.model import Figure
+from ecresearch.deck.figures import FIGURES
+from ecresearch import paths
+from ecresearch.reports.html import render_page, safe_url
+from ecresearch.deck.model import Figure
 
 STATUS_TEXT = {
     "deck": ("reproduced from deck data", "デッキのデータで再現"),
@@ -16,29 +15,8 @@ STATUS_TEXT = {
     "not_reproducible": ("not reproducible", "再現不可"),
 }
 
-CSS = """
-body{font-family:FONTSTACK;margin:0;color:#222;background:#f7f7f7}
-header{background:#1f4e79;color:#fff;padding:18px 32px}header h1{margin:0;font-size:22px}
-header p{margin:6px 0 0;font-size:13px;opacity:.9}
-main{max-width:1180px;margin:0 auto;padding:16px 24px}
-nav{columns:2;font-size:13px;background:#fff;padding:12px 20px;border:1px solid #ddd}
-nav a{color:#1f4e79;text-decoration:none}
-section{background:#fff;border:1px solid #ddd;margin:18px 0;padding:14px 22px}
-h2{font-size:18px;margin:4px 0}.en{color:#555;font-size:14px;font-weight:normal}
-.badge{display:inline-block;font-size:12px;padding:2px 8px;border-radius:10px;margin-left:8px;color:#fff}
-.b-deck{background:#2e7d32}.b-partial{background:#ef6c00}.b-external{background:#757575}.b-not_reproducible{background:#c62828}
-img{max-width:100%;border:1px solid #eee;margin:8px 0}
-table{border-collapse:collapse;font-size:12px;margin:8px 0;width:100%}
-th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}th{background:#eef3f8}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
-tr.external td{background:#f2f2f2;color:#444}tr.missing td{color:#c00000}
-.prov{font-size:13px}.prov li{margin:2px 0}.issue{color:#9c2b00}
-details summary{cursor:pointer;color:#1f4e79;font-size:13px}
-"""
-
-
 def _e(x) -> str:
-    return html.escape("" if x is None else str(x))
+    return "" if x is None else str(x)
 
 
 def _value(v, unit: str) -> str:
@@ -51,84 +29,75 @@ def _value(v, unit: str) -> str:
     return f"{v:,.6g}"
 
 
-def figure_table_html(table: pl.DataFrame) -> str:
-    cols = ["series_en", "category_ja", "category_en", "iso3", "period", "value", "unit", "printed", "origin",
-            "status", "line_start", "source", "vintage"]
-    head = "".join(f"<th>{c}</th>" for c in cols)
+COLUMNS = ["series_en", "category_ja", "category_en", "iso3", "period", "value", "unit", "printed", "origin",
+           "status", "line_start", "source", "vintage"]
+
+
+def table_rows(table: pl.DataFrame) -> list[dict]:
     rows = []
     for r in table.iter_rows(named=True):
         cls = "external" if r["origin"] == "external" else ("missing" if r["status"] in ("missing", "unidentified_label") else "")
-        cells = []
-        for c in cols:
-            if c == "value":
-                cells.append(f"<td class='num'>{_e(_value(r['value'], r['unit']))}</td>")
-            elif c == "source" and r["url"]:
-                cells.append(f"<td><a href='{_e(r['url'])}'>{_e(r['source'])}</a></td>")
-            else:
-                cells.append(f"<td>{_e(r[c])}</td>")
-        rows.append(f"<tr class='{cls}'>{''.join(cells)}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        rows.append({**{c: _e(r[c]) for c in COLUMNS}, "value": _value(r["value"], r["unit"]), "cls": cls,
+                     "url": safe_url(r["url"])})
+    return rows
 
 
-def text_table_html(cells: pl.DataFrame) -> str:
-    rows = [f"<tr><td>{_e(r['row_ja'])}<br><span class='en'>{_e(r['row_en'])}</span></td><td>{_e(r['column'] or '(not separable)')}</td>"
-            f"<td>{_e(r['text'])}</td><td>{_e(r['line_start'])}–{_e(r['line_end'])}</td></tr>" for r in cells.iter_rows(named=True)]
-    return ("<table><thead><tr><th>row</th><th>column</th><th>text as printed</th><th>raw lines</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
-
-
-def provenance_html(fig: Figure, table: pl.DataFrame, findings: pl.DataFrame) -> str:
+def provenance(fig: Figure, table: pl.DataFrame, findings: pl.DataFrame) -> list[dict]:
     deck = table.filter((pl.col("origin") == "deck") & pl.col("value").is_not_null())
-    items = [f"<li>Deck source as printed: <b>{_e(fig.source_ja or fig.source_en)}</b>; "
-             f"{deck.height} values read from the deck text"
-             + (f" (raw lines {deck['line_start'].min()}–{deck['line_end'].max()})" if deck.height else "") + "</li>"]
+    items = [{"text": f"Deck source as printed: {fig.source_ja or fig.source_en}; {deck.height} values read from the "
+                      "deck text" + (f" (raw lines {deck['line_start'].min()}–{deck['line_end'].max()})" if deck.height else "")}]
     ext = table.filter(pl.col("origin") == "external").group_by("source", "vintage", "url", maintain_order=True).len()
     for r in ext.iter_rows(named=True):
-        link = f"<a href='{_e(r['url'])}'>{_e(r['source'])}</a>" if r["url"] else _e(r["source"])
-        items.append(f"<li>External ({r['len']} values): {link}, vintage <b>{_e(r['vintage'])}</b></li>")
+        url = safe_url(r["url"])
+        items.append({"text": f"External ({r['len']} values), vintage {r['vintage']}:",
+                      "link": {"href": url, "text": r["source"]} if url else None, "link_text": r["source"]})
     gaps = table.filter(pl.col("status").is_in(["missing", "unidentified_label"])).height
     if gaps:
-        items.append(f"<li class='issue'>Still missing: {gaps} values or labels (shown as 不明 / unidentified)</li>")
+        items.append({"text": f"Still missing: {gaps} values or labels (shown as 不明 / unidentified)", "issue": True})
     named = table.filter(pl.col("status") == "label_external").height
     if named:
-        items.append(f"<li>{named} labels matched by value to an external edition (see the table's notes)</li>")
+        items.append({"text": f"{named} labels matched by value to an external edition (see the table's notes)"})
     for r in findings.filter((pl.col("figure_id") == fig.id) & (pl.col("outcome") == "issue")).iter_rows(named=True):
-        items.append(f"<li class='issue'>Check <i>{_e(r['check'])}</i>: {_e(r['message'])} → {_e(r['resolution'])}</li>")
+        items.append({"text": f"Check {r['check']}: {r['message']} → {r['resolution']}", "issue": True})
     if fig.note_en:
-        items.append(f"<li>Note: {_e(fig.note_en)}</li>")
-    return f"<ul class='prov'>{''.join(items)}</ul>"
+        items.append({"text": f"Note: {fig.note_en}"})
+    return items
 
 
 def gallery_html(catalogue: pl.DataFrame, figures: pl.DataFrame, text_cells: pl.DataFrame, findings: pl.DataFrame,
                  images: dict[str, str]) -> str:
     counts = catalogue.group_by("status").len()
     summary = ", ".join(f"{r['len']} {STATUS_TEXT[r['status']][0]}" for r in counts.sort("status").iter_rows(named=True))
-    nav, sections = [], []
+    sections = []
     for fig in FIGURES:
         cat = catalogue.filter(pl.col("figure_id") == fig.id).row(0, named=True)
         table = figures.filter(pl.col("figure_id") == fig.id)
         en, ja = STATUS_TEXT[fig.status]
-        nav.append(f"<li><a href='#{fig.id}'>{cat['slide']}. {_e(fig.title_ja)}</a> <span class='badge b-{fig.status}'>{ja}</span></li>")
-        img = (f"<img src='{_e(images[fig.id])}' alt='{_e(fig.title_en)}'>" if fig.id in images
-               else f"<p class='issue'>No chart image: {_e('text table (shown below)' if fig.kind == 'text_table' else fig.note_en or 'no values')}</p>")
-        body = text_table_html(text_cells.filter(pl.col("figure_id") == fig.id)) if fig.kind == "text_table" else (
-            f"<details{' open' if table.height <= 12 else ''}><summary>Table behind the chart ({table.height} rows) — "
-            f"data/processed/figures/{fig.id}.parquet</summary>{figure_table_html(table)}</details>" if table.height else "")
-        sections.append(
-            f"<section id='{fig.id}'><h2>Slide {cat['slide']}: {_e(fig.title_ja)} <span class='en'>/ {_e(fig.title_en)}</span>"
-            f"<span class='badge b-{fig.status}'>{en}</span></h2>{img}{provenance_html(fig, table, findings)}{body}</section>")
-    body = (
-        "<body><header><h1>海外EC市場セミナー資料の図表 / Charts of the JETRO deck</h1>"
-        f"<p>{len(FIGURES)} figures in deck order: {summary}. Grey hatched bars are external values (with vintage); "
-        "dashed red outlines mark values the deck text lost.</p></header><main>"
-        f"<nav><ul style='list-style:none;padding:0'>{''.join(nav)}</ul></nav>{''.join(sections)}"
-        "<p style='font-size:12px;color:#666'>Generated by <code>ecresearch build</code> from data/raw; see "
-        "reports/data-quality.md for every consistency finding.</p></main></body></html>\n")
-    return page("ecresearch: deck charts", body)
+        cells = text_cells.filter(pl.col("figure_id") == fig.id)
+        sections.append({
+            "id": fig.id, "slide": cat["slide"], "title_ja": fig.title_ja, "title_en": fig.title_en, "status": fig.status,
+            "status_en": en, "status_ja": ja, "image": images.get(fig.id),
+            "no_image": "text table (shown below)" if fig.kind == "text_table" else (fig.note_en or "no values"),
+            "prov": provenance(fig, table, findings),
+            "text_cells": [{"row_ja": r["row_ja"], "row_en": r["row_en"], "column": r["column"] or "(not separable)",
+                            "text": r["text"], "lines": f"{r['line_start']}–{r['line_end']}"}
+                           for r in cells.iter_rows(named=True)] if fig.kind == "text_table" else [],
+            "rows": table_rows(table),
+        })
+    subtitle = (f"{len(FIGURES)} figures in deck order: {summary}. Grey hatched bars are external values (with "
+                "vintage); dashed red outlines mark values the deck text lost.")
+    return render_page("gallery.html.j2", paths.GALLERY, title="海外EC市場セミナー資料の図表 / Charts of the JETRO deck",
+                       lang="ja", subtitle=subtitle, sections=sections, columns=COLUMNS)
 
 
-def page(title: str, body: str, css: str = CSS) -> str:
-    """A self-contained HTML page whose Japanese text renders from embedded, subset fonts."""
-    fonts = font_css(title + body + css)
-    return (f"<!DOCTYPE html><html lang='ja'><head><meta charset='utf-8'><title>{_e(title)}</title>"
-            f"<style>{fonts}{css.replace('FONTSTACK', font_stack())}</style></head>{body}")
+def quality_html(findings: pl.DataFrame) -> str:
+    """The data-quality report as a page: every problem with its resolution, then the checks that hold."""
+    summary = findings.group_by("check").agg(
+        (pl.col("outcome") == "issue").sum().alias("issues"), (pl.col("outcome") == "pass").sum().alias("passes")
+    ).sort("check").to_dicts()
+    groups = [(title, findings.filter(pl.col("outcome") == outcome).to_dicts())
+              for title, outcome in (("Problems and resolutions", "issue"), ("Checks that hold", "pass"))]
+    return render_page("quality.html.j2", paths.QUALITY_PAGE, title="Data quality report / データ品質レポート",
+                       lang="en", subtitle="Every consistency check over the deck's figures, with the resolution chosen "
+                       "for each problem. Values are never corrected silently: the tables keep what the deck printed.",
+                       summary=summary, groups=groups, gallery="charts.html")

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .data import ChartData
-from .style import EXTERNAL, HIGHLIGHT, LABELS, MISSING_EDGE, PALETTE, VINTAGE_PALETTE
+from ecresearch.charts.data import ChartData
+from ecresearch.charts.style import EXTERNAL, HIGHLIGHT, LABELS, MISSING_EDGE, PALETTE, VINTAGE_PALETTE
 
 
 def _fmt(v: float, decimals: int | None = None) -> str:

@@ -8,10 +8,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import polars as pl
 
-from ..deck.model import Figure
-from . import kinds
-from .data import ChartData, prepare
-from .style import LABELS, apply
+from ecresearch.deck.model import Figure
+from ecresearch.charts import kinds
+from ecresearch.charts.data import ChartData, prepare
+from ecresearch.charts.style import LABELS, apply
 
 IMAGE_KINDS = {"bar", "hbar", "grouped_bar", "line", "pie", "ranking_table"}
 
@@ -63,7 +63,7 @@ def source_lines(fig: Figure, table: pl.DataFrame, slide: int | None, lang: str)
 def _ranking_frame(fig: Figure, table: pl.DataFrame, lang: str) -> tuple[pd.DataFrame, str | None]:
     cat = "category_ja" if lang == "ja" else "category_en"
     if fig.id == "sea_top5_platforms":
-        from ..countries import resolve
+        from ecresearch.countries import resolve
         wide = table.pivot(on="value", index="iso3", values=cat, sort_columns=True)
         wide = wide.rename({c: str(int(float(c))) for c in wide.columns if c != "iso3"})
         names = [resolve(i).name_ja if lang == "ja" else resolve(i).name_en for i in wide["iso3"]]
@@ -87,7 +87,7 @@ def render(fig: Figure, table: pl.DataFrame, *, lang: str = "ja", highlight: str
         f, ax = plt.subplots(figsize=(9, 0.45 * len(frame) + 1.6))
         hl = None
         if highlight:
-            from ..countries import resolve
+            from ecresearch.countries import resolve
             c = resolve(highlight)
             hl = c.name_ja if lang == "ja" else c.name_en
         kinds.ranking_table(ax, frame, highlight_row=hl)

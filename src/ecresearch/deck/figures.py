@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .model import (
+from ecresearch.deck.model import (
     Cat, DeckFill, ExternalCompare, ExternalFill, Figure, GrowthCheck, LabelByValue, MeanCheck,
     PairTotalCheck, PartsCheck, RegionMeanCheck, Series, WeightedMeanCheck,
 )
-from .readers import Combine, Labelled, LabelsOnly, RankList, Rows, Run, Stated, TextTable, TokenTable
+from ecresearch.deck.readers import Combine, Labelled, LabelsOnly, RankList, Rows, Run, Stated, TextTable, TokenTable
 
 TRILLION, BILLION, HUNDRED_MILLION = 10**12, 10**9, 10**8
 NOT_PRINTED = "values not in the deck text"

@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..countries import resolve
-from ..errors import ExtractionError
-from .model import Cat, Cell, Figure
-from .slides import Line
-from .tokens import is_number_token, normalize, parse_quantity, split_ticks, tick_run, token_value
+from ecresearch.countries import resolve
+from ecresearch.errors import ExtractionError
+from ecresearch.deck.model import Cat, Cell, Figure
+from ecresearch.deck.slides import Line
+from ecresearch.deck.tokens import is_number_token, normalize, parse_quantity, split_ticks, tick_run, token_value
 
 
 LAYOUT_NOTE = "paired by layout"

@@ -1,0 +1,124 @@
+"""Which files of the package a step runs: derived from the imports, never typed by hand.
+
+A step names its entry modules (and its notebook, whose code cells are read the same way). The code it
+depends on is the closure of those modules under ``import`` inside the package: every ``import`` and
+``from … import`` statement anywhere in a module (function-level imports included), relative ones resolved,
+and ``from pkg import name`` counted as a module when ``name`` is one. Each module brings the ``__init__``
+of its packages and the non-Python files beside it (templates, stylesheets), so an edit to any file the
+step can reach changes the step's hash.
+"""
+from __future__ import annotations
+
+import ast
+import json
+from functools import lru_cache
+from pathlib import Path
+
+PACKAGE = "ecresearch"
+PKG_DIR = Path(__file__).resolve().parents[1]
+
+
+def module_path(module: str) -> Path | None:
+    """The file of a package module (``ecresearch.tables.build`` → …/tables/build.py), or None."""
+    parts = module.split(".")
+    if parts[0] != PACKAGE:
+        return None
+    base = PKG_DIR.joinpath(*parts[1:])
+    if base.with_suffix(".py").is_file():
+        return base.with_suffix(".py")
+    if (base / "__init__.py").is_file():
+        return base / "__init__.py"
+    return None
+
+
+def _is_package(module: str) -> bool:
+    p = module_path(module)
+    return p is not None and p.name == "__init__.py"
+
+
+def _package_of(module: str) -> str:
+    return module if _is_package(module) else module.rsplit(".", 1)[0]
+
+
+def imports_in_source(source: str, module: str | None = None, filename: str = "<source>") -> set[str]:
+    """The package modules a piece of source imports (``module`` resolves its relative imports)."""
+    tree = ast.parse(source, filename=filename)
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == PACKAGE:
+                    found.add(alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                if module is None:
+                    continue
+                parts = _package_of(module).split(".")
+                base = parts[: len(parts) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.split(".")[0] != PACKAGE:
+                continue
+            found.add(target)
+            for alias in node.names:  # `from ecresearch.tables import schemas` imports a module
+                if module_path(f"{target}.{alias.name}") is not None:
+                    found.add(f"{target}.{alias.name}")
+    return {m for m in found if module_path(m) is not None}
+
+
+@lru_cache(maxsize=None)
+def _imports_of(module: str) -> frozenset[str]:
+    path = module_path(module)
+    assert path is not None, module
+    return frozenset(imports_in_source(path.read_text(encoding="utf-8"), module, str(path)))
+
+
+def notebook_imports(notebook: Path) -> set[str]:
+    """Package modules imported by a notebook's code cells (IPython magics skipped)."""
+    nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        src = "".join(cell.get("source", ""))
+        code = "\n".join(line for line in src.splitlines() if not line.lstrip().startswith(("%", "!")))
+        found |= imports_in_source(code, None, str(notebook))
+    return found
+
+
+def closure(modules: set[str] | list[str] | tuple[str, ...]) -> set[str]:
+    """Every package module reachable from ``modules``, with the packages that contain them."""
+    todo = list(modules)
+    seen: set[str] = set()
+    while todo:
+        m = todo.pop()
+        if m in seen:
+            continue
+        if module_path(m) is None:
+            raise ValueError(f"{m!r} is not a module of the {PACKAGE} package")
+        seen.add(m)
+        parts = m.split(".")
+        todo += [".".join(parts[:i]) for i in range(1, len(parts))]  # importing a.b.c runs a and a.b
+        todo += list(_imports_of(m))
+    return seen
+
+
+def code_files(modules, notebooks=()) -> list[Path]:
+    """The files whose content a step's hash must cover: module sources and the data files beside them."""
+    mods = set(modules)
+    for nb in notebooks:
+        mods |= notebook_imports(Path(nb))
+    files: set[Path] = set()
+    for m in closure(mods):
+        path = module_path(m)
+        files.add(path)
+        if path.name == "__init__.py":  # a package's own data (templates, css) travels with it
+            for extra in path.parent.iterdir():
+                if extra.is_dir() and not (extra / "__init__.py").exists() and extra.name != "__pycache__":
+                    files |= {p for p in extra.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    return sorted(files)
+
+
+def clear_cache() -> None:
+    _imports_of.cache_clear()

@@ -1,0 +1,191 @@
+"""The build engine: runs a DAG of steps, each only when what it depends on changed.
+
+A step names its inputs (files and folders), the package modules it runs (its code is their import
+closure, derived by ``deps``), its notebook, its parameters and its outputs. It reruns when the content
+hash of those — plus the lock file — changed, or one of its outputs is missing or was altered; otherwise it
+is skipped (like DVC or OWID's ETL, not file timestamps). Outputs are staged and published all or none.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ecresearch import paths
+from ecresearch.build import deps
+from ecresearch.build.atomic import clear_stale_staging, publish, staging, write_text
+from ecresearch.errors import EcresearchError
+
+LOCK_FILE = paths.ROOT / "requirements.lock"
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    run: Callable[[Path], None]  # writes the outputs under the given staging root
+    inputs: tuple[Path, ...]
+    outputs: tuple[Path, ...]
+    modules: tuple[str, ...] = ()  # entry modules: the step's code is their import closure
+    notebook: Path | None = None  # a notebook the step executes (an input, and its imports are code)
+    params: dict = field(default_factory=dict)
+    after: tuple[str, ...] = ()  # steps whose outputs this one reads
+
+    def code_files(self) -> list[Path]:
+        return deps.code_files(self.modules, [self.notebook] if self.notebook else [])
+
+
+def _files(items: Iterable[Path]) -> list[Path]:
+    out = []
+    for item in items:
+        item = Path(item)
+        if item.is_dir():
+            out += sorted(p for p in item.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        else:
+            out.append(item)
+    return out
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def step_hash(step: Step) -> str:
+    h = hashlib.sha256()
+    inputs = list(step.inputs) + ([step.notebook] if step.notebook else [])
+    for kind, files in (("in", _files(inputs)), ("code", step.code_files())):
+        for f in files:
+            if not f.exists():
+                raise EcresearchError(f"step {step.name}: input {paths.rel(f)} is missing (run its upstream step)")
+            h.update(f"{kind}:{paths.rel(f)}:{file_digest(f)}\n".encode())
+    h.update(json.dumps(step.params, sort_keys=True, ensure_ascii=False, default=str).encode())
+    if LOCK_FILE.exists():
+        h.update(file_digest(LOCK_FILE).encode())
+    return h.hexdigest()
+
+
+def _state_path(step: Step) -> Path:
+    return paths.STATE_DIR / f"{step.name.replace('/', '__').replace('@', '--')}.json"
+
+
+def read_state(step: Step) -> dict | None:
+    """The step's last successful run, or None when absent or unreadable (a corrupt state means: rerun)."""
+    try:
+        saved = json.loads(_state_path(step).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(saved, dict) or not isinstance(saved.get("hash"), str) or not isinstance(saved.get("outputs"), dict):
+        return None
+    return saved
+
+
+def up_to_date(step: Step, digest: str) -> bool:
+    saved = read_state(step)
+    if saved is None or saved["hash"] != digest:
+        return False
+    for rel, sha in saved["outputs"].items():
+        f = paths.ROOT / str(rel)
+        if not f.is_file() or file_digest(f) != sha:
+            return False
+    return all(Path(o).exists() for o in step.outputs)
+
+
+def run_step(step: Step, digest: str) -> list[Path]:
+    with staging(step.name.replace("/", "-").replace("@", "-")) as root:
+        step.run(root)
+        published = publish(root, list(step.outputs))
+    paths.STATE_DIR.mkdir(exist_ok=True)
+    write_text(_state_path(step), json.dumps(
+        {"hash": digest, "outputs": {paths.rel(p): file_digest(p) for p in sorted(published)}}, indent=1))
+    return published
+
+
+@contextmanager
+def build_lock():
+    """One build at a time per repository; a killed build's staging is cleared by the next."""
+    paths.STATE_DIR.mkdir(exist_ok=True)
+    with open(paths.STATE_DIR / "build.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise EcresearchError("another ecresearch build is running in this repository; wait for it to end") from None
+        clear_stale_staging()
+        yield
+
+
+def plan(steps: list[Step], *, force: bool = False) -> dict[str, str]:
+    """What a build would do, without running anything: step → 'would run' | 'up to date' | 'waits on …'."""
+    out = {}
+    for step in steps:
+        try:
+            digest = step_hash(step)
+        except EcresearchError:
+            out[step.name] = "would run (after its upstream steps)"
+            continue
+        out[step.name] = "up to date" if not force and up_to_date(step, digest) else "would run"
+    return out
+
+
+def execute(steps: list[Step], *, force: bool = False, progress=None, jobs: int = 2,
+            expand: dict[str, Callable[[], list[Step]]] | None = None) -> dict[str, str]:
+    """Run the DAG: a step starts as soon as the steps it depends on are done, up to ``jobs`` at a time.
+
+    ``expand`` adds steps once a step has run (the country reports, known only after the scores exist).
+    Returns step → 'ran' | 'up to date', in declaration order. A failure stops new steps from starting,
+    lets the running ones finish, and is raised."""
+    pending = list(steps)
+    declared = [s.name for s in steps]
+    names = set(declared)
+    done: set[str] = set()
+    result: dict[str, str] = {}
+
+    def one(step: Step) -> tuple[str, str, float]:
+        t0 = time.perf_counter()
+        digest = step_hash(step)
+        if not force and up_to_date(step, digest):
+            return step.name, "up to date", time.perf_counter() - t0
+        if progress:
+            progress.started(step.name)
+        run_step(step, digest)
+        return step.name, "ran", time.perf_counter() - t0
+
+    with build_lock(), ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        running: dict = {}
+        failure: BaseException | None = None
+        while (pending and failure is None) or running:
+            if failure is None:
+                for step in list(pending):
+                    if len(running) >= max(1, jobs):
+                        break
+                    if all(a in done or a not in names for a in step.after):
+                        pending.remove(step)
+                        running[pool.submit(one, step)] = step
+            if not running:
+                raise EcresearchError(f"steps wait on each other: {[s.name for s in pending]}")
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                step = running.pop(future)
+                try:
+                    name, status, secs = future.result()
+                except BaseException as exc:  # noqa: BLE001 - re-raised once the running steps have ended
+                    failure = failure or exc
+                    continue
+                result[name] = status
+                done.add(name)
+                if progress:
+                    progress.finished(name, status, secs)
+                if expand and name in expand:
+                    extra = expand[name]()
+                    pending += extra
+                    declared += [s.name for s in extra]
+                    names |= {s.name for s in extra}
+                    if progress:
+                        progress.grow(len(extra))
+        if failure is not None:
+            raise failure
+    return {n: result[n] for n in declared if n in result}

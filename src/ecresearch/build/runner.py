@@ -1,0 +1,113 @@
+"""Run a parameterised notebook with papermill and keep a clean, deterministic copy of it."""
+from __future__ import annotations
+
+import atexit
+import json
+import threading
+from pathlib import Path
+
+import nbformat
+
+from ecresearch import paths
+from ecresearch.errors import EcresearchError
+from ecresearch.build.notebooks import strip_volatile
+
+
+class NotebookFailed(EcresearchError):
+    """A cell raised: the message names the notebook, the cell and the exception."""
+
+
+_local = threading.local()
+_managers: list = []
+_lock = threading.Lock()
+
+
+def _kernel():
+    """One kernel per worker thread, kept between notebooks: start-up and imports are paid once per worker."""
+    km = getattr(_local, "km", None)
+    if km is None:
+        from jupyter_client.manager import AsyncKernelManager
+        km = AsyncKernelManager(kernel_name="python3")
+        _local.km = km
+        with _lock:
+            _managers.append(km)
+    return km
+
+
+def shutdown_kernels() -> None:
+    """Stop the reused kernels (the build calls this when it ends, however it ends)."""
+    from jupyter_client.utils import run_sync
+    with _lock:
+        managers, _managers[:] = list(_managers), []
+    for km in managers:
+        try:
+            if km.has_kernel:
+                run_sync(km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - best effort at exit
+            pass
+    _local.__dict__.clear()
+
+
+atexit.register(shutdown_kernels)
+
+
+def _template_cell(nb_path: Path, cell_index: int) -> int:
+    """The failing cell's number as in the template: papermill inserts one cell after the parameters."""
+    try:
+        cells = nbformat.read(nb_path, as_version=4).cells
+        injected = [i for i, c in enumerate(cells) if "injected-parameters" in c.metadata.get("tags", [])]
+    except Exception:  # noqa: BLE001 - the message is still useful without the adjustment
+        return cell_index
+    return cell_index - 1 if injected and injected[0] < cell_index else cell_index
+
+
+def keep_failed(output: Path, step: str) -> Path:
+    """Keep the failed notebook (with its error cell) where an analyst can open it."""
+    import shutil
+    dest = paths.FAILED_DIR / f"{step.replace('/', '-').replace('@', '-')}.ipynb"
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(output, dest)
+    return dest
+
+
+def run_notebook(notebook: Path, output: Path, parameters: dict, *, step: str | None = None,
+                 hide: dict[str, str] | None = None, reuse_kernel: bool = False) -> nbformat.NotebookNode:
+    """Execute ``notebook`` with ``parameters``; write the executed copy to ``output``.
+
+    ``hide`` maps strings (such as a temporary staging path) to placeholders in the kept copy, so two runs
+    give the same bytes."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        extra = {"km": _kernel()} if reuse_kernel else {}
+        pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3",
+                            progress_bar=False, log_output=False, cwd=str(paths.NOTEBOOKS),
+                            request_save_on_cell_execute=False, **extra)
+    except PapermillExecutionError as exc:
+        kept = keep_failed(output, step or notebook.stem)
+        who = f", country {parameters['country']}" if parameters.get("country") else ""
+        who += f", scenario {parameters['scenario']}" if parameters.get("scenario") else ""
+        first = str(exc.evalue).splitlines()[0] if exc.evalue else ""
+        raise NotebookFailed(f"{paths.rel(notebook)}: cell {_template_cell(output, exc.cell_index)} (numbered as in "
+                             f"the template, from 0){who} raised {exc.ename}: {first}; the failed notebook is kept "
+                             f"at {paths.rel(kept)}") from None
+    nb = nbformat.read(output, as_version=4)
+    strip_volatile(nb)
+    if hide:
+        text = json.dumps(nb)
+        for secret, placeholder in hide.items():
+            text = text.replace(json.dumps(secret)[1:-1], placeholder)
+        nb = nbformat.from_dict(json.loads(text))
+    count = 0
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i:02d}"
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            count += 1  # a reused kernel keeps counting: number the kept copy from 1
+            cell["execution_count"] = count
+            for out in cell.get("outputs", []):
+                if "execution_count" in out:
+                    out["execution_count"] = count
+    nbformat.write(nb, output)
+    return nb

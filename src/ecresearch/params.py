@@ -1,0 +1,167 @@
+"""The scoring parameters: one definition for the CLI, the build, the notebooks and the pages.
+
+The main build reads ``params.toml`` at the repository root (committed, like DVC's ``params.yaml``), so a
+re-weighting persists; command-line flags override it for one run, and a run whose parameters differ from
+the file is a *scenario* with its own complete set of outputs (see ``paths.output_set``).
+Light on purpose (no numpy/polars): the CLI checks parameters before any work starts.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+
+from ecresearch.countries import resolve
+from ecresearch.errors import CountryError, ParameterError
+
+PILLARS = ("growth", "sns", "concentration", "size")
+CORE_PILLARS = ("growth", "sns", "concentration")  # 'size' is context: weight 0 unless the analyst asks
+NORMALISATIONS = ("minmax", "zscore")
+AGGREGATIONS = ("arithmetic", "geometric")
+DIRECTIONS = ("channel", "gatekeeper")
+HHI_POINTS = ("midpoint", "lower", "upper")
+
+# Markets the deck discusses as destinations (Japan is the sellers' home market).
+DEFAULT_CANDIDATES = ("CHN", "USA", "GBR", "KOR", "IND", "DEU", "IDN", "CAN", "FRA",
+                      "SGP", "MYS", "THA", "VNM", "PHL", "HKG")
+DEFAULT_WEIGHTS = {"growth": 1 / 3, "sns": 1 / 3, "concentration": 1 / 3, "size": 0.0}
+
+
+@dataclass(frozen=True)
+class Params:
+    """Every choice the ranking depends on. Weights are relative: they are normalised to sum to 1."""
+
+    weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    normalisation: str = "minmax"
+    aggregation: str = "arithmetic"
+    concentration_direction: str = "channel"  # the analyst's goal: a dominant platform as channel or gatekeeper
+    candidates: tuple = DEFAULT_CANDIDATES
+    max_missing_weight: float = 0.34  # unranked when missing pillars carry more than this share of the weight
+    hhi_point: str = "midpoint"  # where in its interval a market's HHI is scored
+    draws: int = 1000
+    weight_noise: float = 0.25  # Monte Carlo: each weight × U(1 - noise, 1 + noise)
+    vary_methods: bool = False  # Monte Carlo also draws normalisation and aggregation (only when asked)
+    seed: int = 20230201
+    pins: dict = field(default_factory=dict)  # indicator → edition to use, e.g. {"sns_time": "Digital 2024"}
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["candidates"] = list(self.candidates)
+        return d
+
+    def digest(self) -> str:
+        """A short fingerprint of the parameters: the name of a scenario, and the stamp on every page."""
+        text = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+    def describe(self) -> str:
+        """One line for pages: the weights as percentages, then the choices."""
+        w = ", ".join(f"{p} {self.weights[p]:.0%}" for p in PILLARS)
+        pins = "; pins " + ", ".join(f"{k}={v}" for k, v in sorted(self.pins.items())) if self.pins else ""
+        return (f"weights {w}; {self.normalisation}, {self.aggregation}, concentration as {self.concentration_direction}; "
+                f"HHI at its {self.hhi_point}; unranked if missing pillars weigh > {self.max_missing_weight:.0%}; "
+                f"Monte Carlo {self.draws} draws, weights ±{self.weight_noise:.0%}"
+                f"{', methods varied' if self.vary_methods else ''}, seed {self.seed}{pins}")
+
+
+def _choice(name: str, value, allowed) -> None:
+    if value not in allowed:
+        raise ParameterError(f"parameter {name!r} must be one of {list(allowed)}, got {value!r}")
+
+
+def validate(params: Params) -> Params:
+    """Check every parameter before any work; errors name the parameter. Returns normalised parameters."""
+    w = params.weights
+    if not isinstance(w, dict):
+        raise ParameterError(f"parameter 'weights' must map pillars to numbers, got {w!r}")
+    unknown = sorted(set(w) - set(PILLARS))
+    if unknown:
+        raise ParameterError(f"parameter 'weights': unknown pillar(s) {unknown}; pillars are {list(PILLARS)}")
+    w = {p: w.get(p, 0.0) for p in PILLARS}
+    for k, v in w.items():
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
+            raise ParameterError(f"parameter 'weights': weight of {k!r} must be a finite number >= 0, got {v!r}")
+    total = sum(w.values())
+    if total <= 0:
+        raise ParameterError("parameter 'weights': all weights are zero")
+    w = {k: float(v) / total for k, v in w.items()}
+    _choice("normalisation", params.normalisation, NORMALISATIONS)
+    _choice("aggregation", params.aggregation, AGGREGATIONS)
+    _choice("concentration_direction", params.concentration_direction, DIRECTIONS)
+    _choice("hhi_point", params.hhi_point, HHI_POINTS)
+    if isinstance(params.draws, bool) or not isinstance(params.draws, int) or not 1 <= params.draws <= 100_000:
+        raise ParameterError(f"parameter 'draws' must be an integer in 1..100000, got {params.draws!r}")
+    if not isinstance(params.weight_noise, (int, float)) or not 0 <= params.weight_noise < 1:
+        raise ParameterError(f"parameter 'weight_noise' must be in [0, 1), got {params.weight_noise!r}")
+    if not isinstance(params.max_missing_weight, (int, float)) or not 0 <= params.max_missing_weight < 1:
+        raise ParameterError(f"parameter 'max_missing_weight' must be in [0, 1), got {params.max_missing_weight!r}")
+    if not isinstance(params.vary_methods, bool):
+        raise ParameterError(f"parameter 'vary_methods' must be true or false, got {params.vary_methods!r}")
+    if isinstance(params.seed, bool) or not isinstance(params.seed, int):
+        raise ParameterError(f"parameter 'seed' must be an integer, got {params.seed!r}")
+    if not isinstance(params.pins, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                    for k, v in params.pins.items()):
+        raise ParameterError(f"parameter 'pins' must map indicator names to edition names, got {params.pins!r}")
+    if isinstance(params.candidates, str) or len(params.candidates) < 2:
+        raise ParameterError("parameter 'candidates' must list at least two countries")
+    codes = []
+    for c in params.candidates:
+        try:
+            codes.append(resolve(str(c), allow_regions=False).iso3)
+        except CountryError as exc:
+            raise ParameterError(f"parameter 'candidates': {exc}") from None
+    if len(set(codes)) != len(codes):
+        raise ParameterError(f"parameter 'candidates' lists a country twice: {codes}")
+    return replace(params, weights=w, candidates=tuple(codes), weight_noise=float(params.weight_noise),
+                   max_missing_weight=float(params.max_missing_weight), pins=dict(sorted(params.pins.items())))
+
+
+def from_mapping(data: dict, where: str = "parameters") -> Params:
+    """Parameters from a mapping (the TOML file's [scoring] table, notebook variables); unknown keys rejected."""
+    names = {f.name for f in fields(Params)}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise ParameterError(f"{where}: unknown parameter(s) {unknown}; known: {sorted(names)}")
+    values = dict(data)
+    if "candidates" in values and isinstance(values["candidates"], list):
+        values["candidates"] = tuple(values["candidates"])
+    return validate(Params(**values))
+
+
+def load_file(path: Path) -> Params:
+    """``params.toml``: a missing file means the documented defaults."""
+    if not path.exists():
+        return validate(Params())
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"{path.name}: not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ParameterError(f"{path.name}: {exc}") from None
+    extra = sorted(set(data) - {"scoring"})
+    if extra:
+        raise ParameterError(f"{path.name}: unknown table(s) {extra}; parameters live under [scoring]")
+    return from_mapping(data.get("scoring", {}), where=f"{path.name} [scoring]")
+
+
+def parse_weights(text: str) -> dict:
+    """'0.5,0.25,0.25' (growth, sns, concentration[, size]) or 'growth=0.5,sns=0.25' (others 0)."""
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    try:
+        if parts and all("=" in p for p in parts):
+            return {k.strip(): float(v) for k, v in (p.split("=", 1) for p in parts)}
+        if len(parts) not in (len(CORE_PILLARS), len(PILLARS)):
+            raise ValueError
+        return dict(zip(PILLARS, (float(p) for p in parts)))
+    except ValueError:
+        raise ParameterError(f"parameter 'weights': cannot read {text!r}; give numbers in the order "
+                             f"{','.join(CORE_PILLARS)}[,size] or name=value pairs") from None
+
+
+def override(base: Params, **changes) -> Params:
+    """``base`` with the given (non-None) values changed, validated."""
+    changes = {k: v for k, v in changes.items() if v is not None}
+    return validate(replace(base, **changes)) if changes else base

@@ -1,0 +1,142 @@
+"""Pages of the site: Jinja2 templates with autoescape (one base template, one stylesheet), and executed
+notebooks exported through an nbconvert template of our own (code hidden, no external scripts, the site's
+navigation). Text from data is always escaped; links are made only for http(s) URLs."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+import nbformat
+
+from ecresearch import paths
+from ecresearch.reports.webfont import font_css, font_stack
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+NAV_TEXT = {
+    "ja": {"index": "トップ", "gallery": "デッキの図表", "quality": "データ品質", "scores": "スコアリング",
+           "other": "English"},
+    "en": {"index": "Home", "gallery": "Deck charts", "quality": "Data quality", "scores": "Scoring",
+           "other": "日本語"},
+}
+
+
+def safe_url(url) -> str | None:
+    """The URL if it is http(s), else None: a ``javascript:`` or ``data:`` URL from data never becomes a link."""
+    text = "" if url is None else str(url).strip()
+    return text if text.lower().startswith(("http://", "https://")) else None
+
+
+@lru_cache(maxsize=1)
+def env() -> jinja2.Environment:
+    e = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "pages"), autoescape=True,
+                           undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    e.filters["safe_url"] = safe_url
+    return e
+
+
+def stylesheet() -> str:
+    return (TEMPLATES / "site.css").read_text(encoding="utf-8").replace("FONTSTACK", font_stack())
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+
+
+def stamp(out: paths.OutputSet, lang: str) -> dict:
+    """What every page of an output set states: its parameters, and the scores file it was made from."""
+    meta = json.loads(out.params_json.read_text(encoding="utf-8"))
+    label = ("本ビルド" if out.scenario is None else f"シナリオ {out.scenario}") if lang == "ja" else out.label()
+    prefix = "作成時のパラメーター" if lang == "ja" else "Made with parameters"
+    return {"digest": meta["digest"], "scores_sha": _sha(out.scores),
+            "text": f"{prefix} ({label}, {meta['digest']}): {meta['describe']}"}
+
+
+def rel_link(page: Path, target: Path) -> str:
+    return Path(os.path.relpath(target, page.parent)).as_posix()
+
+
+def site_nav(page: Path, lang: str, out: paths.OutputSet | None, other: Path | None = None) -> dict:
+    t = NAV_TEXT[lang]
+    out = out or paths.output_set(None)
+    links = [{"href": rel_link(page, out.index), "text": t["index"]},
+             {"href": rel_link(page, paths.GALLERY), "text": t["gallery"]},
+             {"href": rel_link(page, paths.QUALITY_PAGE), "text": t["quality"]},
+             {"href": rel_link(page, out.scores_dir / "scores.html"), "text": t["scores"]}]
+    other_lang = None
+    if other is not None:
+        o = "en" if lang == "ja" else "ja"
+        other_lang = {"href": rel_link(page, other), "lang": o, "text": t["other"]}
+    return {"nav": links, "other_lang": other_lang}
+
+
+def render_page(template: str, page: Path, *, title: str, lang: str, out: paths.OutputSet | None = None,
+                other: Path | None = None, subtitle: str | None = None, with_stamp: bool = False, **ctx) -> str:
+    """A self-contained page (stylesheet and subset fonts inline) from a template extending base.html.j2."""
+    values = {"title": title, "subtitle": subtitle, "lang": lang,
+              "stamp": stamp(out, lang) if with_stamp and out is not None else None,
+              **site_nav(page, lang, out, other), **ctx}
+    body = env().get_template(template).render(css="", **values)
+    return env().get_template(template).render(css=font_css(body) + stylesheet(), **values)
+
+
+# ── notebooks → pages ─────────────────────────────────────────────────────────────────────────
+
+_local = threading.local()
+
+
+def _exporter():
+    """One exporter per thread: loading the template costs more than converting a report."""
+    exporter = getattr(_local, "exporter", None)
+    if exporter is None:
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(template_name="ecresearch", extra_template_basedirs=[str(TEMPLATES / "nbconvert")])
+        exporter.exclude_input = True
+        exporter.exclude_input_prompt = True
+        exporter.exclude_output_prompt = True
+        _local.exporter = exporter
+    return exporter
+
+
+def notebook_page(nb: nbformat.NotebookNode, page: Path, *, title: str, lang: str, out: paths.OutputSet,
+                  other: Path | None = None) -> str:
+    nb = nbformat.from_dict(nb)
+    nb.cells = [c for c in nb.cells if c.cell_type == "code"]  # the template's notes are for notebook readers
+    for cell in nb.cells:  # stream output (nbval's pinned lines) is for CI, not the analyst
+        cell.outputs = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"]
+    values = {"title": title, "subtitle": None, "stamp": stamp(out, lang), **site_nav(page, lang, out, other)}
+    chrome = env().get_template("chrome.html.j2").render(**values)
+    footer = env().get_template("stamp.html.j2").render(**values)
+    meta = env().get_template("meta.html.j2").render(**values)
+    resources = {"metadata": {"name": title}, "language_code": lang,
+                 "ecresearch": {"header": chrome, "footer": footer, "meta": meta, "css": ""}}
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    import re
+    visible = re.sub(r"<[^>]+>", " ", body)
+    resources["ecresearch"]["css"] = font_css(visible + title) + stylesheet()
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    return body
+
+
+def write_html(notebook: Path, output: Path, *, page: str, lang: str, out: paths.OutputSet,
+               iso3: str | None = None) -> None:
+    """Export an executed notebook as the report (or scores) page of ``out``; ``output`` is its staged path."""
+    from ecresearch.build.atomic import write_text
+    from ecresearch.countries import resolve
+
+    nb = nbformat.read(notebook, as_version=4)
+    if page == "report":
+        c = resolve(iso3)
+        final = out.report_dir(iso3, lang) / "report.html"
+        other = out.report_dir(iso3, "en" if lang == "ja" else "ja") / "report.html"
+        title = (f"{c.name_ja}：越境EC市場レポート" if lang == "ja"
+                 else f"{c.name_en}: cross-border e-commerce market report")
+    else:
+        final, other = out.scores_dir / "scores.html", None
+        title = "Target-country scoring" + ("" if out.scenario is None else f" — scenario {out.scenario}")
+    write_text(output, notebook_page(nb, final, title=title, lang=lang, out=out, other=other))

@@ -1,0 +1,203 @@
+"""What the ranking can and cannot conclude: robust statements, global sensitivity (Sobol), the pillars'
+statistical structure (JRC step 4), the two concentration directions side by side, and an outside check."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import polars as pl
+
+from ecresearch.params import AGGREGATIONS, NORMALISATIONS, PILLARS
+from ecresearch.scoring.model import CONC, Result, composite, ranks, score, with_direction
+
+INDISTINCT = 0.9  # two countries are told apart when one ranks above the other in at least 90% of draws
+REDUNDANT_R = 0.9  # |Pearson r| above which two pillars are flagged as measuring the same thing
+
+
+def robust_pairs(result: Result) -> pl.DataFrame:
+    """Pairs of ranked countries whose order the Monte Carlo does not settle (P(A above B) in (10%, 90%))."""
+    d, c = result.draws, result.countries
+    rows = []
+    for i in range(len(c)):
+        for j in range(i + 1, len(c)):
+            p = float(np.mean(d[:, i] < d[:, j]) + 0.5 * np.mean(d[:, i] == d[:, j]))
+            if 1 - INDISTINCT < p < INDISTINCT:
+                rows.append({"a": c[i], "b": c[j], "p_a_above_b": round(p, 3)})
+    return pl.DataFrame(rows, schema={"a": pl.String, "b": pl.String, "p_a_above_b": pl.Float64})
+
+
+def contributions(result: Result) -> pl.DataFrame:
+    """Each pillar's share of a country's (arithmetic) score: weight × normalised value over the weights it has."""
+    p = result.params
+    rows = []
+    for r in result.scores.iter_rows(named=True):
+        have = {q: r[f"{q}_norm"] for q in PILLARS if r[f"{q}_norm"] is not None and p.weights[q] > 0}
+        wsum = sum(p.weights[q] for q in have)
+        for q, z in have.items():
+            rows.append({"iso3": r["iso3"], "pillar": q, "points": p.weights[q] * z / wsum})
+    return pl.DataFrame(rows, schema={"iso3": pl.String, "pillar": pl.String, "points": pl.Float64})
+
+
+def directions(figures: pl.DataFrame, external: pl.DataFrame, result: Result) -> pl.DataFrame:
+    """Ranks under both readings of concentration (channel vs gatekeeper), the chosen one included."""
+    other = "gatekeeper" if result.params.concentration_direction == "channel" else "channel"
+    alt = score(figures, external, with_direction(result.params, other))
+    a = result.scores.select("iso3", pl.col("rank").alias(f"rank_{result.params.concentration_direction}"))
+    b = alt.scores.select("iso3", pl.col("rank").alias(f"rank_{other}"),
+                          pl.col("rank_p05").alias(f"p05_{other}"), pl.col("rank_p95").alias(f"p95_{other}"))
+    df = a.join(b, on="iso3", how="full", coalesce=True)
+    return df.with_columns((pl.col("rank_gatekeeper") - pl.col("rank_channel")).alias("shift_to_gatekeeper")) \
+        .select("iso3", "rank_channel", "rank_gatekeeper", "shift_to_gatekeeper", f"p05_{other}", f"p95_{other}") \
+        .sort("rank_channel", "iso3", nulls_last=True)
+
+
+# ── JRC step 4: multivariate analysis ──────────────────────────────────────────────────────────
+
+def pillar_correlations(result: Result) -> pl.DataFrame:
+    """Pearson r between pillars over the ranked countries that have both (n per pair)."""
+    x = result.x
+    names = [p for p in PILLARS if np.sum(~np.isnan(x[:, PILLARS.index(p)])) >= 3]
+    rows = []
+    for a in names:
+        for b in names:
+            ia, ib = PILLARS.index(a), PILLARS.index(b)
+            ok = ~np.isnan(x[:, ia]) & ~np.isnan(x[:, ib])
+            r = float(np.corrcoef(x[ok, ia], x[ok, ib])[0, 1]) if ok.sum() >= 3 else None
+            rows.append({"pillar_a": a, "pillar_b": b, "r": r, "n": int(ok.sum()),
+                         "redundant": bool(a != b and r is not None and abs(r) > REDUNDANT_R)})
+    return pl.DataFrame(rows, schema={"pillar_a": pl.String, "pillar_b": pl.String, "r": pl.Float64, "n": pl.Int64,
+                                      "redundant": pl.Boolean})
+
+
+def pca(result: Result) -> tuple[pl.DataFrame, float | None, int]:
+    """PCA of the standardised core pillars over complete cases; Cronbach's alpha of the same; n."""
+    cols = [PILLARS.index(p) for p in ("growth", "sns", "concentration")]
+    x = result.x[:, cols]
+    x = x[~np.isnan(x).any(axis=1)]
+    n = x.shape[0]
+    if n < 4:
+        return pl.DataFrame(schema={"component": pl.Int64, "eigenvalue": pl.Float64, "explained": pl.Float64}), None, n
+    z = (x - x.mean(axis=0)) / x.std(axis=0, ddof=1)
+    vals, vecs = np.linalg.eigh(np.corrcoef(z, rowvar=False))
+    order = np.argsort(vals)[::-1]
+    vals, vecs = vals[order], vecs[:, order]
+    vecs = vecs * np.sign(vecs[np.argmax(np.abs(vecs), axis=0), range(vecs.shape[1])])  # deterministic signs
+    rows = [{"component": k + 1, "eigenvalue": float(vals[k]), "explained": float(vals[k] / vals.sum()),
+             **{f"loading_{p}": float(vecs[i, k]) for i, p in enumerate(("growth", "sns", "concentration"))}}
+            for k in range(len(vals))]
+    k = z.shape[1]
+    item_var = z.var(axis=0, ddof=1).sum()
+    total_var = z.sum(axis=1).var(ddof=1)
+    alpha = float(k / (k - 1) * (1 - item_var / total_var))
+    return pl.DataFrame(rows), alpha, n
+
+
+# ── global sensitivity: Sobol indices ──────────────────────────────────────────────────────────
+
+def sobol_problem(result: Result) -> tuple[dict, list[str]]:
+    """The uncertain inputs: a multiplier per weighted pillar, each market's HHI position in its interval
+    (one group), and normalisation/aggregation when the analyst asked to vary them."""
+    p = result.params
+    names, bounds, groups = [], [], []
+    for q in PILLARS:
+        if p.weights[q] > 0:
+            names.append(f"weight_{q}")
+            bounds.append([1 - p.weight_noise, 1 + p.weight_noise])
+            groups.append(f"weight_{q}")
+    for i, c in enumerate(result.countries):
+        if not np.isnan(result.low[i]) and result.high[i] > result.low[i]:
+            names.append(f"hhi_{c}")
+            bounds.append([0.0, 1.0])
+            groups.append("hhi_intervals")
+    if p.vary_methods:
+        for m in ("normalisation", "aggregation"):
+            names.append(m)
+            bounds.append([0.0, 1.0])
+            groups.append(m)
+    return {"num_vars": len(names), "names": names, "bounds": bounds, "groups": groups}, names
+
+
+def _evaluate(result: Result, problem: dict, sample: np.ndarray) -> np.ndarray:
+    p = result.params
+    out = np.empty((sample.shape[0], len(result.countries)))
+    idx = {n: i for i, n in enumerate(problem["names"])}
+    w0 = np.array([p.weights[q] for q in PILLARS])
+    for s, row in enumerate(sample):
+        w = w0.copy()
+        for j, q in enumerate(PILLARS):
+            if f"weight_{q}" in idx:
+                w[j] *= row[idx[f"weight_{q}"]]
+        w = w / w.sum()
+        x = result.x.copy()
+        for i, c in enumerate(result.countries):
+            if f"hhi_{c}" in idx:
+                x[i, CONC] = result.low[i] + row[idx[f"hhi_{c}"]] * (result.high[i] - result.low[i])
+        norm = NORMALISATIONS[int(row[idx["normalisation"]] >= 0.5)] if "normalisation" in idx else p.normalisation
+        agg = AGGREGATIONS[int(row[idx["aggregation"]] >= 0.5)] if "aggregation" in idx else p.aggregation
+        out[s] = ranks(composite(x, dict(zip(PILLARS, w)), norm, agg, p.concentration_direction))
+    return out
+
+
+def sobol(result: Result, base_samples: int = 256) -> pl.DataFrame:
+    """First- and total-order Sobol indices of each input group on each country's rank, with bootstrap 95%
+    confidence intervals (SALib, Saltelli sampling), averaged over countries weighted by rank variance."""
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import sobol as sobol_sample
+
+    problem, _ = sobol_problem(result)
+    if problem["num_vars"] == 0:
+        return pl.DataFrame()
+    if len(set(problem["groups"])) < 2:  # SALib needs two groups at least
+        problem = {k: v for k, v in problem.items() if k != "groups"}
+    sample = sobol_sample.sample(problem, base_samples, calc_second_order=False, seed=result.params.seed)
+    y = _evaluate(result, problem, sample)
+    rows = []
+    for i, c in enumerate(result.countries):
+        if np.var(y[:, i]) == 0:
+            continue
+        si = sobol_analyze.analyze(problem, y[:, i], calc_second_order=False, seed=result.params.seed,
+                                   print_to_console=False)
+        names = sorted(set(problem.get("groups", problem["names"])), key=problem.get("groups", problem["names"]).index)
+        for k, name in enumerate(names):
+            rows.append({"iso3": c, "factor": name, "variance": float(np.var(y[:, i])), "S1": float(si["S1"][k]),
+                         "S1_conf": float(si["S1_conf"][k]), "ST": float(si["ST"][k]), "ST_conf": float(si["ST_conf"][k])})
+    return pl.DataFrame(rows, schema={"iso3": pl.String, "factor": pl.String, "variance": pl.Float64,
+                                      "S1": pl.Float64, "S1_conf": pl.Float64, "ST": pl.Float64, "ST_conf": pl.Float64})
+
+
+def sobol_summary(per_country: pl.DataFrame) -> pl.DataFrame:
+    """Indices averaged over countries, weighted by each country's rank variance."""
+    if per_country.height == 0:
+        return pl.DataFrame(schema={"factor": pl.String, "S1": pl.Float64, "S1_conf": pl.Float64, "ST": pl.Float64,
+                                    "ST_conf": pl.Float64})
+    w = pl.col("variance") / pl.col("variance").sum().over("factor")
+    return per_country.group_by("factor").agg(
+        (pl.col(c) * w).sum().alias(c) for c in ("S1", "S1_conf", "ST", "ST_conf")).sort("ST", descending=True)
+
+
+# ── outside check ──────────────────────────────────────────────────────────────────────────────
+
+def spearman_ci(a, b) -> tuple[float | None, float | None, float | None, int]:
+    """Spearman's rho with a 95% interval (Fisher z, Bonett-Wright standard error), and n."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    n = len(a)
+    if n < 4:
+        return None, None, None, n
+    ra = pl.Series(a).rank().to_numpy()
+    rb = pl.Series(b).rank().to_numpy()
+    rho = float(np.corrcoef(ra, rb)[0, 1])
+    se = math.sqrt((1 + rho ** 2 / 2) / (n - 3))
+    z = math.atanh(max(min(rho, 0.999999), -0.999999))
+    return rho, math.tanh(z - 1.96 * se), math.tanh(z + 1.96 * se), n
+
+
+def unctad_comparison(scores: pl.DataFrame, external: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
+    """Our rank beside UNCTAD's B2C E-commerce Index 2020 rank (one edition), with rho, its interval and n."""
+    un = external.filter((pl.col("topic") == "unctad_b2c_index") & (pl.col("vintage") == "UNCTAD B2C E-commerce Index 2020")
+                         & pl.col("metric").str.contains("rank")).unique(["country_iso3"], keep="first", maintain_order=True)
+    df = scores.select("iso3", "rank").join(
+        un.select(pl.col("country_iso3").alias("iso3"), pl.col("value").alias("unctad_rank_2020"),
+                  pl.col("source_title").alias("unctad_source")), on="iso3", how="left").sort("rank")
+    both = df.drop_nulls("unctad_rank_2020")
+    rho, lo, hi, n = spearman_ci(both["rank"].to_list(), both["unctad_rank_2020"].to_list())
+    return df, {"rho": rho, "ci_low": lo, "ci_high": hi, "n": n, "missing": df.filter(pl.col("unctad_rank_2020").is_null())["iso3"].to_list()}

@@ -1,0 +1,39 @@
+"""The scores step: processed tables + parameters → scores, analysis tables and charts of one output set.
+
+A Python step (not a notebook): notebook 03 reads what it writes and explains it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from ecresearch import paths
+from ecresearch.params import Params
+from ecresearch.scoring import analysis, outputs
+from ecresearch.scoring.model import score
+
+
+def compute(params: Params) -> tuple:
+    figures = pl.read_parquet(paths.PROCESSED / "deck_figures.parquet")
+    external = pl.read_parquet(paths.PROCESSED / "external_figures.parquet")
+    result = score(figures, external, params)
+    table = outputs.scores_table(result)
+    per_country = analysis.sobol(result)
+    corr = analysis.pillar_correlations(result)
+    pca, alpha, n_pca = analysis.pca(result)
+    unctad, rho = analysis.unctad_comparison(table.filter(pl.col("ranked")), external)
+    tables = {
+        "coverage": result.coverage, "directions": analysis.directions(figures, external, result),
+        "robust_pairs": analysis.robust_pairs(result), "contributions": analysis.contributions(result),
+        "sobol_by_country": per_country, "sobol": analysis.sobol_summary(per_country),
+        "correlations": corr, "pca": pca, "unctad": unctad,
+    }
+    extra = {"cronbach_alpha": alpha, "pca_n": n_pca, "unctad_spearman": rho,
+             "redundant_pairs": corr.filter(pl.col("redundant") & (pl.col("pillar_a") < pl.col("pillar_b")))
+             .select("pillar_a", "pillar_b").rows()}
+    return result, tables, extra
+
+
+def build(root: Path, params: Params, out: paths.OutputSet) -> None:
+    result, tables, extra = compute(params)
+    outputs.write(result, tables, extra, root, out)
