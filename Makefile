@@ -56,7 +56,7 @@ $(UV):
 $(STAMP): requirements.lock pyproject.toml $(VENV_FORCE) | $(UV)
 	@$(CHECK_PYTHON)
 	@if [ -e $(VENV) ] && [ -z "$(VENV_VERSION)" ]; then \
-	  echo "Removing $(VENV): its Python is broken, older than 3.11 or not $(PYTHON)'s; rebuilding it"; rm -rf $(VENV); fi
+	  echo "Removing $(VENV) (its Python is broken, older than 3.11, or not the version of PYTHON=$(PYTHON)) to rebuild it"; rm -rf $(VENV); fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
@@ -99,9 +99,12 @@ lock: | $(UV) ## Re-resolve requirements.lock for every platform (uv --universal
 	$(UV) pip compile --universal pyproject.toml --extra test --python-version 3.11 --generate-hashes --no-header \
 	  --quiet -o requirements.lock
 
+# Ignored caches and build leftovers that `make clean` removes: only paths git lists as untracked, never .venv/.tools.
+CACHE_RE := (^|/)(__pycache__|\.ipynb_checkpoints|\.pytest_cache|\.hypothesis|\.ruff_cache|\.ecresearch-state|[^/]+\.egg-info)/$$|^(build|\.staging[^/]*|data/\.staging[^/]*)/?$$
+
 clean: ## Remove untracked build outputs and caches (never a tracked file, nor .venv)
 	@git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { echo "make clean needs a git checkout" >&2; exit 1; }
 	git clean -fdx -- data/processed reports
-	git clean -fdX -- . ':!$(VENV)' ':!.tools' ':!data/raw'
+	git ls-files -z --others --ignored --exclude-standard --directory | grep -zE '$(CACHE_RE)' | xargs -0r sh -c 'printf "Removing %s\n" "$$@"; rm -rf -- "$$@"' rm
 
 .PHONY: help venv reports report notebooks test lint lab kernel bench lock clean FORCE
