@@ -1,46 +1,110 @@
-# ecresearch — every target creates .venv from the lock file first if it is missing.
+# ecresearch — every target creates .venv from the lock file first if it is missing (or stale, or broken).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 COUNTRY ?=
+# Passed to recipes through the environment, never pasted into a command line: see `report`.
+export COUNTRY
+
+# uv, pinned, in a tools venv of its own (not in .venv: `uv pip sync` manages .venv's packages).
+UV_VERSION := 0.13.9
+UV_HOME := .tools/uv-$(UV_VERSION)
+UV := $(UV_HOME)/bin/uv
+# Never let uv fetch an interpreter: the venv is made by $(PYTHON).
+export UV_PYTHON_DOWNLOADS := never
+
+# Lint: strict on these; src/ and tests/ are reported by rule until they are fixed (they are being moved).
+LINT_STRICT := benchmarks tools
+LINT_PENDING := $(wildcard src tests)
+# `ruff format --check` only on files that already pass it.
+FORMAT_CHECKED := tools $(wildcard src/ecresearch/__init__.py src/ecresearch/charts/__init__.py \
+                  src/ecresearch/deck/__init__.py tests/__init__.py)
+
+# One line, and exit 1, unless $(PYTHON) runs and is 3.11 or newer.
+define CHECK_PYTHON
+v=$$($(PYTHON) -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null) \
+  || { echo "ecresearch needs Python 3.11 or newer; PYTHON=$(PYTHON) does not run" >&2; exit 1; }; \
+$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+  || { echo "ecresearch needs Python 3.11 or newer; PYTHON=$(PYTHON) is $$v" >&2; exit 1; }
+endef
+
+# Is the existing .venv usable? Its interpreter must run and be >= 3.11; if PYTHON was given
+# (command line or environment), it must also be the same minor version as $(PYTHON).
+VENV_VERSION := $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2]) if sys.version_info >= (3, 11) else None' 2>/dev/null)
+ifneq ($(filter command line environment,$(origin PYTHON)),)
+WANT_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+ifneq ($(VENV_VERSION),$(WANT_VERSION))
+VENV_VERSION :=
+endif
+endif
+# A stale or broken .venv forces the install recipe, which removes and rebuilds it.
+VENV_FORCE := $(if $(VENV_VERSION),,FORCE)
 
 .DEFAULT_GOAL := help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.lock pyproject.toml
+$(UV):
+	@$(CHECK_PYTHON)
+	rm -rf $(UV_HOME)
+	$(PYTHON) -m venv $(UV_HOME)
+	$(UV_HOME)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(STAMP): requirements.lock pyproject.toml $(VENV_FORCE) | $(UV)
+	@$(CHECK_PYTHON)
+	@if [ -e $(VENV) ] && [ -z "$(VENV_VERSION)" ]; then \
+	  echo "Removing $(VENV) (its Python is broken, older than 3.11, or not the version of PYTHON=$(PYTHON)) to rebuild it"; rm -rf $(VENV); fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $@
 
-venv: $(STAMP) ## Create .venv from requirements.lock
+FORCE:
+
+venv: $(STAMP) ## Create .venv from requirements.lock (with a pinned uv)
 
 reports: $(STAMP) ## Build everything: processed tables, charts, scores, country reports
 	$(BIN)/ecresearch build
 
 report: $(STAMP) ## Report for one country: make report COUNTRY=IDN
-	@test -n "$(COUNTRY)" || { echo "usage: make report COUNTRY=IDN" >&2; exit 2; }
-	$(BIN)/ecresearch report "$(COUNTRY)"
+	@test -n "$$COUNTRY" || { echo "usage: make report COUNTRY=IDN" >&2; exit 2; }
+	$(BIN)/ecresearch report "$$COUNTRY"
+
+notebooks: $(STAMP) ## Run the notebooks (ecresearch notebooks)
+	$(BIN)/ecresearch notebooks
 
 test: $(STAMP) ## Unit tests + nbval over every notebook
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest --nbval-lax --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks -p no:cacheprovider
 
-lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's environment
-	$(BIN)/jupyter lab notebooks/
+lint: $(STAMP) ## ruff (strict on benchmarks/ tools/), ruff format, notebook/.py pairs in step
+	$(BIN)/ruff check $(LINT_STRICT)
+	$(if $(LINT_PENDING),$(BIN)/ruff check --exit-zero --statistics $(LINT_PENDING))
+	$(BIN)/ruff format --check $(FORMAT_CHECKED)
+	$(BIN)/python tools/check_notebook_pairs.py
+
+lab: $(STAMP) ## Open JupyterLab at the repository root with the project's environment
+	$(BIN)/jupyter lab
+
+kernel: $(STAMP) ## Register the Jupyter kernel "Python (ecresearch)" for this .venv
+	$(BIN)/python -m ipykernel install --user --name ecresearch --display-name "Python (ecresearch)"
 
 bench: $(STAMP) ## Benchmark the build (see benchmarks/RESULTS.md)
 	$(BIN)/python benchmarks/bench_build.py
 
-lock: $(STAMP) ## Re-resolve requirements.lock from pyproject.toml (with uv, installed into .venv)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 --generate-hashes --no-header -o requirements.lock
+lock: | $(UV) ## Re-resolve requirements.lock for every platform (uv --universal, with hashes)
+	$(UV) pip compile --universal pyproject.toml --extra test --python-version 3.11 --generate-hashes --no-header \
+	  --quiet -o requirements.lock
 
-clean: ## Remove the built outputs (not the raw data)
-	rm -rf data/processed/* reports/*
+# Ignored caches and build leftovers that `make clean` removes: only paths git lists as untracked, never .venv/.tools.
+CACHE_RE := (^|/)(__pycache__|\.ipynb_checkpoints|\.pytest_cache|\.hypothesis|\.ruff_cache|\.ecresearch-state|[^/]+\.egg-info)/$$|^(build|\.staging[^/]*|data/\.staging[^/]*)/?$$
 
-.PHONY: help venv reports report test lab bench lock clean
+clean: ## Remove untracked build outputs and caches (never a tracked file, nor .venv)
+	@git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { echo "make clean needs a git checkout" >&2; exit 1; }
+	git clean -fdx -- data/processed reports
+	git ls-files -z --others --ignored --exclude-standard --directory | grep -zE '$(CACHE_RE)' | xargs -0r sh -c 'printf "Removing %s\n" "$$@"; rm -rf -- "$$@"' rm
+
+.PHONY: help venv reports report notebooks test lint lab kernel bench lock clean FORCE

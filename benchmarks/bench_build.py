@@ -73,7 +73,7 @@ def imports_only_notebook(root: Path) -> Path:
     lines = []
     for cell in nb.cells:
         if cell.cell_type == "code":
-            lines += [l for l in cell.source.splitlines() if re.match(r"^(import |from \S+ import |%matplotlib)", l)]
+            lines += [ln for ln in cell.source.splitlines() if re.match(r"^(import |from \S+ import |%matplotlib)", ln)]
     params = new_code_cell('country = "IDN"\nlang = "ja"', metadata={"tags": ["parameters"]})
     bare = new_notebook(cells=[params, new_code_cell("\n".join(dict.fromkeys(lines)))], metadata=nb.metadata)
     path = root / "notebooks" / "bench-imports-only.ipynb"
@@ -109,9 +109,10 @@ def main() -> None:
                    "--no-progress-bar"], root) for _ in range(args.repeat))
     print(f"(e) bare papermill, imports only: {e:.1f}s", flush=True)
 
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
-    rows = [("(a) naive baseline: serial papermill 01-04 (04 × %d countries) + nbconvert" % n, f"{a:.1f} s"),
+    cpuinfo = Path("/proc/cpuinfo")
+    cpu = next((ln.split(":", 1)[1].strip() for ln in cpuinfo.read_text().splitlines()
+                if ln.startswith("model name")), platform.processor()) if cpuinfo.exists() else platform.processor()
+    rows = [(f"(a) naive baseline: serial papermill 01-04 (04 × {n} countries) + nbconvert", f"{a:.1f} s"),
             ("(b) cold `ecresearch build --force`", f"{b:.1f} s"),
             ("(c) no-op `ecresearch build`", f"{c:.2f} s"),
             ("(d) `ecresearch report IDN --force`", f"{d:.1f} s"),
