@@ -39,10 +39,10 @@ figure_id = "top10_countries"
 # %%
 import polars as pl
 
-from ecresearch import raw
-from ecresearch.clean import catalogue, extract
+from ecresearch.raw import snapshots as raw
+from ecresearch.tables.build import catalogue, extract
 from ecresearch.deck.figures import by_id
-from ecresearch.quality import run_checks
+from ecresearch.tables.quality import run_checks
 
 pl.Config.set_tbl_rows(40)
 pl.Config.set_fmt_str_lengths(60)

@@ -35,7 +35,7 @@ from IPython.display import display
 import polars as pl
 
 from ecresearch.charts.render import has_image, render
-from ecresearch.clean import catalogue, extract
+from ecresearch.tables.build import catalogue, extract
 from ecresearch.deck.figures import FIGURES, by_id
 
 if lang not in ("ja", "en"):

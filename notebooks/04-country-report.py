@@ -7,7 +7,7 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3 (ecresearch)
+#     display_name: Python 3
 #     language: python
 #     name: python3
 # ---
@@ -15,38 +15,37 @@
 # %% [markdown]
 # # 04 — Country report (papermill template)
 #
-# This notebook is the template behind `ecresearch report <country>`: papermill injects `country` and `lang`, and the
-# build renders it to `reports/countries/<ISO3>/report.html` with the code hidden. All logic is in
-# `ecresearch.report` and `ecresearch.market`; every number shown is cited in the appendix.
+# This notebook is the template behind `ecresearch report <country>`: papermill injects `country`, `lang` and
+# `scenario`, and the build renders it to `reports/countries/<ISO3>/<lang>/report.html` with the code hidden.
+# All logic is in `ecresearch.reports.country`; the report reads only `data/processed/` and the scores of its
+# output set, and every number shown is cited in the appendix. Text from data is escaped (shown, never rendered).
 
 # %% tags=["parameters"]
 # Parameters (papermill)
-country = "IDN"  # ISO alpha-3 or alpha-2, or an English or Japanese name
-lang = "ja"  # "ja" or "en"
+from typing import Optional
+country: str = "IDN"  # ISO alpha-3 or alpha-2, or an English or Japanese name
+lang: str = "ja"  # "ja" or "en"
+scenario: Optional[str] = None  # None = the main build; else a built scenario's name
 
 # %%
 # %matplotlib inline
 import matplotlib.pyplot as plt
 import polars as pl
-from IPython.display import HTML, Markdown, display
+from IPython.display import HTML, display
 
-from ecresearch import market, paths, report
+from ecresearch import paths
 from ecresearch.charts.render import render
 from ecresearch.charts.scores import growth_sns_map, rank_bands
-from ecresearch.raw import load_deck
 from ecresearch.deck.figures import by_id
+from ecresearch.reports import country as report
 
-rep = report.load(country, lang)
-deck = load_deck()
-external = pl.read_parquet(paths.PROCESSED / "external_figures.parquet")
-pl.Config.set_tbl_hide_dataframe_shape(True)
-pl.Config.set_tbl_hide_column_data_types(True)
-pl.Config.set_fmt_str_lengths(120)
-pl.Config.set_tbl_rows(100)
-
-
-def h(key):
-    display(Markdown(f"## {rep.t(key)}"))
+rep = report.load(country, lang, scenario)
+passages = pl.read_parquet(paths.PASSAGES)
+rules = pl.read_parquet(paths.RULES)
+results = report.results(rep.out)
+# weak sources (grade C) stay in the processed table for the record; reports never cite them
+external = pl.read_parquet(paths.PROCESSED / "external_figures.parquet").filter(
+    pl.col("source_grade").fill_null("") != "C")
 
 
 def show_figure(fig):
@@ -54,7 +53,7 @@ def show_figure(fig):
     plt.close(fig)
 
 
-display(Markdown(f"# {rep.t('title', name=rep.name)}"))
+display(HTML(report.heading(rep.t("title", name=rep.name), 1)))
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -62,43 +61,47 @@ r = rep.row
 print(f"{rep.iso3} rank {r['rank']} score {r['score']:.2f} band {r['rank_p05']:g}-{r['rank_p95']:g} pillars {r['pillars_used']}/3")
 
 # %%
-h("score")
-display(Markdown(rep.summary()))
+display(HTML(rep.summary_html(passages, external, rules, results)))
+
+# %%
+display(HTML(report.heading(rep.t("score"))))
+display(HTML(report.paragraph(rep.summary())))
 show_figure(rank_bands(rep.scores, lang=lang, highlight=rep.iso3))
 
 # %%
-h("pillars")
+display(HTML(report.heading(rep.t("pillars"))))
 display(HTML(report.html_table(rep.pillar_table())))
 show_figure(growth_sns_map(rep.scores, lang=lang, highlight=rep.iso3))
 
 # %%
-h("platforms")
-display(Markdown(rep.concentration_reading()))
+display(HTML(report.heading(rep.t("platforms"))))
+display(HTML(report.paragraph(rep.concentration_reading())))
 display(HTML(report.html_table(rep.platforms(external))))
 
 # %%
-h("charts")
+display(HTML(report.heading(rep.t("social"))))
+display(HTML(report.html_table(rep.social_networks(external))))
+
+# %%
+display(HTML(report.heading(rep.t("charts"))))
 for figure_id in rep.charts():
-    fig = by_id(figure_id)
-    r = render(fig, rep.figures.filter(pl.col("figure_id") == figure_id), lang=lang, highlight=rep.iso3)
+    r = render(by_id(figure_id), rep.figures.filter(pl.col("figure_id") == figure_id), lang=lang, highlight=rep.iso3)
     if r is not None:
         show_figure(r.figure)
 
 # %%
-h("notes")
-notes = market.deck_notes(deck, rep.iso3)
-display(Markdown("\n".join(f"- {q.text} *(deck line {q.line})*" for q in notes) if notes else rep.t("no_notes")))
+display(HTML(report.heading(rep.t("notes"))))
+display(HTML(rep.quotes_html(passages, "note")))
 
 # %%
-h("programmes")
-display(Markdown("\n".join(f"- **{q.key}** — {q.text} *(deck line {q.line})*" + ("" if lang == "ja" else f"  \n  {q.en}")
-                            for q in market.programmes(deck, rep.iso3))))
+display(HTML(report.heading(rep.t("programmes"))))
+display(HTML(rep.quotes_html(passages, "programme")))
 
 # %%
-h("checklist")
-display(Markdown("\n".join(f"- [{q.category}] {q.text} *(deck line {q.line})*" + ("" if lang == "ja" else f" — {q.en}")
-                            for q in market.checklist(deck, rep.iso3))))
+display(HTML(report.heading(rep.t("checklist"))))
+display(HTML(rep.quotes_html(passages, "checklist")))
+display(HTML(rep.risks_html(rules)))
 
 # %%
-h("provenance")
-display(HTML(report.html_table(rep.provenance())))
+display(HTML(report.heading(rep.t("provenance"))))
+display(HTML(report.html_table(rep.provenance(), links=("url",))))
