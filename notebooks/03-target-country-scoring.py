@@ -30,7 +30,7 @@
 # %% tags=["parameters"]
 # Parameters (papermill)
 from typing import Optional
-scenario: Optional[str] = None  # None = the main build; else the name of a built scenario
+scenario: Optional[str] = None  # None means the main build, or give the name of a built scenario
 
 # %%
 # %matplotlib inline

@@ -25,7 +25,7 @@
 from typing import Optional
 country: str = "IDN"  # ISO alpha-3 or alpha-2, or an English or Japanese name
 lang: str = "ja"  # "ja" or "en"
-scenario: Optional[str] = None  # None = the main build; else a built scenario's name
+scenario: Optional[str] = None  # None means the main build, or give the name of a built scenario
 
 # %%
 # %matplotlib inline

@@ -98,6 +98,22 @@ def test_gallery_links_every_figure(extracted):
     page = gallery_html(catalogue(extracted), extracted.figures, extracted.text_cells,
                         run_checks(extracted.figures, extracted.external), images)
     for fig in FIGURES:
-        assert f"id='{fig.id}'" in page
-    assert set(re.findall(r"<img src='figures/([^']+)\.svg'", page)) == set(images)
+        assert f'id="{fig.id}"' in page
+    assert set(re.findall(r'<img src="figures/([^"]+)\.svg"', page)) == set(images)
     assert "@font-face" in page
+
+
+def test_data_never_becomes_markup_or_a_live_link(extracted):
+    """A deck line with an event handler and a javascript: URL in an external row are shown as text."""
+    import polars as pl
+
+    from ecresearch.tables.build import catalogue
+    from ecresearch.tables.quality import run_checks
+    evil = "<img src=x onerror=alert(1)>"
+    figs = extracted.figures.with_columns(pl.when(pl.col("figure_id") == "top10_countries").then(pl.lit(evil))
+                                          .otherwise(pl.col("source")).alias("source"),
+                                          pl.when(pl.col("origin") == "external").then(pl.lit("javascript:alert(1)"))
+                                          .otherwise(pl.col("url")).alias("url"))
+    page = gallery_html(catalogue(extracted), figs, extracted.text_cells, run_checks(extracted.figures, extracted.external), {})
+    assert evil not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert 'href="javascript:' not in page

@@ -1,10 +1,11 @@
 """Quotes from the deck for the country reports: found by anchor, with line numbers; fail loudly if missing."""
+import polars as pl
 import pytest
 
 from ecresearch.tables import passages as market
 from ecresearch.deck.slides import Deck
 from ecresearch.errors import ExtractionError
-from ecresearch.scoring.model import HHI_BANDS_2010, HHI_BANDS_2023, hhi_band
+from ecresearch.scoring.hhi import HHI_BANDS_2010, HHI_BANDS_2023, hhi_band
 
 
 def test_every_programme_and_checklist_anchor_is_in_the_deck(deck):
@@ -12,27 +13,47 @@ def test_every_programme_and_checklist_anchor_is_in_the_deck(deck):
         assert deck.find(item.anchor), item.key
 
 
-def test_programmes_fit_the_market(deck):
-    keys = lambda iso3: [q.key for q in market.programmes(deck, iso3)]  # noqa: E731
-    assert "JAPAN STORE" in keys("USA") and "JAPAN STORE" in keys("GBR") and "JAPAN STORE" not in keys("IDN")
-    assert keys("THA").count("JAPAN MALL") == 2  # the general scheme and the Thai partner case
-    assert all("JAPAN STREET" in keys(c) for c in ("CHN", "DEU", "VNM"))
+@pytest.fixture(scope="module")
+def table(deck):
+    return market.passages(deck)
 
 
-def test_checklist_and_notes(deck):
-    china = {q.key for q in market.checklist(deck, "CHN")}
+def keys(table, iso3, kind):
+    return market.for_market(table, iso3, kind)["key"].to_list()
+
+
+def test_programmes_fit_the_market(table):
+    assert "JAPAN STORE" in keys(table, "USA", "programme") and "JAPAN STORE" not in keys(table, "IDN", "programme")
+    assert keys(table, "THA", "programme").count("JAPAN MALL") == 2  # the general scheme and the Thai partner case
+    assert all("JAPAN STREET" in keys(table, c, "programme") for c in ("CHN", "DEU", "VNM"))
+
+
+def test_checklist_and_notes(table):
+    china = set(keys(table, "CHN", "checklist"))
     assert {"nmpa", "positive_list", "limits", "ten_prefectures", "payment", "shipping"} <= china
-    assert "fda" in {q.key for q in market.checklist(deck, "USA")}
-    assert "euhaccp" in {q.key for q in market.checklist(deck, "DEU")} and "euhaccp" not in {q.key for q in market.checklist(deck, "GBR")}
-    notes = market.deck_notes(deck, "IDN")
-    assert any("SNS" in q.text for q in notes) and all(q.line > 0 for q in notes)
-    assert market.deck_notes(deck, "DEU") == []
+    assert "fda" in keys(table, "USA", "checklist")
+    assert "euhaccp" in keys(table, "DEU", "checklist") and "euhaccp" not in keys(table, "GBR", "checklist")
+    notes = market.for_market(table, "IDN", "note")
+    assert notes.filter(pl.col("text_ja").str.contains("SNS")).height and (notes["line_start"] > 0).all()
+    assert market.for_market(table, "DEU", "note").height == 0
+
+
+def test_quotes_are_whole_sentences(table, deck):
+    """A bullet wrapped over lines is joined by layout: the live-commerce note ends its sentence."""
+    cn = market.for_market(table, "CHN", "note")["text_ja"].to_list()
+    live = [t for t in cn if "ライブコマースを利用する" in t]
+    assert live and live[0].endswith("ど急速に浸透")
+
+
+def test_quotes_about_another_market_are_left_out(table):
+    idn = " ".join(market.for_market(table, "IDN", "note")["text_ja"].to_list())
+    assert "香港" not in idn and "HKTV" not in idn
 
 
 def test_missing_anchor_fails(deck):
     text = "\n".join(l.text for l in deck.lines).replace("米国向け：FDA（食品、化粧品）", "米国向け：FDA")
     with pytest.raises(ExtractionError, match="fda"):
-        market.checklist(Deck.from_text(text, deck.file), "USA")
+        market.passages(Deck.from_text(text, deck.file))
 
 
 @pytest.mark.parametrize("value, b2010, b2023", [(900, "unconcentrated", "unconcentrated"),

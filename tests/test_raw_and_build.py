@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from ecresearch import paths
 from ecresearch.raw import snapshots as raw
 from ecresearch.errors import RawDataError
 
@@ -17,12 +18,13 @@ def _digests(folder: Path) -> dict[str, str]:
 
 def test_raw_files_match_their_sidecars():
     files = raw.verify_raw()
-    assert {f.path.name for f in files} == {"jetro_overseas_ec_seminar.txt", "external_figures.csv"}
-    assert all(f.meta["sha256"] for f in files)
+    names = {f.path.name for f in files}
+    assert {"jetro_overseas_ec_seminar.txt", "external_figures.csv", "market_rules_2026_11.csv"} <= names
+    assert all(f.meta["sha256"] == raw.sha256(f.path) for f in files)
 
 
 def test_changed_raw_file_is_named(tmp_path):
-    src = Path(raw.__file__).resolve().parents[2] / "data" / "raw"
+    src = paths.RAW
     import shutil
     shutil.copytree(src, tmp_path / "raw")
     deck = tmp_path / "raw" / "deck" / "jetro_overseas_ec_seminar.txt"
@@ -37,7 +39,7 @@ def test_changed_raw_file_is_named(tmp_path):
 
 
 def test_external_csv_errors_name_the_line(tmp_path):
-    csv = Path(raw.__file__).resolve().parents[2] / "data" / "raw" / "external" / "external_figures.csv"
+    csv = paths.RAW / "external" / "external_figures.csv"
     lines = csv.read_text(encoding="utf-8").splitlines()
     lines[4] = lines[4].replace(",9.4,", ",eight,")
     bad = tmp_path / "x.csv"
@@ -65,7 +67,7 @@ def test_bad_raw_input_keeps_previous_outputs(scratch_root):
     r = run_cli(scratch_root, "build", "--only", "clean")
     assert r.returncode != 0
     assert "jetro_overseas_ec_seminar.txt: raw file changed" in r.stderr
-    assert len(r.stderr.strip().splitlines()) == 1
+    assert sum("error" in line for line in r.stderr.splitlines()) == 1 and "Traceback" not in r.stderr
     assert _digests(scratch_root / "data" / "processed") == before
     assert not list((scratch_root / ".staging").glob("*"))
 
@@ -85,3 +87,33 @@ def test_missing_anchor_in_a_new_snapshot_is_named(scratch_root):
     assert r.returncode == 1
     assert "figure 'china_live_viewers_gender'" in r.stderr and "ライブコマース視聴者層" in r.stderr
     assert _digests(scratch_root / "data" / "processed") == before
+
+
+@pytest.mark.parametrize("edit, needle", [
+    (lambda ls: ls.__setitem__(4, ls[4].replace(",9.4,", ",inf,")), "line 5: value 'inf' is not a finite number"),
+    (lambda ls: ls.__setitem__(4, ls[4].replace(",9.4,", ",nan,")), "line 5: value 'nan' is not a finite number"),
+    (lambda ls: ls.append("sns_time,IDN,Indonesia,daily social media time,2024,-167,minutes,found,Digital 2024,x,,"),
+     "minutes per day must be within 0-1440"),
+    (lambda ls: ls.append("x,IDN,Indonesia,share,2024,140,pct,found,v 2024,x,,"), "a share must be within 0-100"),
+    (lambda ls: ls.append(ls[3]), "line 237: duplicate of line 4"),
+    (lambda ls: ls.append("a,IDN,b,c,2024,1,pct,found,v,x"), "line 237: 10 fields, expected 12"),
+    (lambda ls: ls.append("a,XXX,b,c,2024,1,pct,found,v,x,,"), "unknown country code 'XXX'"),
+])
+def test_external_csv_rejects_bad_values_with_the_line(tmp_path, edit, needle):
+    lines = paths.EXTERNAL_CSV.read_text(encoding="utf-8").splitlines()
+    edit(lines)
+    bad = tmp_path / "x.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(RawDataError, match=needle.replace("(", r"\(").replace(")", r"\)")):
+        raw.read_external(bad)
+
+
+@pytest.mark.parametrize("content, needle", [("1", "must be a JSON object"), ("null", "must be a JSON object"),
+                                             (b"\xff\xfe{", "not UTF-8"), ("{", "not valid JSON")])
+def test_bad_sidecar_is_one_line(tmp_path, content, needle):
+    f = tmp_path / "a.csv"
+    f.write_text("x\n")
+    side = tmp_path / "a.csv.meta.json"
+    side.write_bytes(content if isinstance(content, bytes) else content.encode())
+    with pytest.raises(RawDataError, match=needle):
+        raw.read_provenance(f)

@@ -1,6 +1,8 @@
 """Country resolution for reports, the incremental DAG, atomic failure handling, and one report end to end."""
 import hashlib
 import json
+import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -33,8 +35,9 @@ def _tree(folder: Path) -> dict[str, str]:
 
 
 def test_dag_skips_reruns_and_fails_atomically(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "STATE_DIR", tmp_path / "state")
     monkeypatch.setattr(pipeline.paths, "ROOT", tmp_path)
+    monkeypatch.setattr(pipeline.paths, "STATE_DIR", tmp_path / "state")
+    monkeypatch.setattr(pipeline.paths, "STAGING_DIR", tmp_path / ".staging")
     src = tmp_path / "in.txt"
     src.write_text("a")
     out = tmp_path / "out" / "x.txt"
@@ -48,15 +51,19 @@ def test_dag_skips_reruns_and_fails_atomically(tmp_path, monkeypatch):
             dest.write_text(text_fn())
         return run
 
-    step = Step("s", make(lambda: src.read_text().upper()), inputs=(src,), code=(), outputs=(out,), params={"w": 1})
-    assert execute([step], quiet=True) == {"s": "ran"} and out.read_text() == "A"
-    assert execute([step], quiet=True) == {"s": "up to date"} and len(calls) == 1
+    step = Step("s", make(lambda: src.read_text().upper()), inputs=(src,), outputs=(out,), params={"w": 1})
+    assert execute([step]) == {"s": "ran"} and out.read_text() == "A"
+    assert execute([step]) == {"s": "up to date"} and len(calls) == 1
     src.write_text("b")  # an input changed
-    assert execute([step], quiet=True) == {"s": "ran"} and out.read_text() == "B"
-    changed = Step("s", step.run, inputs=(src,), code=(), outputs=(out,), params={"w": 2})  # a parameter changed
-    assert execute([changed], quiet=True) == {"s": "ran"}
+    assert execute([step]) == {"s": "ran"} and out.read_text() == "B"
+    changed = Step("s", step.run, inputs=(src,), outputs=(out,), params={"w": 2})  # a parameter changed
+    assert execute([changed]) == {"s": "ran"}
     out.write_text("tampered")  # an output altered or missing reruns the step
-    assert execute([changed], quiet=True) == {"s": "ran"} and out.read_text() == "B"
+    assert execute([changed]) == {"s": "ran"} and out.read_text() == "B"
+    (tmp_path / "state" / "s.json").write_text("{corrupt")  # a corrupt state file counts as missing
+    assert execute([changed]) == {"s": "ran"}
+    (tmp_path / "state" / "s.json").write_text("1")
+    assert execute([changed]) == {"s": "ran"}
 
     def boom(root: Path):
         (root / "out").mkdir(parents=True, exist_ok=True)
@@ -65,62 +72,182 @@ def test_dag_skips_reruns_and_fails_atomically(tmp_path, monkeypatch):
 
     src.write_text("c")
     with pytest.raises(KeyboardInterrupt):
-        execute([Step("s", boom, inputs=(src,), code=(), outputs=(out,), params={"w": 2})], quiet=True)
+        execute([Step("s", boom, inputs=(src,), outputs=(out,), params={"w": 2})])
     assert out.read_text() == "B"  # the previous good output is intact
+    (tmp_path / ".staging" / "left-over-from-kill").mkdir(parents=True)  # a killed build's staging
+    assert execute([changed]) == {"s": "ran"} and out.read_text() == "C"  # and the next build repairs
     assert not list((tmp_path / ".staging").iterdir())
-    assert execute([changed], quiet=True) == {"s": "ran"} and out.read_text() == "C"  # and the next build repairs
 
 
-def test_failing_notebook_cell_is_named(tmp_path):
+def test_publish_is_all_or_nothing(tmp_path, monkeypatch):
+    """Two outputs, the second folder unwritable: nothing is published, the first output is untouched."""
+    import os
+    monkeypatch.setattr(pipeline.paths, "ROOT", tmp_path)
+    monkeypatch.setattr(pipeline.paths, "STATE_DIR", tmp_path / "state")
+    monkeypatch.setattr(pipeline.paths, "STAGING_DIR", tmp_path / ".staging")
+    a, b = tmp_path / "data" / "a.txt", tmp_path / "reports" / "b.txt"
+    for f in (a, b):
+        f.parent.mkdir(parents=True)
+        f.write_text("old")
+
+    def run(root: Path):
+        for f in (a, b):
+            dest = root / f.relative_to(tmp_path)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_text("new")
+
+    os.chmod(b.parent, 0o555)
+    try:
+        if os.access(b.parent, os.W_OK):
+            pytest.skip("running as a user who can write anywhere")
+        with pytest.raises(EcresearchError, match="reports.*not writable"):
+            execute([Step("two", run, inputs=(), outputs=(a, b))])
+    finally:
+        os.chmod(b.parent, 0o755)
+    assert a.read_text() == "old" and b.read_text() == "old"
+
+
+def test_publish_rolls_back_when_a_move_fails(tmp_path, monkeypatch):
+    from ecresearch.build import atomic
+    monkeypatch.setattr(atomic.paths, "ROOT", tmp_path)
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("old-a")
+    b.write_text("old-b")
+    root = tmp_path / ".staging" / "x"
+    root.mkdir(parents=True)
+    (root / "a.txt").write_text("new-a")
+    (root / "b.txt").write_text("new-b")
+    real = os.replace
+    calls = {"n": 0}
+
+    def flaky(src, dst):
+        calls["n"] += 1
+        if str(dst) == str(b) and str(src).startswith(str(root) + os.sep):  # moving the new b into place fails
+            raise OSError(28, "No space left on device", str(dst))
+        return real(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", flaky)
+    with pytest.raises(EcresearchError, match="nothing was published"):
+        atomic.publish(root, [a, b])
+    monkeypatch.setattr(atomic.os, "replace", real)
+    assert a.read_text() == "old-a" and b.read_text() == "old-b"
+
+
+def test_code_dependencies_are_derived_from_imports():
+    """Each step's code is the import closure of its entry modules and notebook: a module any step imports
+    changes exactly the hashes of the steps that import it (directly or not)."""
+    from ecresearch import params as P
+    from ecresearch import paths
+    from ecresearch.build import dag, deps
+    out = paths.output_set(None)
+    steps = {s.name: s for s in dag.clean_steps() + [dag.scores_step(P.validate(P.Params()), out),
+                                                     dag.scoring_notebook_step(out), dag.report_step("IDN", "ja", out),
+                                                     dag.index_step(["IDN"], out)]}
+    files = {n: {p.name if p.name != "__init__.py" else p.parent.name + "/__init__.py" for p in s.code_files()}
+             | {str(p) for p in s.code_files()} for n, s in steps.items()}
+    pkg = deps.PKG_DIR
+    uses = lambda n, rel: str(pkg / rel) in files[n]  # noqa: E731
+    assert uses("clean", "deck/figures.py") and uses("clean", "raw/snapshots.py") and uses("clean", "countries.py")
+    assert uses("clean", "tables/passages.py") and not uses("clean", "scoring/model.py")
+    assert uses("charts", "charts/gallery.py") and uses("charts", "deck/figures.py")
+    assert uses("scores", "scoring/model.py") and uses("scores", "scoring/hhi.py") and uses("scores", "params.py")
+    assert not uses("scores", "reports/country.py")
+    # the report step imports, through its notebook, the report module, the chart kinds and the deck figures
+    assert uses("report/IDN/ja", "reports/country.py") and uses("report/IDN/ja", "charts/render.py")
+    assert uses("report/IDN/ja", "deck/figures.py") and uses("report/IDN/ja", "reports/templates/site.css")
+    assert uses("index", "reports/index.py") and not uses("index", "scoring/model.py")
+
+
+def test_failing_notebook_names_cell_country_and_keeps_the_notebook(tmp_path, monkeypatch):
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
+    from ecresearch.build import runner
     from ecresearch.build.runner import NotebookFailed, run_notebook
-    nb = new_notebook(cells=[new_code_cell("x = 1", metadata={"tags": ["parameters"]}), new_code_cell("1 / 0")],
+    monkeypatch.setattr(runner.paths, "FAILED_DIR", tmp_path / "_failed")
+    nb = new_notebook(cells=[new_code_cell("country = 'X'", metadata={"tags": ["parameters"]}), new_code_cell("1 / 0")],
                       metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
     path = tmp_path / "bad.ipynb"
     nbformat.write(nb, path)
-    with pytest.raises(NotebookFailed, match=r"bad.ipynb: cell \d+ .*ZeroDivisionError"):
-        run_notebook(path, tmp_path / "out.ipynb", {"x": 2})
+    with pytest.raises(NotebookFailed, match=r"bad.ipynb: cell 1 .*country IDN raised ZeroDivisionError.*_failed"):
+        run_notebook(path, tmp_path / "out.ipynb", {"country": "IDN"}, step="report/IDN/ja")
+    assert (tmp_path / "_failed" / "report-IDN-ja.ipynb").exists()
 
 
 def test_cli_rejects_bad_input_before_any_kernel(scratch_root):
-    for args, needle in ((["report", "XYZ"], "unknown country 'XYZ'"),
-                         (["report", "../../etc"], "not a country code or name"),
-                         (["report", "IDN", "--weights", "1,1"], "parameter 'weights'"),
-                         (["report", "IDN", "--lang", "fr"], "parameter 'lang'"),
-                         (["build", "--weights", "0.5,0.5,0.5"], "must sum to 1"),
-                         (["build", "--aggregation", "median"], "parameter 'aggregation'")):
+    for args, needle, code in ((["report", "XYZ"], "unknown country 'XYZ'", 1),
+                               (["report", "../../etc"], "not a country code or name", 1),
+                               (["report", "IDN", "--lang", "fr"], "invalid choice: 'fr'", 2),
+                               (["build", "--weights", "0.5,0.5"], "parameter 'weights'", 1),
+                               (["build", "--weights=-1,1,1"], "parameter 'weights'", 1),
+                               (["build", "--aggregation", "median"], "invalid choice: 'median'", 2),
+                               (["build", "--only", "nosuchstep"], "no such step", 1),
+                               (["build", "--scenario", "../x"], "parameter 'scenario'", 1)):
         r = run_cli(scratch_root, *args)
-        assert r.returncode == 1, (args, r.stderr)
-        assert needle in r.stderr and len(r.stderr.strip().splitlines()) == 1, (args, r.stderr)
+        assert r.returncode == code, (args, r.stderr)
+        assert needle in r.stderr, (args, r.stderr)
+        assert "Traceback" not in r.stderr
     assert not (scratch_root / "data" / "processed").exists()  # nothing was built or written
 
 
-def test_notebook03_defaults_match_the_build():
-    import papermill as pm
+def test_cli_conventions(scratch_root):
+    r = run_cli(scratch_root, "--version")
+    assert r.returncode == 0 and r.stdout.startswith("ecresearch ")
+    r = run_cli(scratch_root, "steps")
+    assert r.returncode == 0 and r.stdout.splitlines()[:3] == ["clean", "charts  (after clean)", "scores  (after clean)"]
+    import subprocess as sp
+    import sys
+    r = sp.run([sys.executable, "-m", "ecresearch", "--help"], capture_output=True, text=True)
+    assert r.returncode == 0 and "build" in r.stdout
 
-    from ecresearch.build.dag import scoring_params
-    defaults = {k: v["default"] for k, v in pm.inspect_notebook(str(REPO / "notebooks" / "03-target-country-scoring.ipynb")).items()}
-    for key, value in scoring_params().items():
-        assert eval(defaults[key]) == value, key  # noqa: S307 - the notebook's own literal
+
+def test_notebook_parameters_are_typed():
+    import papermill as pm
+    p = pm.inspect_notebook(str(REPO / "notebooks" / "04-country-report.ipynb"))
+    assert {k: v["inferred_type_name"] for k, v in p.items()} == {"country": "str", "lang": "str", "scenario": "Optional[str]"}
+
+
+def _stamps(page: Path) -> tuple[str, str]:
+    import re
+    text = page.read_text(encoding="utf-8")
+    digest = re.search(r'<meta name="ecresearch-params" content="([^"]+)"', text).group(1)
+    scores = re.search(r'<meta name="ecresearch-scores" content="([^"]+)"', text).group(1)
+    return digest, scores
+
+
+def assert_sets_consistent(root: Path) -> int:
+    """Every page of every output set states the parameters and the scores file of its own set."""
+    from ecresearch import paths as P
+    n = 0
+    sets = [root / "reports"] + sorted((root / "reports" / "scenarios").glob("*"))
+    for base in sets:
+        scenario = None if base.name == "reports" else base.name
+        out = P.output_set(scenario)
+        scores = (root / out.scores.relative_to(P.ROOT))
+        meta = json.loads((root / out.params_json.relative_to(P.ROOT)).read_text())
+        want = (meta["digest"], hashlib.sha256(scores.read_bytes()).hexdigest()[:16])
+        pages = [root / out.index.relative_to(P.ROOT)] + sorted((root / out.countries_dir.relative_to(P.ROOT)).rglob("report.html"))
+        for page in pages:
+            assert _stamps(page) == want, (page, _stamps(page), want)
+            n += 1
+    return n
 
 
 @pytest.mark.slow
-def test_full_build_reports_and_incremental_reruns(scratch_root):
-    """End to end on a fresh copy: every output, a report per scored country with its score, a no-op rerun,
-    and exactly the downstream steps rerun after a change. Committed outputs must equal the rebuild."""
+def test_full_build_scenarios_and_consistency(scratch_root):
+    """End to end on a fresh copy: every output; committed outputs equal the rebuild; a no-op rerun; a
+    re-weighted run is a complete scenario and leaves the main build untouched; a report never re-scores;
+    after every command, each page agrees with the scores of its own set."""
+    shutil.copy(REPO / "params.toml", scratch_root / "params.toml")
     r = run_cli(scratch_root, "build", timeout=1500)
     assert r.returncode == 0, r.stderr[-2000:]
     ranked = json.loads((scratch_root / "reports" / "scores" / "ranked.json").read_text())["ranked"]
     assert len(ranked) >= 10
-    html = (scratch_root / "reports" / "countries" / "IDN" / "report.html").read_text(encoding="utf-8")
-    import polars as pl
-    idn = pl.read_parquet(scratch_root / "data" / "processed" / "country_scores.parquet").filter(pl.col("iso3") == "IDN")
-    assert f"{idn['score'][0]:.1f}" in html and "@font-face" in html and "<script src=\"http" not in html
     for iso3 in ranked:
-        assert (scratch_root / "reports" / "countries" / iso3 / "report.html").exists()
-    assert "countries/IDN/report.html" in (scratch_root / "reports" / "index.html").read_text(encoding="utf-8")
+        for lang in ("ja", "en"):
+            html = (scratch_root / "reports" / "countries" / iso3 / lang / "report.html").read_text(encoding="utf-8")
+            assert f'<html lang="{lang}"' in html and "<script src=\"http" not in html
+    assert assert_sets_consistent(scratch_root) == 1 + 2 * len(ranked)
 
     # committed outputs are exactly what the code builds from data/raw
     tracked = subprocess.run(["git", "ls-files", "data/processed", "reports"], cwd=REPO, capture_output=True,
@@ -129,22 +256,18 @@ def test_full_build_reports_and_incremental_reruns(scratch_root):
         assert hashlib.sha256((REPO / rel).read_bytes()).digest() == \
             hashlib.sha256((scratch_root / rel).read_bytes()).digest(), f"{rel} is stale: run make reports"
 
-    r = run_cli(scratch_root, "build")
-    assert "everything is up to date" in r.stdout
+    assert "everything is up to date" in run_cli(scratch_root, "build").stdout
+    main = _tree(scratch_root / "reports" / "countries") | _tree(scratch_root / "data" / "processed")
 
-    # a report made alone, in a fresh kernel, is byte-identical to the one the build made in a reused kernel
-    built = _tree(scratch_root / "reports" / "countries" / "IDN")
-    assert run_cli(scratch_root, "report", "IDN", "--force").returncode == 0
-    assert _tree(scratch_root / "reports" / "countries" / "IDN") == built
-
-    r = run_cli(scratch_root, "build", "--weights", "0.5,0.25,0.25")
-    assert r.returncode == 0
-    assert f"{1 + len(ranked) + 1} of {3 + len(ranked) + 1} steps ran" in r.stdout  # scores, reports, index
-
-    before = _tree(scratch_root / "reports" / "countries" / "IDN")
-    r = run_cli(scratch_root, "report", "インドネシア", "--weights", "0.5,0.25,0.25")
-    assert r.returncode == 0 and "reports/countries/IDN/report.html (up to date)" in r.stdout
-    assert _tree(scratch_root / "reports" / "countries" / "IDN") == before
+    r = run_cli(scratch_root, "build", "--weights", "0.5,0.25,0.25", "--scenario", "growth")
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert (scratch_root / "reports" / "scenarios" / "growth" / "index.html").exists()
+    assert _tree(scratch_root / "reports" / "countries") | _tree(scratch_root / "data" / "processed") == main
+    r = run_cli(scratch_root, "report", "IDN", "--lang", "en")  # the main build's scores, never re-scored
+    assert r.returncode == 0 and "up to date" in r.stdout
+    r = run_cli(scratch_root, "report", "インドネシア", "--scenario", "growth")
+    assert r.returncode == 0 and "scenarios/growth/countries/IDN/ja/report.html (up to date)" in r.stdout
+    assert_sets_consistent(scratch_root)
 
     r = run_cli(scratch_root, "report", "HKG")
     assert r.returncode == 1 and "no score" in r.stderr

@@ -1,13 +1,19 @@
-"""Scoring: HHI, normalisation and aggregation properties, parameter errors, reproducible uncertainty."""
+"""Scoring: HHI intervals, normalisation and aggregation properties, parameters, the missing-data rule, the
+Monte Carlo keeping the analyst's direction, Sobol indices checked on the Ishigami function."""
+import math
+
 import numpy as np
 import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecresearch.scoring import model as scoring
+from ecresearch import params as P
 from ecresearch.errors import ParameterError
-from ecresearch.scoring.model import Params, aggregate, hhi, hhi_bounds, normalise, ranks
+from ecresearch.params import Params
+from ecresearch.scoring import analysis
+from ecresearch.scoring.hhi import cr_interval, hhi, hhi_interval
+from ecresearch.scoring.model import aggregate, normalise, ranks, score
 
 
 @pytest.mark.parametrize("shares, expected", [
@@ -18,102 +24,178 @@ def test_hhi_known_vectors(shares, expected):
     assert hhi(shares) == pytest.approx(expected)
 
 
-def test_hhi_bounds_cover_the_unlisted_remainder():
-    assert hhi_bounds([60]) == pytest.approx((3600, 3600 + 40 ** 2, 60))
-    assert hhi_bounds([50, 50]) == pytest.approx((5000, 5000, 100))
+def test_hhi_interval_uses_the_smallest_listed_share():
+    # 60 listed: the other 40 are at most 60 each → one player of 40
+    assert hhi_interval([60]) == pytest.approx((3600, 3600 + 1600, 60))
+    # 30 + 20 listed: the other 50 in players of at most 20 → 20 + 20 + 10
+    assert hhi_interval([30, 20]) == pytest.approx((1300, 1300 + 400 + 400 + 100, 50))
+    assert hhi_interval([50, 50]) == pytest.approx((5000, 5000, 100))
     with pytest.raises(ValueError):
         hhi([60, 50])
     with pytest.raises(ValueError):
         hhi([-1, 20])
 
 
-matrices = st.lists(st.lists(st.floats(-50, 300, allow_nan=False), min_size=3, max_size=3), min_size=3, max_size=8)
+shares = st.lists(st.floats(0.5, 60), min_size=1, max_size=8).filter(lambda s: sum(s) <= 100)
+
+
+@settings(max_examples=80, deadline=None)
+@given(shares)
+def test_hhi_interval_brackets_every_completion(listed):
+    low, high, cov = hhi_interval(listed)
+    assert low <= high and cov == pytest.approx(min(sum(listed), 100))
+    rest, cap = 100 - sum(listed), min(listed)
+    # any completion of the market with unlisted players no larger than the smallest listed lies inside
+    for n in range(math.ceil(rest / cap - 1e-9) if rest > 0 else 0, 40):
+        if n == 0:
+            assert low == pytest.approx(high)
+            break
+        completed = hhi(list(listed) + [rest / n] * n)
+        assert low - 1e-6 <= completed <= high + 1e-6
 
 
 @settings(max_examples=60, deadline=None)
-@given(matrices, st.sampled_from(scoring.NORMALISATIONS), st.sampled_from(scoring.AGGREGATIONS),
-       st.integers(0, 2), st.floats(0.5, 100))
+@given(st.floats(5, 100), st.integers(1, 6))
+def test_concentration_ratio_bounds_contain_equal_and_unequal_splits(c, n):
+    low, high, cov = cr_interval(c, n)
+    assert low <= high + 1e-9 and cov == c
+    assert low == pytest.approx(c * c / n)
+    equal = hhi([c / n] * n)
+    assert low - 1e-6 <= equal <= high + 1e-6
+
+
+matrices = st.lists(st.lists(st.floats(-50, 300, allow_nan=False), min_size=4, max_size=4), min_size=3, max_size=8)
+
+
+@settings(max_examples=60, deadline=None)
+@given(matrices, st.sampled_from(P.NORMALISATIONS), st.sampled_from(P.AGGREGATIONS), st.integers(0, 2),
+       st.floats(0.5, 100))
 def test_score_is_monotone_in_each_pillar(rows, norm, agg, pillar, bump):
     x = np.array(rows)
-    w = np.array([0.2, 0.3, 0.5])
-    base = aggregate(normalise(x, norm), w, agg, "reweight")
+    w = np.array([0.2, 0.3, 0.5, 0.0])
+    base = aggregate(normalise(x, norm), w, agg)
     x2 = x.copy()
     x2[0, pillar] += bump
-    after = aggregate(normalise(x2, norm), w, agg, "reweight")
-    # the improved country never loses ground against any other
-    assert ranks(after)[0] <= ranks(base)[0]
+    after = aggregate(normalise(x2, norm), w, agg)
+    assert ranks(after)[0] <= ranks(base)[0]  # the improved country never loses ground
 
 
 @settings(max_examples=40, deadline=None)
-@given(matrices, st.sampled_from(scoring.NORMALISATIONS), st.sampled_from(scoring.AGGREGATIONS), st.randoms())
+@given(matrices, st.sampled_from(P.NORMALISATIONS), st.sampled_from(P.AGGREGATIONS), st.randoms())
 def test_scores_do_not_depend_on_country_order(rows, norm, agg, rnd):
     x = np.array(rows)
     perm = list(range(len(rows)))
     rnd.shuffle(perm)
-    w = np.array([1 / 3] * 3)
-    a = aggregate(normalise(x, norm), w, agg, "reweight")
-    b = aggregate(normalise(x[perm], norm), w, agg, "reweight")
-    assert b == pytest.approx(a[perm])
+    w = np.array([1 / 3] * 3 + [0.0])
+    assert aggregate(normalise(x[perm], norm), w, agg) == pytest.approx(aggregate(normalise(x, norm), w, agg)[perm])
 
 
-def test_normalised_scores_are_positive_and_bounded():
-    z = normalise(np.array([[1.0, -5, 3], [2, 0, 3], [3, 5, 3]]), "minmax")
-    assert z.min() >= 1 and z.max() <= 100
-    assert (z[:, 2] == 50.5).all()  # a constant pillar does not discriminate
+def test_zero_weight_pillars_play_no_part():
+    z = np.array([[10.0, 90, 50, np.nan], [90, 10, 50, 5]])
+    only_growth = aggregate(z, np.array([1.0, 0, 0, 0]), "arithmetic")
+    assert only_growth.tolist() == [10.0, 90.0]
 
 
 @pytest.mark.parametrize("bad, name", [
     (dict(weights={"growth": -0.1, "sns": 0.6, "concentration": 0.5}), "weights"),
     (dict(weights={"growth": 0, "sns": 0, "concentration": 0}), "weights"),
-    (dict(weights={"growth": 0.5, "sns": 0.5, "concentration": 0.5}), "weights"),
-    (dict(weights={"growth": 1.0}), "weights"),
+    (dict(weights={"growth": 1.0, "reach": 1.0}), "weights"),
+    (dict(weights={"growth": float("nan")}), "weights"),
     (dict(normalisation="rank"), "normalisation"),
     (dict(aggregation="median"), "aggregation"),
     (dict(concentration_direction="up"), "concentration_direction"),
+    (dict(hhi_point="max"), "hhi_point"),
     (dict(candidates=("IDN", "Atlantis")), "candidates"),
     (dict(candidates=("IDN", "インドネシア")), "candidates"),
     (dict(draws=0), "draws"),
+    (dict(max_missing_weight=1.5), "max_missing_weight"),
 ])
 def test_bad_parameters_name_the_parameter(bad, name):
     with pytest.raises(ParameterError, match=name):
-        scoring.validate(Params(**bad))
+        P.validate(Params(**bad))
+
+
+def test_weights_are_relative_and_normalised():
+    p = P.validate(Params(weights={"growth": 2, "sns": 1, "concentration": 1}))
+    assert p.weights == pytest.approx({"growth": 0.5, "sns": 0.25, "concentration": 0.25, "size": 0.0})
+    assert P.validate(p) == p and p.digest() == P.validate(p).digest()
+
+
+def test_params_file_errors_name_the_file(tmp_path):
+    f = tmp_path / "params.toml"
+    f.write_text("[scoring]\nweigths = {growth = 1}\n")
+    with pytest.raises(ParameterError, match=r"params.toml \[scoring\]: unknown parameter\(s\) \['weigths'\]"):
+        P.load_file(f)
+    f.write_text("[scoring\n")
+    with pytest.raises(ParameterError, match="params.toml"):
+        P.load_file(f)
 
 
 def test_candidates_accept_names_and_codes():
-    p = scoring.validate(Params(candidates=("Indonesia", "ベトナム", "us", "CHN")))
-    assert p.candidates == ("IDN", "VNM", "USA", "CHN")
+    assert P.validate(Params(candidates=("Indonesia", "ベトナム", "us", "CHN"))).candidates == ("IDN", "VNM", "USA", "CHN")
 
 
 @pytest.fixture(scope="module")
 def result(extracted):
-    return scoring.score(extracted.figures, extracted.external, Params(draws=300))
+    return score(extracted.figures, extracted.external, Params(draws=300))
 
 
 def test_monte_carlo_is_reproducible(extracted, result):
-    again = scoring.score(extracted.figures, extracted.external, Params(draws=300))
+    again = score(extracted.figures, extracted.external, Params(draws=300))
     assert again.scores.equals(result.scores)
-    other = scoring.score(extracted.figures, extracted.external, Params(draws=300, seed=1))
-    assert other.scores["score"].to_list() == result.scores["score"].to_list()  # baseline does not depend on the seed
+    other = score(extracted.figures, extracted.external, Params(draws=300, seed=1))
+    assert other.scores["score"].to_list() == result.scores["score"].to_list()  # the baseline has no randomness
+    assert not np.array_equal(other.draws, result.draws)
 
 
-def test_bands_contain_the_median(result):
+def test_band_is_the_percentiles_of_the_draws(result):
     s = result.scores
-    assert (s["rank_p05"] <= s["median_rank"]).all() and (s["median_rank"] <= s["rank_p95"]).all()
+    for i, c in enumerate(result.countries):
+        r = s.filter(pl.col("iso3") == c).row(0, named=True)
+        assert r["rank_p05"] == np.percentile(result.draws[:, i], 5)
+        assert r["rank_p95"] == np.percentile(result.draws[:, i], 95)
+        assert r["p_top3"] == pytest.approx(np.mean(result.draws[:, i] <= 3))
+    # some country's rank is genuinely uncertain (a band wider than one place), or the analysis says nothing
+    assert (s["rank_p95"] - s["rank_p05"]).max() >= 1
 
 
-def test_coverage_and_missing_rules(extracted, result):
-    cov = result.coverage
+def test_monte_carlo_keeps_the_chosen_direction(extracted):
+    """Every draw of a gatekeeper build ranks as a gatekeeper build: the draws with zero noise equal its baseline."""
+    gk = Params(draws=20, concentration_direction="gatekeeper", weight_noise=0.0)
+    res = score(extracted.figures, extracted.external, gk)
+    res_hhi_fixed = res.low == res.high
+    base = res.scores.sort("iso3")
+    if res_hhi_fixed.all():
+        assert (res.draws == res.draws[0]).all()
+    ch = score(extracted.figures, extracted.external, Params(draws=20, weight_noise=0.0))
+    # the two directions give different bands: direction is never drawn at random
+    assert not np.array_equal(np.sort(res.draws, axis=0), np.sort(ch.draws, axis=0))
+    assert base.height == ch.scores.height
+
+
+def test_missing_data_rule(extracted):
+    """Unranked when the missing pillars carry more than the set share of the weight; never the own mean silently."""
+    res = score(extracted.figures, extracted.external, Params(draws=10))
+    cov = res.coverage
     assert cov.filter(pl.col("iso3") == "HKG")["ranked"][0] is False
-    assert not result.scores.filter(pl.col("iso3") == "HKG").height
-    strict = scoring.score(extracted.figures, extracted.external, Params(missing="exclude", draws=50))
+    heavy = score(extracted.figures, extracted.external,
+                  Params(draws=10, weights={"growth": 0.6, "sns": 0.2, "concentration": 0.2}))
+    no_growth = heavy.coverage.filter(~pl.col("growth"))["iso3"].to_list()
+    assert no_growth and not set(no_growth) & set(heavy.countries)
+    strict = score(extracted.figures, extracted.external, Params(draws=10, max_missing_weight=0.0))
     assert set(strict.scores["pillars_used"].to_list()) == {3}
+
+
+def test_growth_only_weights_work(extracted):
+    g = score(extracted.figures, extracted.external, Params(draws=10, weights={"growth": 1, "sns": 0, "concentration": 0}))
+    assert g.scores["iso3"][0] == "IDN"  # fastest growth in the deck's table (34.0%)
+    assert g.scores["score"].is_not_null().all()
 
 
 def test_every_input_has_a_source(result):
     ind = result.indicators
     assert ind["source"].null_count() == 0 and ind["vintage"].null_count() == 0
-    ext = ind.filter(pl.col("origin") == "external")
-    assert ext["url"].null_count() == 0
+    assert ind.filter(pl.col("origin") == "external")["url"].null_count() == 0
 
 
 def test_china_uses_the_decks_cross_border_shares(result):
@@ -121,15 +203,27 @@ def test_china_uses_the_decks_cross_border_shares(result):
     assert cn["origin"][0] == "deck" and cn["value"][0] == pytest.approx(2684.72) and cn["coverage"][0] == pytest.approx(100)
 
 
-def test_direction_flips_the_concentration_pillar(extracted):
-    a = scoring.score(extracted.figures, extracted.external, Params(draws=10))
-    b = scoring.score(extracted.figures, extracted.external, Params(draws=10, concentration_direction="gatekeeper"))
-    hi = a.scores.sort("hhi_lower", descending=True, nulls_last=True)["iso3"][0]
-    assert a.scores.filter(pl.col("iso3") == hi)["concentration_norm"][0] == pytest.approx(100)
-    assert b.scores.filter(pl.col("iso3") == hi)["concentration_norm"][0] == pytest.approx(1)
+def test_weak_sources_are_never_scored(extracted, result):
+    weak = extracted.external.filter(pl.col("source_grade") == "C")
+    assert weak.height > 0
+    assert not set(result.indicators["source"].drop_nulls().to_list()) & set(weak["source_title"].to_list())
 
 
-def test_weights_change_the_ranking(extracted):
-    growth_only = scoring.score(extracted.figures, extracted.external,
-                                Params(weights={"growth": 1.0, "sns": 0.0, "concentration": 0.0}, missing="exclude", draws=10))
-    assert growth_only.scores["iso3"][0] == "IDN"  # fastest growth in the deck's table (34.0%)
+def ishigami(x, a=7.0, b=0.1):
+    return np.sin(x[:, 0]) + a * np.sin(x[:, 1]) ** 2 + b * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def test_sobol_indices_on_ishigami():
+    """Known analytic indices (a=7, b=0.1): S1 = 0.314, 0.442, 0; ST = 0.558, 0.442, 0.244."""
+    problem = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-math.pi, math.pi]] * 3}
+    (out,) = analysis.sobol_indices(problem, ishigami, 2048, seed=7)
+    f = out["factors"]
+    for name, s1, st_ in (("x1", 0.314, 0.558), ("x2", 0.442, 0.442), ("x3", 0.0, 0.244)):
+        assert f[name]["S1"] == pytest.approx(s1, abs=0.05)
+        assert f[name]["ST"] == pytest.approx(st_, abs=0.05)
+
+
+def test_spearman_interval():
+    rho, lo, hi, n = analysis.spearman_ci([1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 6, 5])
+    assert n == 6 and lo < rho < hi and rho == pytest.approx(0.9428571)
+    assert analysis.spearman_ci([1, 2, 3], [3, 2, 1])[0] is None

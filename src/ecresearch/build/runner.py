@@ -54,7 +54,8 @@ atexit.register(shutdown_kernels)
 def _template_cell(nb_path: Path, cell_index: int) -> int:
     """The failing cell's number as in the template: papermill inserts one cell after the parameters."""
     try:
-        cells = nbformat.read(nb_path, as_version=4).cells
+        cells = [c for c in nbformat.read(nb_path, as_version=4).cells
+                 if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
         injected = [i for i, c in enumerate(cells) if "injected-parameters" in c.metadata.get("tags", [])]
     except Exception:  # noqa: BLE001 - the message is still useful without the adjustment
         return cell_index

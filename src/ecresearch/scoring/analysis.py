@@ -138,31 +138,42 @@ def _evaluate(result: Result, problem: dict, sample: np.ndarray) -> np.ndarray:
     return out
 
 
-def sobol(result: Result, base_samples: int = 256) -> pl.DataFrame:
-    """First- and total-order Sobol indices of each input group on each country's rank, with bootstrap 95%
-    confidence intervals (SALib, Saltelli sampling), averaged over countries weighted by rank variance."""
+def sobol_indices(problem: dict, evaluate, base_samples: int, seed: int) -> list[dict]:
+    """First- and total-order Sobol indices (with bootstrap 95% half-widths) of every output column of
+    ``evaluate(sample) -> (n, k)``, by Saltelli sampling (SALib). One dict per output with 'variance' and, per
+    factor (or group), S1, S1_conf, ST, ST_conf."""
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
 
-    problem, _ = sobol_problem(result)
-    if problem["num_vars"] == 0:
-        return pl.DataFrame()
-    if len(set(problem["groups"])) < 2:  # SALib needs two groups at least
+    if len(set(problem.get("groups") or problem["names"])) < 2:  # SALib needs two groups at least
         problem = {k: v for k, v in problem.items() if k != "groups"}
-    sample = sobol_sample.sample(problem, base_samples, calc_second_order=False, seed=result.params.seed)
-    y = _evaluate(result, problem, sample)
-    rows = []
-    for i, c in enumerate(result.countries):
-        if np.var(y[:, i]) == 0:
+    sample = sobol_sample.sample(problem, base_samples, calc_second_order=False, seed=seed)
+    y = np.asarray(evaluate(sample), dtype=float)
+    y = y.reshape(len(sample), -1)
+    names = list(dict.fromkeys(problem.get("groups") or problem["names"]))
+    out = []
+    for j in range(y.shape[1]):
+        var = float(np.var(y[:, j]))
+        if var == 0:
+            out.append({"variance": 0.0, "factors": {}})
             continue
-        si = sobol_analyze.analyze(problem, y[:, i], calc_second_order=False, seed=result.params.seed,
-                                   print_to_console=False)
-        names = sorted(set(problem.get("groups", problem["names"])), key=problem.get("groups", problem["names"]).index)
-        for k, name in enumerate(names):
-            rows.append({"iso3": c, "factor": name, "variance": float(np.var(y[:, i])), "S1": float(si["S1"][k]),
-                         "S1_conf": float(si["S1_conf"][k]), "ST": float(si["ST"][k]), "ST_conf": float(si["ST_conf"][k])})
-    return pl.DataFrame(rows, schema={"iso3": pl.String, "factor": pl.String, "variance": pl.Float64,
-                                      "S1": pl.Float64, "S1_conf": pl.Float64, "ST": pl.Float64, "ST_conf": pl.Float64})
+        si = sobol_analyze.analyze(problem, y[:, j], calc_second_order=False, seed=seed, print_to_console=False)
+        out.append({"variance": var, "factors": {n: {k: float(si[k][i]) for k in ("S1", "S1_conf", "ST", "ST_conf")}
+                                                 for i, n in enumerate(names)}})
+    return out
+
+
+def sobol(result: Result, base_samples: int = 256) -> pl.DataFrame:
+    """Sobol indices of each input group on each country's rank (see ``sobol_indices``)."""
+    problem, _ = sobol_problem(result)
+    schema = {"iso3": pl.String, "factor": pl.String, "variance": pl.Float64, "S1": pl.Float64,
+              "S1_conf": pl.Float64, "ST": pl.Float64, "ST_conf": pl.Float64}
+    if problem["num_vars"] == 0:
+        return pl.DataFrame(schema=schema)
+    per_output = sobol_indices(problem, lambda smp: _evaluate(result, problem, smp), base_samples, result.params.seed)
+    rows = [{"iso3": c, "factor": f, "variance": o["variance"], **v}
+            for c, o in zip(result.countries, per_output) for f, v in o["factors"].items()]
+    return pl.DataFrame(rows, schema=schema)
 
 
 def sobol_summary(per_country: pl.DataFrame) -> pl.DataFrame:

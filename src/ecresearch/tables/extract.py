@@ -163,6 +163,15 @@ def _external_row(fig: Figure, series_key: str, ext: dict, category_from: str, o
     }
 
 
+def citable(external: pl.DataFrame) -> pl.DataFrame:
+    """Rows fit to show: a weak-source row (grade C) is dropped where a graded row gives the same number's key
+    (topic, country, metric, period); where nothing replaces it, it stays, flagged by its grade."""
+    key = ["topic", "country_iso3", "metric", "period"]
+    better = external.filter(pl.col("source_grade").fill_null("") != "C").select(key).unique()
+    weak = external.filter(pl.col("source_grade") == "C").join(better, on=key, how="anti")
+    return pl.concat([external.filter(pl.col("source_grade").fill_null("") != "C"), weak])
+
+
 def _fills(fig: Figure, external: pl.DataFrame, slide_no: int, deck: Deck, start_order: int) -> list[dict]:
     rows = []
     order = start_order
@@ -175,7 +184,7 @@ def _fills(fig: Figure, external: pl.DataFrame, slide_no: int, deck: Deck, start
         if sel.height == 0:
             raise ExtractionError(fig.id, f"no external rows for topic {fill.topic!r}, metric {fill.metric!r}",
                                   file=paths.rel(paths.EXTERNAL_CSV))
-        for ext in sel.sort("period", "csv_line").iter_rows(named=True):
+        for ext in citable(sel).sort("period", "snapshot", "csv_line").iter_rows(named=True):
             order += 1
             rows.append(_external_row(fig, fill.series, ext, fill.category_from, order, slide_no, deck, fill.note))
     return rows
