@@ -96,7 +96,7 @@ def sns_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dict]:
                           & (pl.col("metric") == "daily social media time"))
     for edition in sorted(set(sns["vintage"].to_list()), key=_edition_year, reverse=True):
         ed = sns.filter(pl.col("vintage") == edition)
-        world = ed.filter(pl.col("country_iso3") == "WLD")
+        world = ed.filter(pl.col("country_iso3") == "WLD").unique("value")  # the same figure from two snapshots
         if world.height != 1:
             continue
         avg = world["value"][0]
