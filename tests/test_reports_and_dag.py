@@ -273,3 +273,121 @@ def test_full_build_scenarios_and_consistency(scratch_root):
     assert r.returncode == 1 and "no score" in r.stderr
     r = run_cli(scratch_root, "report", "BRA")
     assert r.returncode == 1 and "not among the scored candidates" in r.stderr
+
+
+def test_editing_a_module_reruns_exactly_the_steps_that_import_it(tmp_path, monkeypatch):
+    """In a scratch copy of the package, change one module at a time: exactly the steps whose code imports it
+    (directly, through another module, or through their notebook) get a new hash, i.e. rerun."""
+    from ecresearch import params as P
+    from ecresearch import paths
+    from ecresearch.build import dag, deps
+    from ecresearch.build.engine import step_hash
+
+    copy = tmp_path / "ecresearch"
+    shutil.copytree(deps.PKG_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(deps, "PKG_DIR", copy)
+    deps.clear_cache()
+    out = paths.output_set(None)
+    steps = dag.clean_steps() + [dag.scores_step(P.validate(P.Params()), out), dag.scoring_notebook_step(out),
+                                 dag.report_step("IDN", "ja", out), dag.index_step(["IDN"], out)]
+
+    def hashes():
+        deps.clear_cache()
+        return {s.name: step_hash(s) for s in steps}
+
+    expected = {
+        "scoring/hhi.py": {"scores", "scoring-notebook", "report/IDN/ja"},
+        "deck/figures.py": {"clean", "charts", "scoring-notebook", "report/IDN/ja"},
+        "tables/passages.py": {"clean", "scoring-notebook", "report/IDN/ja"},  # reports pick passages by market
+        "reports/index.py": {"index"},
+        "reports/country.py": {"scoring-notebook", "report/IDN/ja"},
+        "charts/kinds.py": {"charts", "report/IDN/ja"},
+        "reports/templates/pages/base.html.j2": {"charts", "scoring-notebook", "report/IDN/ja", "index"},
+    }
+    before = hashes()
+    for rel, want in expected.items():
+        f = copy / rel
+        original = f.read_text(encoding="utf-8")
+        f.write_text(original + ("\n# changed\n" if rel.endswith(".py") else "\n{# changed #}\n"), encoding="utf-8")
+        after = hashes()
+        f.write_text(original, encoding="utf-8")
+        assert {n for n in before if before[n] != after[n]} == want, rel
+    assert hashes() == before
+    deps.clear_cache()
+
+
+def test_workers_end_when_the_build_is_killed(tmp_path):
+    """kill -9 of the parent: the chart workers (spawned with die_with_parent) do not live on."""
+    import signal
+    import subprocess as sp
+    import sys
+    import time
+    script = tmp_path / "parent.py"
+    pidfile = tmp_path / "worker.pid"
+    script.write_text(f"""
+import multiprocessing, os, time
+from concurrent.futures import ProcessPoolExecutor
+from ecresearch.build.orphans import die_with_parent
+
+def work(path):
+    open(path, "w").write(str(os.getpid()))
+    time.sleep(60)
+
+if __name__ == "__main__":
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent) as pool:
+        pool.submit(work, {str(pidfile)!r}).result()
+""")
+    parent = sp.Popen([sys.executable, str(script)])
+    for _ in range(200):
+        if pidfile.exists() and pidfile.read_text():
+            break
+        time.sleep(0.05)
+    worker = int(pidfile.read_text())
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    for _ in range(100):
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(worker, signal.SIGKILL)
+        raise AssertionError("the worker outlived its killed parent")
+
+
+def test_broken_pipe_ends_quietly():
+    import subprocess as sp
+    import sys
+    r = sp.run(f"{sys.executable} -m ecresearch countries | head -1", shell=True, capture_output=True, text=True,
+               cwd=REPO)
+    assert r.returncode == 0 and r.stdout.startswith("rank") and "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr
+
+
+def test_countries_machine_readable():
+    import subprocess as sp
+    import sys
+    r = sp.run([sys.executable, "-m", "ecresearch", "countries", "--json"], capture_output=True, text=True, cwd=REPO)
+    rows = json.loads(r.stdout)
+    assert r.returncode == 0 and {row["iso3"] for row in rows} >= {"IDN", "USA", "HKG"}
+    r = sp.run([sys.executable, "-m", "ecresearch", "countries", "--csv"], capture_output=True, text=True, cwd=REPO)
+    assert r.stdout.splitlines()[0].startswith("rank,iso3,")
+
+
+def test_report_text_from_data_is_escaped():
+    """A deck passage or a rule with markup is shown as text in the report, and a javascript: URL is no link."""
+    import polars as pl
+
+    from ecresearch import paths as P
+    from ecresearch.reports import country
+    rep = country.load("IDN", "en")
+    evil = "<img src=x onerror=alert(1)>"
+    passages = pl.read_parquet(P.PASSAGES).with_columns(pl.lit(evil).alias("text_ja"))
+    html = rep.quotes_html(passages, "note")
+    assert evil not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    rules = pl.read_parquet(P.RULES).with_columns(pl.lit(evil).alias("summary_en"),
+                                                  pl.lit("javascript:alert(1)").alias("source_url"))
+    html = rep.risks_html(rules)
+    assert evil not in html and "javascript:" not in html
+    table = country.html_table(pl.DataFrame({"url": ["javascript:alert(1)", "https://example.org"]}), links=("url",))
+    assert "href='javascript" not in table and "href='https://example.org'" in table

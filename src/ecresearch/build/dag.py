@@ -1,6 +1,6 @@
 """The project's steps, declared once: what each reads, which package modules it runs, what it writes.
 
-The code a step depends on is derived from the imports of its entry modules and of its notebook
+The code a step depends on is derived from the imports in its run function and in its notebook
 (``deps``), so no list of files is typed here. The clean and charts steps do not depend on the scoring
 parameters; everything from the scores onwards belongs to one *output set*: the main build (parameters from
 ``params.toml``) or a named scenario under ``reports/scenarios/<name>/``.
@@ -37,9 +37,8 @@ def _charts(root: Path) -> None:
 
 def clean_steps() -> list[Step]:
     return [
-        Step("clean", _clean, inputs=(paths.RAW,), outputs=CLEAN_OUTPUTS, modules=("ecresearch.tables.build",)),
-        Step("charts", _charts, inputs=CHART_INPUTS, outputs=(paths.FIGURES, paths.GALLERY, paths.QUALITY_PAGE),
-             modules=("ecresearch.charts.build",), after=("clean",)),
+        Step("clean", _clean, inputs=(paths.RAW,), outputs=CLEAN_OUTPUTS),
+        Step("charts", _charts, inputs=CHART_INPUTS, outputs=(paths.FIGURES, paths.GALLERY, paths.QUALITY_PAGE), after=("clean",)),
     ]
 
 
@@ -52,8 +51,7 @@ def scores_step(params: Params, out: paths.OutputSet) -> Step:
         from ecresearch.scoring import step
         step.build(root, params, out)
     return Step("scores" + _suffix(out), run, inputs=SCORE_INPUTS,
-                outputs=(out.scores, out.indicators, out.results, out.params_json, out.ranked, out.scores_dir / "charts"),
-                modules=("ecresearch.scoring.step",), params={"scoring": params.to_dict(), "scenario": out.scenario},
+                outputs=(out.scores, out.indicators, out.results, out.params_json, out.ranked, out.scores_dir / "charts"), params={"scoring": params.to_dict(), "scenario": out.scenario},
                 after=("clean",))
 
 
@@ -69,7 +67,7 @@ def scoring_notebook_step(out: paths.OutputSet) -> Step:
         write_html(nb, staged(root, out.scores_dir / "scores.html"), page="scores", lang="en", out=out)
     return Step("scoring-notebook" + _suffix(out), run,
                 inputs=(out.scores, out.indicators, out.results, out.params_json, *SCORE_INPUTS),
-                outputs=(nb_out, out.scores_dir / "scores.html"), modules=("ecresearch.reports.html",),
+                outputs=(nb_out, out.scores_dir / "scores.html"),
                 notebook=paths.NB_SCORING, params={"scenario": out.scenario}, after=("scores" + _suffix(out),))
 
 
@@ -87,7 +85,7 @@ def report_step(iso3: str, lang: str, out: paths.OutputSet) -> Step:
     return Step(name, run,
                 inputs=(out.scores, out.indicators, out.results, out.params_json, paths.PASSAGES, paths.RULES,
                         *CHART_INPUTS),
-                outputs=(folder / "report.ipynb", folder / "report.html"), modules=("ecresearch.reports.html",),
+                outputs=(folder / "report.ipynb", folder / "report.html"),
                 notebook=paths.NB_REPORT, params={"country": iso3, "lang": lang, "scenario": out.scenario},
                 after=("scores" + _suffix(out), "clean"))
 
@@ -97,7 +95,7 @@ def index_step(countries: list[str], out: paths.OutputSet) -> Step:
         from ecresearch.reports import index
         index.build(root, out, countries)
     return Step("index" + _suffix(out), run, inputs=(out.scores, out.params_json, paths.PROCESSED / "catalogue.parquet"),
-                outputs=(out.index,), modules=("ecresearch.reports.index",),
+                outputs=(out.index,),
                 params={"countries": countries, "scenario": out.scenario}, after=("scores" + _suffix(out), "charts"))
 
 

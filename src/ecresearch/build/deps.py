@@ -120,5 +120,16 @@ def code_files(modules, notebooks=()) -> list[Path]:
     return sorted(files)
 
 
+def imports_of_function(fn) -> set[str]:
+    """Package modules imported inside a function's own source (a step's ``run``), relative to its module."""
+    import inspect
+    import textwrap
+    try:
+        source = textwrap.dedent(inspect.getsource(fn))
+    except (OSError, TypeError):
+        return set()
+    return imports_in_source(source, getattr(fn, "__module__", None))
+
+
 def clear_cache() -> None:
     _imports_of.cache_clear()

@@ -22,7 +22,7 @@ from ecresearch.build import deps
 from ecresearch.build.atomic import clear_stale_staging, publish, staging, write_text
 from ecresearch.errors import EcresearchError
 
-LOCK_FILE = paths.ROOT / "requirements.lock"
+LOCK_FILE = paths.ROOT / "requirements.lock"  # the locked versions are part of every step's hash
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,10 @@ class Step:
     after: tuple[str, ...] = ()  # steps whose outputs this one reads
 
     def code_files(self) -> list[Path]:
-        return deps.code_files(self.modules, [self.notebook] if self.notebook else [])
+        """The package files this step runs: the imports of its ``run`` function's own source, its declared
+        entry modules and its notebook's imports, closed under import."""
+        return deps.code_files(set(self.modules) | deps.imports_of_function(self.run),
+                               [self.notebook] if self.notebook else [])
 
 
 def _files(items: Iterable[Path]) -> list[Path]:

@@ -22,16 +22,37 @@ _managers: list = []
 _lock = threading.Lock()
 
 
+def new_kernel_manager():
+    """A kernel manager whose kernel talks over local IPC sockets where the OS has them (no TCP port, so no
+    'running over TCP without encryption' warning); TCP on Windows."""
+    import sys
+    import tempfile
+
+    from jupyter_client.manager import AsyncKernelManager
+    if sys.platform == "win32":
+        return AsyncKernelManager(kernel_name="python3")
+    folder = tempfile.mkdtemp(prefix="ecresearch-kernel-")
+    return AsyncKernelManager(kernel_name="python3", transport="ipc", ip=f"{folder}/k")
+
+
 def _kernel():
     """One kernel per worker thread, kept between notebooks: start-up and imports are paid once per worker."""
     km = getattr(_local, "km", None)
     if km is None:
-        from jupyter_client.manager import AsyncKernelManager
-        km = AsyncKernelManager(kernel_name="python3")
+        km = new_kernel_manager()
         _local.km = km
         with _lock:
             _managers.append(km)
     return km
+
+
+def _shutdown(km) -> None:
+    from jupyter_client.utils import run_sync
+    try:
+        if km.has_kernel:
+            run_sync(km.shutdown_kernel)(now=True)
+    except Exception:  # noqa: BLE001 - best effort
+        pass
 
 
 def shutdown_kernels() -> None:
@@ -82,7 +103,8 @@ def run_notebook(notebook: Path, output: Path, parameters: dict, *, step: str | 
 
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
-        extra = {"km": _kernel()} if reuse_kernel else {}
+        km = _kernel() if reuse_kernel else new_kernel_manager()
+        extra = {"km": km}
         pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3",
                             progress_bar=False, log_output=False, cwd=str(paths.NOTEBOOKS),
                             request_save_on_cell_execute=False, **extra)
@@ -94,6 +116,9 @@ def run_notebook(notebook: Path, output: Path, parameters: dict, *, step: str | 
         raise NotebookFailed(f"{paths.rel(notebook)}: cell {_template_cell(output, exc.cell_index)} (numbered as in "
                              f"the template, from 0){who} raised {exc.ename}: {first}; the failed notebook is kept "
                              f"at {paths.rel(kept)}") from None
+    finally:
+        if not reuse_kernel:
+            _shutdown(km)
     nb = nbformat.read(output, as_version=4)
     strip_volatile(nb)
     if hide:

@@ -20,7 +20,6 @@ from ecresearch.charts.gallery import gallery_html, quality_html
 from ecresearch.charts.render import render
 from ecresearch.charts.style import save
 
-GALLERY = paths.GALLERY
 
 
 def load_processed() -> dict[str, pl.DataFrame]:
@@ -57,7 +56,7 @@ def build(root: Path) -> None:
                              initializer=die_with_parent) as pool:
         rendered = {fid for part in pool.map(_render_some, chunks, [str(out)] * workers) for fid in part}
     images = {fid: f"figures/{fid}.svg" for fid in ids if fid in rendered}
-    write_text(staged(root, GALLERY), gallery_html(data["catalogue"], data["deck_figures"], data["text_tables"],
+    write_text(staged(root, paths.GALLERY), gallery_html(data["catalogue"], data["deck_figures"], data["text_tables"],
                                                    data["quality_findings"], images))
     write_text(staged(root, paths.QUALITY_PAGE), quality_html(data["quality_findings"]))
 

@@ -15,39 +15,8 @@ from ecresearch.tables.quality import report_markdown, run_checks
 from ecresearch.tables.extract import Extracted, extract_all
 from ecresearch.tables.passages import passages
 
-PROCESSED_FILES = ("deck_figures.parquet", "external_figures.parquet", "text_tables.parquet",
-                   "quality_findings.parquet", "catalogue.parquet", "DATA_DICTIONARY.md")
 FIGURE_DIR = "figures"
-QUALITY_REPORT = paths.QUALITY_REPORT
 
-COLUMN_DOCS = {
-    "figure_id": "catalogue id of the deck figure (src/ecresearch/deck/figures.py)",
-    "section": "part of the deck: world, china, usa, sea, japan, jetro",
-    "slide": "text-slide number in deck order (photo-only slides left no text and are not counted)",
-    "page": "page number printed on the slide's footer, where the text has it",
-    "series": "measured quantity within the figure (key)",
-    "series_ja": "series label as printed (or the description's Japanese label)",
-    "series_en": "series label in English",
-    "category_ja": "category label as printed; （不明） when the deck text lost it",
-    "category_en": "category label in English; 'unidentified' when lost",
-    "iso3": "ISO 3166-1 alpha-3 of the country, or a region code (WLD world, SEA Southeast Asia, XWE Western Europe, "
-            "XAP Asia-Pacific, XNA North America, XLA Latin America, XCE Central & Eastern Europe, XME Middle East & Africa)",
-    "order": "position of the category as printed",
-    "period": "period the value refers to (year, quarter, FY, 'unstated')",
-    "value": "value in base units (USD, CNY, persons, minutes, percent, rank...); null when missing",
-    "unit": "base unit of value",
-    "printed": "the token as printed in the deck (deck rows)",
-    "approx": "the deck states the value as approximate (約, 以上, を超える)",
-    "origin": "deck (read from the deck text) or external (data/raw/external, flagged)",
-    "status": "printed | stated_in_text | printed_elsewhere | missing | unidentified_label | label_external | "
-              "external_found | external_inferred",
-    "line_start": "first raw line (1-based) of data/raw/deck/jetro_overseas_ec_seminar.txt the value was read from",
-    "line_end": "last raw line the value was read from",
-    "source": "source as printed on the slide, or the external source's title",
-    "vintage": "edition of an external source (null for deck rows)",
-    "url": "URL of an external source",
-    "note": "how the value was read or matched, caveats",
-}
 
 
 from ecresearch.raw.snapshots import snapshot_table  # noqa: E402
@@ -95,10 +64,18 @@ def data_dictionary(ex: Extracted) -> str:
              "- `external_figures.parquet`: the external figures (data/raw/external), typed, with country names.",
              "- `quality_findings.parquet`: results of the consistency checks (see reports/data-quality.md).",
              "- `catalogue.parquet`: the catalogue of deck figures with their reproduction status.",
-             "- `country_scores.parquet`, `country_indicators.parquet`: target-country scoring (notebook 03).",
+             "- `country_scores.parquet`, `country_indicators.parquet`, `scoring/*.parquet`: target-country scoring "
+             "(the scores step; notebook 03 explains it).",
+             "- `deck_passages.parquet`: the deck's sentences the reports quote (notes, JETRO programmes, checklist), "
+             "with the market each applies to, slide and raw lines.",
+             "- `market_rules.parquet`: country rules and risks for foreign online sellers, each with its source.",
+             "- `snapshots.parquet`: every raw snapshot with its provenance (publisher, vintage, retrieval date, sha256).",
              "", "## Columns of deck_figures and figures/*", "", "| column | type | meaning |", "| --- | --- | --- |"]
     for col, dtype in ex.figures.schema.items():
-        lines.append(f"| {col} | {dtype} | {COLUMN_DOCS[col]} |")
+        lines.append(f"| {col} | {dtype} | {schemas.description(schemas.long_schema(), col)} |")
+    lines += ["", "## Columns of external_figures", "", "| column | type | meaning |", "| --- | --- | --- |"]
+    for col, dtype in ex.external.schema.items():
+        lines.append(f"| {col} | {dtype} | {schemas.description(schemas.EXTERNAL, col)} |")
     lines += ["", "## Figures", ""]
     for fig in FIGURES:
         df = ex.figures.filter(pl.col("figure_id") == fig.id)
@@ -138,6 +115,6 @@ def build(root: Path) -> None:
     parquet(snapshot_table(), out / "snapshots.parquet")
     parquet(raw.read_rules(), out / "market_rules.parquet")
     write_text(out / "DATA_DICTIONARY.md", data_dictionary(ex))
-    write_text(staged(root, QUALITY_REPORT), report_markdown(findings))
+    write_text(staged(root, paths.QUALITY_REPORT), report_markdown(findings))
 
 

@@ -14,6 +14,59 @@ STATUSES = ["printed", "stated_in_text", "printed_elsewhere", "missing", "uniden
             "external_found", "external_inferred"]
 ISO3 = r"^[A-Z]{3}$"
 
+DESCRIPTIONS = {  # one description per column: the schemas carry them, the data dictionary prints them
+    "figure_id": "catalogue id of the deck figure (src/ecresearch/deck/figures.py)",
+    "section": "part of the deck: world, china, usa, sea, japan, jetro",
+    "slide": "text-slide number in deck order (photo-only slides left no text and are not counted)",
+    "page": "page number printed on the slide's footer, where the text has it",
+    "series": "measured quantity within the figure (key)",
+    "series_ja": "series label as printed (or the description's Japanese label)",
+    "series_en": "series label in English",
+    "category_ja": "category label as printed; （不明） when the deck text lost it",
+    "category_en": "category label in English; 'unidentified' when lost",
+    "iso3": "ISO 3166-1 alpha-3 of the country, or a region code (WLD world, SEA Southeast Asia, XWE Western Europe, "
+            "XAP Asia-Pacific, XNA North America, XLA Latin America, XCE Central & Eastern Europe, XME Middle East & Africa)",
+    "order": "position of the category as printed",
+    "period": "period the value refers to (year, quarter, FY, 'unstated')",
+    "value": "value in base units (USD, CNY, persons, minutes, percent, rank...); null when missing",
+    "unit": "base unit of value",
+    "printed": "the token as printed in the deck (deck rows)",
+    "approx": "the deck states the value as approximate (約, 以上, を超える)",
+    "origin": "deck (read from the deck text) or external (data/raw/external, flagged)",
+    "status": "printed | stated_in_text | printed_elsewhere | missing | unidentified_label | label_external | "
+              "external_found | external_inferred",
+    "line_start": "first raw line (1-based) of data/raw/deck/jetro_overseas_ec_seminar.txt the value was read from",
+    "line_end": "last raw line the value was read from",
+    "source": "source as printed on the slide, or the external source's title",
+    "vintage": "edition of an external source (null for deck rows)",
+    "url": "URL of an external source",
+    "note": "how the value was read or matched, caveats",
+}
+EXTERNAL_DESCRIPTIONS = {
+    "topic": "what the row is about (a group of figures from one kind of source)",
+    "country_iso3": "ISO 3166-1 alpha-3 or a region code",
+    "entity": "country, platform or group the number is about",
+    "metric": "what exactly is measured (rows of one data set share it)",
+    "period": "year, quarter or month the number refers to",
+    "value": "the number as published, in `unit`",
+    "unit": "unit as published (pct, minutes, rank, billion USD...)",
+    "status": "found in the source, or inferred by arithmetic from found numbers",
+    "vintage": "edition of the source (reports revise earlier years)",
+    "source_title": "publisher or page the number was read from",
+    "source_url": "address of that page",
+    "note": "the phrase quoted from the source, caveats",
+    "source_grade": "A publisher, B reputable secondary source naming the edition, C weak (kept, never used)",
+    "snapshot": "raw snapshot file the row came from (data/raw/external/)",
+    "csv_line": "line of the row in its snapshot file",
+    "country_name_en": "English name of country_iso3 (CLDR)",
+}
+
+
+def description(schema: pa.DataFrameSchema, column: str) -> str:
+    return schema.columns[column].description or ""
+
+
+
 
 def _deck_rows_have_lines(data: pa.PolarsData) -> pl.LazyFrame:
     """A deck number must say which raw line(s) it came from."""
@@ -40,6 +93,11 @@ def _unique_cells(data: pa.PolarsData) -> pl.LazyFrame:
 
 def long_schema(figure_ids: list[str] | None = None, *, series: list[str] | None = None,
                 extra_checks: list[pa.Check] = (), name: str = "deck_figures") -> pa.DataFrameSchema:
+    schema = _long_schema(figure_ids, series=series, extra_checks=extra_checks, name=name)
+    return schema.update_columns({c: {"description": d} for c, d in DESCRIPTIONS.items()})
+
+
+def _long_schema(figure_ids, *, series, extra_checks, name) -> pa.DataFrameSchema:
     ids = figure_ids or [f.id for f in FIGURES]
     return pa.DataFrameSchema(
         {
@@ -130,7 +188,7 @@ EXTERNAL = pa.DataFrameSchema(
         "country_name_en": pa.Column(pl.String),
     },
     strict=True, name="external_figures",
-)
+).update_columns({c: {"description": d} for c, d in EXTERNAL_DESCRIPTIONS.items()})
 
 TEXT_CELLS = pa.DataFrameSchema(
     {
