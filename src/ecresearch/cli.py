@@ -115,6 +115,10 @@ def _build(args: argparse.Namespace) -> int:
         progress.close()
     ran = sum(v == "ran" for v in result.values())
     where = paths.rel(out.index)
+    if args.pdf:
+        from ecresearch.reports.pdf import write_pdf
+        for html in sorted(out.countries_dir.glob("*/*/report.html")):
+            write_pdf(html)
     if ran:
         print(f"ecresearch build ({out.label()}): {ran} of {len(result)} steps ran; open {where}")
     else:
@@ -210,6 +214,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--only", metavar="STEP", help="run one step (`ecresearch steps` lists them)")
     b.add_argument("--dry-run", dest="dry_run", action="store_true", help="show what would run, run nothing")
     b.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="steps run at once (default: CPU count)")
+    b.add_argument("--pdf", action="store_true", help="also write report.pdf beside every report")
     _add_scoring_options(b)
     b.set_defaults(func=_build)
     r = sub.add_parser("report", help="(re)generate the report for one country from the built scores")

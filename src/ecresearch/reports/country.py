@@ -301,7 +301,7 @@ class Report:
             url = safe_url(r["source_url"])
             src = (f"<a href='{_h.escape(url)}'>{_h.escape(r['source_title'])}</a>" if url else _h.escape(r["source_title"]))
             eff = f" ({_h.escape(self.t('effective'))} {_h.escape(r['effective'])})" if r["effective"] else ""
-            items.append(f"<li><b>{_h.escape(r['topic'])}</b>{eff}: {_h.escape(text)} <small>— {src} [{_h.escape(r['vintage'] or '')}]</small></li>")
+            items.append(f"<li><b>{_h.escape(r['topic'].replace('_', ' '))}</b>{eff}: {_h.escape(text)} <small>— {src} [{_h.escape(r['vintage'] or '')}]</small></li>")
         return "".join(out) + "<ul>" + "".join(items) + "</ul>"
 
     def summary_html(self, passages: pl.DataFrame, external: pl.DataFrame, rules: pl.DataFrame,
@@ -343,7 +343,7 @@ class Report:
         items.append(("よく使われているSNS: " if ja else "Most used social networks: ") + (", ".join(nets) if nets else self.t("none_found")))
         progs = market.for_market(passages, self.iso3, "programme")["key"].unique(maintain_order=True).to_list()
         items.append(("合うジェトロ事業: " if ja else "JETRO programmes that fit: ") + ", ".join(progs))
-        risks = self.risks(rules)["topic"].to_list()
+        risks = [t.replace("_", " ") for t in self.risks(rules)["topic"].unique(maintain_order=True).to_list()]
         items.append(("規制・リスク: " if ja else "Rules and risks: ") + (", ".join(risks) if risks else self.t("none_found")))
         body = "".join(f"<li>{_h.escape(i)}</li>" for i in items)
         return heading(self.t("summary_h")) + f"<ul class='summary'>{body}</ul>"

@@ -115,11 +115,13 @@ def notebook_page(nb: nbformat.NotebookNode, page: Path, *, title: str, lang: st
     meta = env().get_template("meta.html.j2").render(**values)
     resources = {"metadata": {"name": title}, "language_code": lang,
                  "ecresearch": {"header": chrome, "footer": footer, "meta": meta, "css": ""}}
-    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    exporter = _exporter()
+    exporter.language_code = lang  # the <html lang> of the page (the exporter's trait wins over resources)
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     import re
     visible = re.sub(r"<[^>]+>", " ", body)
     resources["ecresearch"]["css"] = font_css(visible + title) + stylesheet()
-    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
 
 

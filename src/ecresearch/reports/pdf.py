@@ -1,0 +1,41 @@
+"""A report page as PDF (WeasyPrint), with the page's embedded Japanese fonts, written atomically beside it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ecresearch.errors import EcresearchError
+
+PRINT_CSS = """
+@page { size: A4; margin: 14mm 12mm; }
+nav.site, .jp-InputPrompt, .jp-OutputPrompt { display: none !important; }
+body { background: #fff !important; }
+img, svg { max-width: 100% !important; height: auto !important; }
+table { font-size: 9px !important; }
+"""
+
+
+def write_pdf(html_path: Path, pdf_path: Path | None = None) -> Path:
+    """Render ``report.html`` to ``report.pdf`` (or ``pdf_path``); the previous PDF is replaced only on success."""
+    import logging
+    import os
+    import tempfile
+
+    try:
+        from weasyprint import CSS, HTML
+    except (ImportError, OSError) as exc:  # OSError: the Pango library is missing
+        raise EcresearchError(f"PDF output needs WeasyPrint and Pango: {exc}") from None
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    html_path = Path(html_path)
+    pdf_path = pdf_path or html_path.with_suffix(".pdf")
+    fd, tmp = tempfile.mkstemp(prefix=".report.", suffix=".pdf", dir=pdf_path.parent)
+    os.close(fd)
+    try:
+        HTML(filename=str(html_path), base_url=str(html_path.parent)).write_pdf(
+            tmp, stylesheets=[CSS(string=PRINT_CSS)], metadata={"modified": None, "created": None})
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, pdf_path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return pdf_path
