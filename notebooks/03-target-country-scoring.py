@@ -51,8 +51,6 @@ indicators = pl.read_parquet(out.indicators)
 results = report.results(out)
 meta = json.loads(out.params_json.read_text(encoding="utf-8"))
 ranked = scores.filter(pl.col("ranked"))
-pl.Config.set_tbl_rows(60)
-pl.Config.set_tbl_hide_dataframe_shape(True)
 
 
 def say(text):
@@ -62,6 +60,10 @@ def say(text):
 def show(fig):
     display(fig)
     plt.close(fig)
+
+
+def table(df, links=()):
+    display(HTML(report.html_table(df, links=links)))
 
 
 say(f"Parameters ({out.label()}, {meta['digest']}): {meta['describe']}.")
@@ -97,8 +99,9 @@ show(rank_bands(scores, lang="en"))
 # the HHI is an interval, and comparable only within one metric.
 
 # %%
-indicators.filter(pl.col("pillar") != "size").select("iso3", "pillar", "value", "low", "high", "coverage", "origin",
-                                                      "vintage", "source")
+table(indicators.filter(pl.col("pillar") != "size").select(
+    "iso3", "pillar", "value", "low", "high", "coverage", "origin", "vintage", "source", "url").sort("pillar", "iso3"),
+    links=("url",))
 
 # %%
 cov = results["coverage"]
@@ -106,7 +109,7 @@ full = cov.filter(pl.col("growth") & pl.col("sns") & pl.col("concentration")).he
 say(f"{full} of {cov.height} candidates have all three pillars. A country is unranked when its missing pillars carry "
     f"more than {pct(meta['params']['max_missing_weight'], 'en')} of the weight; otherwise it is scored over the "
     "pillars it has (weights renormalised) and flagged with its pillar count — no value is imputed.")
-cov.select("iso3", "name_en", "growth", "sns", "concentration", "size", "missing_weight", "ranked")
+table(cov.select("iso3", "name_en", "growth", "sns", "concentration", "size", "missing_weight", "ranked"))
 
 # %% [markdown]
 # ## Steps 4–6. Normalisation, weighting, aggregation, and the direction of concentration
@@ -121,7 +124,7 @@ say(f"Chosen reading: {meta['params']['concentration_direction']}. Countries who
     "two readings: " + (", ".join(f"{r['iso3']} ({r['rank_channel']} → {r['rank_gatekeeper']})"
                                   for r in moved.iter_rows(named=True)) or "none") + ".")
 show(rank_shifts(d, scores, lang="en"))
-d
+table(d)
 
 # %% [markdown]
 # ### Concentration as an interval, against the US merger guidelines (descriptive yardsticks only)
@@ -129,9 +132,9 @@ d
 # into as few such players as possible; the score uses the declared point of the interval (`hhi_point`).
 
 # %%
-scores.filter(pl.col("hhi_lower").is_not_null()).select(
+table(scores.filter(pl.col("hhi_lower").is_not_null()).select(
     "iso3", "hhi_lower", "hhi_value", "hhi_upper", "hhi_coverage", "hhi_band_2010_lower", "hhi_band_2010_upper",
-    "hhi_band_2023_lower", "hhi_band_2023_upper", "hhi_vintage")
+    "hhi_band_2023_lower", "hhi_band_2023_upper", "hhi_vintage"))
 
 # %% [markdown]
 # ## Step 4 (JRC). How the pillars relate: correlation, PCA, Cronbach's alpha
@@ -147,10 +150,10 @@ say(("Redundant pairs: " + "; ".join(f"{a} and {b} (r = {num(r, 'en', 2)}, n = {
 alpha = meta.get("cronbach_alpha")
 say(f"Cronbach's alpha of the three pillars over the {meta['pca_n']} complete countries: "
     f"{num(alpha, 'en', 2) if alpha is not None else 'not computable (too few complete countries)'}.")
-corr
+table(corr)
 
 # %%
-results["pca"]
+table(results["pca"])
 
 # %% [markdown]
 # ## Step 7. Global sensitivity: Sobol indices
@@ -164,7 +167,7 @@ top = sob.row(0, named=True) if sob.height else None
 if top:
     say(f"The input that moves the ranks most is {top['factor']} (total-order index {num(top['ST'], 'en', 2)} "
         f"± {num(top['ST_conf'], 'en', 2)}).")
-sob
+table(sob)
 
 # %% [markdown]
 # ## Step 8. An outside check: UNCTAD's B2C E-commerce Index 2020
@@ -180,14 +183,14 @@ else:
     say(f"Spearman's rho between our rank and UNCTAD's 2020 rank: {num(u['rho'], 'en', 2)} (95% interval "
         f"{num(u['ci_low'], 'en', 2)} to {num(u['ci_high'], 'en', 2)}, n = {u['n']}). Candidates without a UNCTAD "
         f"rank in the sources: {', '.join(u['missing']) or 'none'}.")
-results["unctad"]
+table(results["unctad"])
 
 # %% [markdown]
 # ## Step 9. Presentation: growth × SNS for every candidate, and each pillar's contribution
 
 # %%
 show(growth_sns_map(scores, lang="en"))
-results["contributions"].pivot(on="pillar", index="iso3", values="points")
+table(results["contributions"].pivot(on="pillar", index="iso3", values="points"))
 
 # %% [markdown]
 # ## Point ranks

@@ -208,11 +208,19 @@ def test_notebook_parameters_are_typed():
 
 
 def _stamps(page: Path) -> tuple[str, str]:
-    import re
-    text = page.read_text(encoding="utf-8")
-    digest = re.search(r'<meta name="ecresearch-params" content="([^"]+)"', text).group(1)
-    scores = re.search(r'<meta name="ecresearch-scores" content="([^"]+)"', text).group(1)
-    return digest, scores
+    """The parameters digest and scores-file hash a page declares in its <meta> tags (any attribute order)."""
+    from html.parser import HTMLParser
+
+    found = {}
+
+    class Meta(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "meta" and a.get("name", "").startswith("ecresearch-"):
+                found[a["name"]] = a.get("content")
+
+    Meta().feed(page.read_text(encoding="utf-8"))
+    return found.get("ecresearch-params"), found.get("ecresearch-scores")
 
 
 def assert_sets_consistent(root: Path) -> int:
@@ -268,6 +276,8 @@ def test_full_build_scenarios_and_consistency(scratch_root):
     r = run_cli(scratch_root, "report", "インドネシア", "--scenario", "growth")
     assert r.returncode == 0 and "scenarios/growth/countries/IDN/ja/report.html (up to date)" in r.stdout
     assert_sets_consistent(scratch_root)
+    from .site_check import check_site
+    assert check_site(scratch_root / "reports") == []
 
     r = run_cli(scratch_root, "report", "HKG")
     assert r.returncode == 1 and "no score" in r.stderr

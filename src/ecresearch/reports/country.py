@@ -368,7 +368,8 @@ class Report:
     def provenance(self) -> pl.DataFrame:
         schema = {"what": pl.String, "value": pl.String, "unit": pl.String, "origin": pl.String, "source": pl.String,
                   "vintage": pl.String, "url": pl.String, "where": pl.String}
-        rows = [{**c, "value": str(c["value"])} for c in self.cited]
+        rows = [{**c, "value": cell_text(c["value"]) if isinstance(c["value"], float) else str(c["value"])}
+                for c in self.cited]
         return pl.DataFrame(rows, schema=schema, orient="row").unique(maintain_order=True)
 
 
@@ -389,6 +390,18 @@ def results(out: paths.OutputSet) -> dict[str, pl.DataFrame]:
     return {p.stem: pl.read_parquet(p) for p in sorted(out.results.glob("*.parquet"))}
 
 
+def cell_text(v) -> str:
+    """A cell for people: numbers rounded to what they can carry, booleans as yes/no, never a raw float."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        a = abs(v)
+        return num(v, "en", 0 if a >= 100 else 2 if a >= 1 else 3)
+    return str(v)
+
+
 def html_table(df: pl.DataFrame, links: tuple[str, ...] = ()) -> str:
     """A plain HTML table, every cell escaped; columns in ``links`` become links when they hold an http(s) URL."""
     head = "".join(f"<th>{_h.escape(str(c))}</th>" for c in df.columns)
@@ -396,7 +409,7 @@ def html_table(df: pl.DataFrame, links: tuple[str, ...] = ()) -> str:
     for row in df.iter_rows(named=True):
         cells = []
         for c, v in row.items():
-            text = "" if v is None else str(v)
+            text = cell_text(v)
             url = safe_url(text) if c in links else None
             cells.append(f"<td><a href='{_h.escape(url)}'>{_h.escape(text)}</a></td>" if url else f"<td>{_h.escape(text)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
