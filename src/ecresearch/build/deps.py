@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import ast
 import json
+import threading
 from functools import lru_cache
 from pathlib import Path
 
 PACKAGE = "ecresearch"
+# ast.parse is not thread-safe on CPython 3.11 ("AST constructor recursion depth mismatch"); steps hash in threads
+_PARSE_LOCK = threading.Lock()
 PKG_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -42,7 +45,8 @@ def _package_of(module: str) -> str:
 
 def imports_in_source(source: str, module: str | None = None, filename: str = "<source>") -> set[str]:
     """The package modules a piece of source imports (``module`` resolves its relative imports)."""
-    tree = ast.parse(source, filename=filename)
+    with _PARSE_LOCK:
+        tree = ast.parse(source, filename=filename)
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -68,7 +72,7 @@ def imports_in_source(source: str, module: str | None = None, filename: str = "<
 
 
 @lru_cache(maxsize=None)
-def _imports_of(module: str) -> frozenset[str]:
+def _imports_of(module: str) -> frozenset[str]:  # lru_cache is thread-safe; the parse is locked
     path = module_path(module)
     assert path is not None, module
     return frozenset(imports_in_source(path.read_text(encoding="utf-8"), module, str(path)))

@@ -42,7 +42,7 @@ TEXT = {
            "pillar": "pillar", "value": "value", "peers": "candidates (min / median / max)", "rank_in": "rank in pillar",
            "source": "source", "platform": "platform", "measure": "measure", "period": "period", "origin": "origin",
            "network": "network", "deck_quote": "quoted from the deck (Japanese)", "line": "slide {slide}, line {start}",
-           "risk": "rules and risks", "effective": "effective"},
+           "risk": "Rules and risks", "effective": "effective"},
 }
 PILLAR_NAMES = {"ja": {"growth": "成長（EC小売額の伸び率、%）", "sns": "SNS利用（1日の利用時間、世界平均＝1）",
                        "concentration": "プラットフォーム集中度（HHI、区間の採点点）"},
@@ -208,6 +208,9 @@ class Report:
         rows = []
         ext = external.filter((pl.col("country_iso3") == self.iso3)
                               & pl.col("topic").is_in(["platform_share", "platform_visits", "platform_sales", "us_retailer_share"]))
+        # the same figure carried by two snapshots is listed once (the graded row first)
+        ext = ext.sort(pl.col("source_grade").fill_null("Z"), "snapshot", "csv_line").unique(
+            ["entity", "metric", "period", "value"], keep="first", maintain_order=True)
         for _, g in ext.group_by("metric", "period", "vintage", maintain_order=True):
             for r in g.sort("value", descending=True).iter_rows(named=True):
                 rows.append(self._row(r["entity"], r["metric"], self._ext_value(r), r["period"], "external",
