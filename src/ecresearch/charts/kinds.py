@@ -2,12 +2,11 @@
 gaps are drawn as gaps: a dashed outline marked 不明 / n/a, never a bar of invented height."""
 from __future__ import annotations
 
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
-from ecresearch.charts.data import ChartData
+from ecresearch.charts.data import ChartData, category_positions, value_text
 from ecresearch.charts.style import EXTERNAL, HIGHLIGHT, LABELS, MISSING_EDGE, PALETTE, VINTAGE_PALETTE
 
 
@@ -34,12 +33,6 @@ def _formatter(values: pd.Series):
     return lambda v: _fmt(v, need)
 
 
-def _category_at(patch, data: ChartData, orient: str) -> str | None:
-    centre = patch.get_x() + patch.get_width() / 2 if orient == "v" else patch.get_y() + patch.get_height() / 2
-    i = int(round(centre))
-    return data.category_order[i] if 0 <= i < len(data.category_order) else None
-
-
 def _palette(data: ChartData, hue_kind: str, lang: str) -> dict[str, str]:
     words = LABELS[lang]
     pal: dict[str, str] = {}
@@ -55,52 +48,89 @@ def _palette(data: ChartData, hue_kind: str, lang: str) -> dict[str, str]:
     return pal
 
 
+def _slot_width(positions: dict[str, float]) -> float:
+    """The width a category's group of bars may take: 0.8 of the closest spacing of two categories."""
+    xs = sorted(set(positions.values()))
+    gaps = [b - a for a, b in zip(xs, xs[1:]) if b > a]
+    return 0.8 * (min(gaps) if gaps else 1.0)
+
+
+def _category_axis(ax, data: ChartData, axis: str, width: float) -> None:
+    """Ticks at the categories' positions; a time axis keeps its true spacing and marks every year."""
+    pos = [data.positions[c] for c in data.category_order]
+    if axis == "x":
+        ax.set_xticks(pos, data.category_order)
+        ax.set_xlim(min(pos) - width, max(pos) + width)
+        ax.grid(axis="x", visible=False)
+    else:
+        ax.set_yticks(pos, data.category_order)
+        ax.set_ylim(max(pos) + width, min(pos) - width)  # first category on top
+        ax.grid(axis="y", visible=False)
+    if data.time_axis:
+        from matplotlib.ticker import MultipleLocator
+        (ax.xaxis if axis == "x" else ax.yaxis).set_minor_locator(MultipleLocator(1))
+        ax.tick_params(axis=axis, which="minor", length=3, color="#bfbfbf")
+        ax.tick_params(axis=axis, which="major", length=5, color="#7f7f7f")
+
+
 def bars(ax, data: ChartData, *, orient: str = "v", hue_kind: str = "", lang: str = "ja",
          highlight: str | None = None) -> None:
-    """Bar and grouped bar, vertical or horizontal. External values are grey and hatched."""
+    """Bar and grouped bar, vertical or horizontal, each bar at its category's position (a period category
+    sits at its time). Series are dodged in fixed slots; deck and external values of one category (hue by
+    origin or vintage) stand side by side, never one behind the other. External values are grey and hatched;
+    values the deck states as approximate or as a lower bound are dotted and labelled ≈ / > / +."""
     words = LABELS[lang]
     df = data.frame
     pal = _palette(data, hue_kind, lang)
+    if not data.positions:
+        data.positions = {c: float(i) for i, c in enumerate(data.category_order)}
+    group = _slot_width(data.positions)
+    fixed = hue_kind not in ("origin", "vintage")  # series keep their slot; origins share the category
+    present = {c: [h for h in data.series_order if ((df["label"] == c) & (df["hue"] == h)).any()]
+               for c in data.category_order}
+
+    def slot(cat: str, hue: str) -> tuple[float, float]:
+        hues = data.series_order if fixed else present[cat]
+        n = max(len(hues), 1)
+        w = group / n
+        j = hues.index(hue) if hue in hues else 0
+        return data.positions[cat] - group / 2 + w * (j + 0.5), w
+
     plot = df.dropna(subset=["value"])
-    x, y = ("label", "value") if orient == "v" else ("value", "label")
-    # origin/vintage colour one value per category: no dodging; series side by side otherwise
-    dodge = len(data.series_order) > 1 and hue_kind not in ("origin", "vintage")
-    sns.barplot(data=plot, x=x, y=y, hue="hue", order=data.category_order, hue_order=data.series_order,
-                palette=pal, orient=orient, ax=ax, errorbar=None, dodge=dodge,
-                legend=len(data.series_order) > 1 or hue_kind in ("origin", "vintage"))
-    # annotate, hatch external/approximate bars, highlight the target country. Seaborn draws no patch
-    # for an absent (category, hue) pair, so each patch is matched to its category by position.
-    fmt = _formatter(plot["value"])
-    for hue, container in zip(data.series_order, ax.containers):
+    fmt = _formatter(plot[plot["bound"] == ""]["value"]) if not plot.empty else _fmt
+    any_marked = False
+    labelled = []
+    for hue in data.series_order:
+        rows = plot[plot["hue"] == hue]
+        if rows.empty:
+            continue
+        places = [slot(r["label"], hue) for _, r in rows.iterrows()]
+        xs, ws = [p[0] for p in places], [p[1] * 0.95 for p in places]
+        if orient == "v":
+            c = ax.bar(xs, rows["value"].to_numpy(float), width=ws, color=pal[hue], label=hue)
+        else:
+            c = ax.barh(xs, rows["value"].to_numpy(float), height=ws, color=pal[hue], label=hue)
+        c.ec_hue, c.ec_categories, c.ec_series = hue, list(rows["label"]), sorted(set(rows["series"]))
         labels = []
-        for patch in container.patches:
-            cat = _category_at(patch, data, orient)
-            row = plot[(plot["hue"] == hue) & (plot["label"] == cat)]
-            if row.empty:
-                labels.append("")
-                continue
-            r = row.iloc[0]
+        for patch, (_, r) in zip(c.patches, rows.iterrows()):
             if r["origin"] == "external":
                 patch.set_hatch("//")
                 patch.set_edgecolor("white")
-            if r["approx"]:
+            if r["bound"]:
                 patch.set_hatch("..")
+                any_marked = True
             if highlight and r["iso3"] == highlight:
                 patch.set_facecolor(HIGHLIGHT)
-            labels.append(("≈" if r["approx"] else "") + fmt(r["value"]))
-        ax.bar_label(container, labels=labels, fontsize=8, padding=2)
-    # gaps: a dashed outline at the category, labelled
+            labels.append(value_text(r["value"], r["bound"]) if r["bound"] else fmt(r["value"]))
+        labelled.append((c, labels, ws))
+    # gaps: a dashed outline at the category's slot, labelled
     missing = df[df["value"].isna()]
     if not missing.empty:
         span = max(float(np.nanmax(np.abs(df["value"].astype(float)))) if df["value"].notna().any() else 1.0, 1e-9)
-        n = len(data.series_order) if dodge else 1
-        width = 0.8 / max(n, 1)
         for _, r in missing.iterrows():
-            i = data.category_order.index(r["label"])
-            j = data.series_order.index(r["hue"]) if r["hue"] in data.series_order else 0
-            pos = i - 0.4 + width * (j + 0.5) if n > 1 else i
+            pos, w = slot(r["label"], r["hue"])
             size = span * 0.06
-            w = width * 0.9
+            w = w * 0.9
             # a plain patch, not a bar container: gaps must not count as plotted values
             rect = (Rectangle((pos - w / 2, 0), w, size) if orient == "v" else Rectangle((0, pos - w / 2), size, w))
             rect.set(fill=False, edgecolor=MISSING_EDGE, linestyle="--", linewidth=1)
@@ -110,9 +140,19 @@ def bars(ax, data: ChartData, *, orient: str = "v", hue_kind: str = "", lang: st
             else:
                 ax.text(size, pos, " " + words["missing"], ha="left", va="center", fontsize=8, color=MISSING_EDGE)
     ax.ticklabel_format(axis="y" if orient == "v" else "x", style="plain", useOffset=False)  # no '1e6' offsets
+    _category_axis(ax, data, "x" if orient == "v" else "y", group / 2 + 0.1 * group)
+    # value labels: turned upright where a vertical bar is narrower than its label (no overlapping labels)
+    lo, hi = ax.get_xlim() if orient == "v" else ax.get_ylim()
+    axis_pts = ax.figure.get_size_inches()[0 if orient == "v" else 1] * 72 * 0.8
+    for c, labels, ws in labelled:
+        texts = ax.bar_label(c, labels=labels, fontsize=8, padding=2)
+        for t, w, label in zip(texts, ws, labels):
+            if orient == "v" and len(label) * 8 * 0.6 > w / abs(hi - lo) * axis_pts:
+                t.set_rotation(90)
     if orient == "v":
         ax.set_xlabel("")
         ax.set_ylabel(data.unit_label)
+        ax.margins(y=0.08)
         if max((len(c) for c in data.category_order), default=0) > 6:
             ax.tick_params(axis="x", labelrotation=30)
             for t in ax.get_xticklabels():
@@ -120,22 +160,100 @@ def bars(ax, data: ChartData, *, orient: str = "v", hue_kind: str = "", lang: st
     else:
         ax.set_ylabel("")
         ax.set_xlabel(data.unit_label)
-    if ax.get_legend():
-        ax.legend(title=None, loc="best", frameon=False)
+        ax.margins(x=0.1)
+    handles = [c for c in ax.containers]
+    if any_marked:
+        handles.append(Patch(facecolor="white", edgecolor="#404040", hatch="..", label=words["stated"]))
+    if len(handles) > 1 or hue_kind in ("origin", "vintage"):
+        # outside the plot area: a legend never covers a bar or its label
+        ax.legend(handles=handles, title=None, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+
+
+BOX = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
+SECONDARY_COLOURS = ["#ed7d31", "#70ad47", "#7030a0", "#997300"]
+
+
+def secondary(ax, data: ChartData, sec: ChartData, *, orient: str = "v", lang: str = "ja", bars_ax=None):
+    """Series of another unit drawn over the bars: points (joined when a series has several) on a twin axis of
+    their own unit, at the same category positions. Horizontal bars get the points in a side panel `ax`
+    (sharing the categories) instead of a twin. Returns the axis drawn on."""
+    on = ax.twinx() if orient == "v" else ax
+    fmt = _formatter(sec.frame[sec.frame["bound"] == ""]["value"].dropna())
+    handles = []
+    for k, hue in enumerate(sec.series_order):
+        g = sec.frame[(sec.frame["hue"] == hue)].dropna(subset=["value"])
+        g = g.assign(_x=[data.positions[c] for c in g["label"]]).sort_values("_x")
+        colour = SECONDARY_COLOURS[k % len(SECONDARY_COLOURS)]
+        external = (g["origin"] == "external").all()
+        xs, ys = g["_x"].to_numpy(float), g["value"].to_numpy(float)
+        args = (xs, ys) if orient == "v" else (ys, xs)
+        line, = on.plot(*args, marker="o", color=colour, linestyle=("--" if external else "-") if len(g) > 1 and data.time_axis else "",
+                        markerfacecolor="white" if external else colour, markersize=7, linewidth=1.6,
+                        label=hue + (f" ({LABELS[lang]['external']})" if external and len(g) else "") + f" [{sec.unit_label}]",
+                        zorder=4)
+        line.ec_series = sorted(set(g["series"]))
+        line.ec_values = dict(zip(g["label"], ys))
+        handles.append(line)
+        for x, y, (_, r) in zip(xs, ys, g.iterrows()):
+            text = value_text(y, r["bound"]) if r["bound"] else fmt(y)
+            if orient == "v":
+                on.annotate(text, (x, y), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=8,
+                            color=colour, bbox=BOX, zorder=5)
+            else:
+                on.annotate(text, (y, x), xytext=(7, 0), textcoords="offset points", va="center", fontsize=8,
+                            color=colour, bbox=BOX, zorder=5)
+    if orient == "v":
+        top = float(np.nanmax(sec.frame["value"].astype(float))) if sec.frame["value"].notna().any() else 1.0
+        bottom = min(0.0, float(np.nanmin(sec.frame["value"].astype(float))))
+        on.set_ylim(bottom * 1.2, top * 1.35 if top > 0 else 1.0)
+        on.set_ylabel(sec.unit_label)
+        on.grid(False)
+        on.spines["right"].set_visible(True)
+        bars_legend = ax.get_legend()
+        base = list(bars_legend.legend_handles) if bars_legend else list(ax.containers)
+        labels = [h.get_label() for h in base]
+        if bars_legend:
+            bars_legend.remove()
+            labels = [t.get_text() for t in bars_legend.get_texts()]
+        # outside the plot, right of the secondary axis: never over a bar, a point or a label
+        on.legend(base + handles, labels + [h.get_label() for h in handles], loc="upper left",
+                  bbox_to_anchor=(1.08, 1.0), frameon=False)
+    else:
+        bars_legend = (bars_ax or ax).get_legend()
+        if bars_legend:  # beside the side panel, not between the panels
+            texts = [t.get_text() for t in bars_legend.get_texts()]
+            handles_ = list(bars_legend.legend_handles)
+            bars_legend.remove()
+            on.legend(handles_, texts, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+        on.set_xlabel(sec.unit_label)
+        on.set_title(" / ".join(sec.series_order), fontsize=10, loc="left")
+        on.margins(x=0.25)
+        on.tick_params(axis="y", labelleft=False)
+        on.axvline(0, color="#7f7f7f", linewidth=0.8)
+        on.grid(axis="y", visible=False)
+    return on
 
 
 def lines(ax, data: ChartData, *, lang: str = "ja", highlight: str | None = None) -> None:
-    """Series over time, one line per category (e.g. country); categories without data are listed."""
+    """Series over time, one line per category (e.g. country), on a true time axis (points at their period);
+    categories without data are listed."""
     words = LABELS[lang]
     df = data.frame.dropna(subset=["value"]).copy()
     df["period"] = df["period"].astype(str)
     periods = sorted(df["period"].unique())
+    where, _time = category_positions(periods)
     for k, (label, g) in enumerate(df.groupby("label", sort=False)):
-        g = g.sort_values("period")
+        g = g.assign(_x=[where[p] for p in g["period"]]).sort_values("_x")
         colour = HIGHLIGHT if highlight and g["iso3"].iloc[0] == highlight else PALETTE[k % len(PALETTE)]
-        ax.plot([periods.index(p) for p in g["period"]], g["value"], marker="o", label=label, color=colour,
-                linestyle="--" if (g["origin"] == "external").all() else "-")
-    ax.set_xticks(range(len(periods)), periods)
+        line, = ax.plot(g["_x"], g["value"], marker="o", label=label, color=colour,
+                        linestyle="--" if (g["origin"] == "external").all() else "-")
+        line.ec_series = sorted(set(g["series"]))
+    ax.set_xticks([where[p] for p in periods], periods)
+    if _time:
+        from matplotlib.ticker import MultipleLocator
+        ax.xaxis.set_minor_locator(MultipleLocator(1))
+        ax.tick_params(axis="x", which="minor", length=3, color="#bfbfbf")
+        ax.tick_params(axis="x", which="major", length=5, color="#7f7f7f")
     ax.set_ylabel(data.unit_label)
     absent = [c for c in data.category_order if c not in set(df["label"])]
     if absent:
@@ -187,10 +305,29 @@ def ranking_table(ax, table: pd.DataFrame, *, highlight_row: str | None = None) 
 def plotted_values(ax, data: ChartData, orient: str = "v") -> dict[tuple[str, str], float]:
     """What a bar chart draws: (series label, category) → bar length, read back from the patches (for tests)."""
     out = {}
-    for hue, c in zip(data.series_order, ax.containers):
-        for p in c.patches:
+    for c in ax.containers:
+        for p, cat in zip(c.patches, c.ec_categories):
             v = p.get_height() if orient == "v" else p.get_width()
             if not np.isnan(v):
-                out[(hue, _category_at(p, data, orient))] = float(v)
+                out[(c.ec_hue, cat)] = float(v)
     return out
 
+
+def bar_positions(ax, orient: str = "v") -> dict[tuple[str, str], float]:
+    """(series label, category) → the centre of its bar along the category axis (for tests)."""
+    out = {}
+    for c in ax.containers:
+        for p, cat in zip(c.patches, c.ec_categories):
+            out[(c.ec_hue, cat)] = (p.get_x() + p.get_width() / 2 if orient == "v" else p.get_y() + p.get_height() / 2)
+    return out
+
+
+def drawn_series(fig) -> set[str]:
+    """Series keys drawn anywhere in a figure: bars, lines and points carry the keys they draw (for tests)."""
+    keys = set()
+    for ax in fig.axes:
+        for c in ax.containers:
+            keys |= set(getattr(c, "ec_series", ()))
+        for line in ax.get_lines():
+            keys |= set(getattr(line, "ec_series", ()))
+    return keys

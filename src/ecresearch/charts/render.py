@@ -1,7 +1,7 @@
 """Render a catalogued figure from its table, in the house style, with its source line."""
 from __future__ import annotations
 
-import textwrap
+import re
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -28,15 +28,68 @@ def has_image(fig: Figure, table: pl.DataFrame) -> bool:
     return fig.kind in IMAGE_KINDS and table.filter(pl.col("unit") != "text").height > 0
 
 
-def _orient(fig: Figure) -> str:
-    return "h" if fig.kind == "hbar" or fig.chart.get("orient") == "h" else "v"
+def _orient(fig: Figure, data: ChartData | None = None) -> str:
+    """Horizontal for hbar and when the description says so; also when vertical bars would be too narrow
+    for their value labels (many bars on nominal categories: the labels would overlap)."""
+    if fig.kind == "hbar" or fig.chart.get("orient") == "h":
+        return "h"
+    if fig.chart.get("orient") == "v" or data is None or data.time_axis or fig.kind not in ("bar", "grouped_bar"):
+        return "v"
+    n = len(data.category_order) * max(len(data.series_order), 1)
+    return "h" if n > MAX_VERTICAL_BARS else "v"
+
+
+MAX_VERTICAL_BARS = 12
+FOOTER_SIZE = 8  # points
+
+
+def _display_width(text: str) -> int:
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def wrap(line: str, width: int) -> list[str]:
+    """Wrap by display width (a Japanese character is two columns), breaking at spaces where possible."""
+    out, cur = [], ""
+    for token in re.findall(r"\S+\s*|\s+", line):
+        if _display_width(cur + token.rstrip()) <= width:
+            cur += token
+            continue
+        if cur.strip():
+            out.append(cur.rstrip())
+            cur = ""
+        while _display_width(token.rstrip()) > width:  # one long token (Japanese has no spaces): split it
+            cut, w = 0, 0
+            while cut < len(token) and w + _display_width(token[cut]) <= width:
+                w += _display_width(token[cut])
+                cut += 1
+            out.append(token[:cut])
+            token = token[cut:]
+        cur = token
+    if cur.strip():
+        out.append(cur.rstrip())
+    return out or [""]
+
+
+def add_footer(f: plt.Figure, text: str, *, size: float = FOOTER_SIZE) -> None:
+    """The source line(s) inside the figure, wrapped to its width: the figure grows by the footer's height,
+    so nothing is cut, whether it is saved with bbox_inches='tight' or not."""
+    w_in, h_in = f.get_size_inches()
+    columns = int(w_in * 72 / (size * 0.55))  # a half-width character is about 0.55 em
+    lines = [part for line in text.split("\n") for part in wrap(line, columns)]
+    footer_in = (len(lines) * size * 1.3 + size) / 72
+    f.set_size_inches(w_in, h_in + footer_in)
+    f.tight_layout(rect=(0, footer_in / (h_in + footer_in), 1, 1))
+    f.text(0.01, (size * 0.4 / 72) / (h_in + footer_in), "\n".join(lines), fontsize=size, va="bottom", ha="left",
+           color="#404040", linespacing=1.3)
 
 
 def title(fig: Figure, data: ChartData | None, lang: str) -> str:
     t = fig.title_ja if lang == "ja" else fig.title_en
     if data is None or data.frame.empty:
         return t
-    periods = sorted(set(data.frame["period"].astype(str)))
+    frames = [data.frame] + ([data.secondary.frame] if data.secondary is not None else [])
+    periods = sorted({str(p) for fr in frames for p in fr["period"]})
     if len(periods) > 1:
         periods = [p for p in periods if p not in ("unstated", "*")]
     period = periods[0] if len(periods) == 1 else f"{periods[0]}–{periods[-1]}"
@@ -57,7 +110,7 @@ def source_lines(fig: Figure, table: pl.DataFrame, slide: int | None, lang: str)
     elif lang == "ja" and (table["status"].is_in(["missing", "unidentified_label", "label_external"]).any()
                            or ext.height):
         lines.append(f"{words['note']}: 不明＝デッキのテキストから値またはラベルが失われた箇所。灰色・斜線＝外部資料（年版に注意）。")
-    return "\n".join("\n".join(textwrap.wrap(line, 120)) for line in lines)
+    return "\n".join(lines)
 
 
 def _ranking_frame(fig: Figure, table: pl.DataFrame, lang: str) -> tuple[pd.DataFrame, str | None]:
@@ -80,8 +133,8 @@ def render(fig: Figure, table: pl.DataFrame, *, lang: str = "ja", highlight: str
     if not has_image(fig, table):
         return None
     apply()
+    words = LABELS[lang]
     slide = int(table["slide"][0]) if table.height else None
-    orient = _orient(fig)
     if fig.kind == "ranking_table":
         frame, _ = _ranking_frame(fig, table, lang)
         f, ax = plt.subplots(figsize=(9, 0.45 * len(frame) + 1.6))
@@ -92,9 +145,10 @@ def render(fig: Figure, table: pl.DataFrame, *, lang: str = "ja", highlight: str
             hl = c.name_ja if lang == "ja" else c.name_en
         kinds.ranking_table(ax, frame, highlight_row=hl)
         ax.set_title(fig.title_ja if lang == "ja" else fig.title_en, loc="left")
-        f.text(0.01, 0.0, source_lines(fig, table, slide, lang), fontsize=8, va="top", color="#404040")
-        return Rendered(f, None, [ax], orient)
+        add_footer(f, source_lines(fig, table, slide, lang))
+        return Rendered(f, None, [ax], "v")
     data = prepare(fig, table, lang)
+    orient = _orient(fig, data)
     n = len(data.category_order) * max(len(data.series_order), 1)
     if fig.kind == "pie":
         f = plt.figure(figsize=(4.2 * len(data.series_order) + 1, 4.6))
@@ -102,15 +156,25 @@ def render(fig: Figure, table: pl.DataFrame, *, lang: str = "ja", highlight: str
         f.suptitle(title(fig, data, lang), x=0.01, ha="left", fontsize=13)
     else:
         height = max(4.2, 0.32 * n + 1.8) if orient == "h" else 5.0
-        f, ax = plt.subplots(figsize=(10, height))
+        if orient == "h" and data.secondary is not None:
+            f, (ax, side) = plt.subplots(1, 2, figsize=(10, height), sharey=True, gridspec_kw={"width_ratios": [3.2, 1]})
+        else:
+            f, ax = plt.subplots(figsize=(10, height))
+            side = ax
         axes = [ax]
         if fig.kind == "line":
             kinds.lines(ax, data, lang=lang, highlight=highlight)
         else:
             kinds.bars(ax, data, orient=orient, hue_kind=data.hue_kind, lang=lang,
                        highlight=highlight if fig.chart.get("highlight") else None)
+            if data.secondary is not None:
+                axes.append(kinds.secondary(side, data, data.secondary, orient=orient, lang=lang, bars_ax=ax))
         ax.set_title(title(fig, data, lang), loc="left")
     f.tight_layout()
-    shown = table.filter(pl.col("series").is_in(list(set(data.frame["series"]))))  # the footer names what is drawn
-    f.text(0.01, 0.0, source_lines(fig, shown, slide, lang), fontsize=8, va="top", color="#404040")
+    drawn = set(data.frame["series"]) | (set(data.secondary.frame["series"]) if data.secondary is not None else set())
+    shown = table.filter(pl.col("series").is_in(sorted(drawn)))  # the footer names what is drawn
+    footer = source_lines(fig, shown, slide, lang)
+    if data.omitted:
+        footer += f"\n{words['not_drawn']}: " + ("； " if lang == "ja" else "; ").join(data.omitted)
+    add_footer(f, footer)
     return Rendered(f, data, axes, orient)

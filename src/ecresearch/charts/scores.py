@@ -13,17 +13,58 @@ LABELS = {
            "left_out": "掲載外（データ不足で順位なし）: ", "growth": "EC小売額の伸び率（%）",
            "sns": "1日のSNS利用時間（世界平均＝1、同一版）",
            "map": "成長 × SNS利用（円の大きさ＝EC市場規模、白抜き＝規模不明、色＝HHI、枠外＝値なし）",
-           "hhi": "HHI（採点値）", "no_value": "値なし", "size": "EC市場規模",
+           "hhi": "HHI（採点値）", "no_value": "値なし", "size": "EC市場規模", "unknown": "規模不明",
            "shifts": "集中度の読み方による順位の違い（チャネル → ゲートキーパー）", "channel": "チャネル",
            "gatekeeper": "ゲートキーパー"},
     "en": {"bands": "Candidate ranks and uncertainty (◇ baseline, ● median, band 5th–95th pct.)", "rank": "rank (1 = best)",
            "left_out": "Not shown (not ranked, too little data): ", "growth": "retail e-commerce growth (%)",
            "sns": "daily social-media time (world average = 1, same edition)",
            "map": "Growth × SNS usage (size = e-commerce sales, hollow = unknown, colour = HHI, margin = no value)",
-           "hhi": "HHI (scored point)", "no_value": "no value", "size": "e-commerce sales",
+           "hhi": "HHI (scored point)", "no_value": "no value", "size": "e-commerce sales", "unknown": "size unknown",
            "shifts": "Rank under each reading of concentration (channel → gatekeeper)", "channel": "channel",
            "gatekeeper": "gatekeeper"},
 }
+
+
+def size_steps(smax: float) -> list[float]:
+    """Up to three round reference sizes (1-2-5 steps) up to the largest value, for a size legend."""
+    import math
+    if smax <= 0:
+        return []
+    top = 10 ** math.floor(math.log10(smax))
+    top = max(m * top for m in (1, 2, 5) if m * top <= smax)
+    steps = [top, top / 10, top / 100]
+    return sorted(v for v in steps if v > 0)
+
+
+def place_labels(ax, names: list[tuple], *, fontsize: int = 9) -> list:
+    """Name each point beside it, choosing for each the first of eight offsets where its label overlaps no
+    label placed before and stays inside the axes (deterministic: points in the given order)."""
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    box = ax.get_window_extent(renderer)
+    placed, texts = [], []
+    offsets = [(6, 6, "left", "bottom"), (6, -6, "left", "top"), (-6, 6, "right", "bottom"),
+               (-6, -6, "right", "top"), (0, 10, "center", "bottom"), (0, -10, "center", "top"),
+               (12, 0, "left", "center"), (-12, 0, "right", "center")]
+    for x, y, label, colour in names:
+        best = None
+        for dx, dy, ha, va in offsets:
+            t = ax.annotate(label, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
+                            fontsize=fontsize, color=colour)
+            bb = t.get_window_extent(renderer).padded(3)
+            inside = bb.x0 >= box.x0 and bb.x1 <= box.x1 and bb.y0 >= box.y0 and bb.y1 <= box.y1
+            clear = not any(bb.overlaps(p) for p in placed)
+            if inside and clear:
+                best = (t, bb)
+                break
+            t.remove()
+        if best is None:  # no free place: the first offset, still named
+            t = ax.annotate(label, (x, y), xytext=(6, 6), textcoords="offset points", fontsize=fontsize, color=colour)
+            best = (t, t.get_window_extent(renderer))
+        placed.append(best[1])
+        texts.append(best[0])
+    return texts
 
 
 def _name(row: dict, lang: str) -> str:
@@ -81,6 +122,7 @@ def growth_sns_map(scores: pl.DataFrame, *, lang: str = "ja", highlight: str | N
     def area(v):
         return 60 + 1400 * np.sqrt(v / smax)
 
+    names = []
     for r in df.iter_rows(named=True):
         x = r["growth_pct"] if r["growth_pct"] is not None else gx
         y = r["sns_ratio"] if r["sns_ratio"] is not None else sy
@@ -90,8 +132,8 @@ def growth_sns_map(scores: pl.DataFrame, *, lang: str = "ja", highlight: str | N
         ax.scatter(x, y, s=area(r["size_usd"]) if known else 120, color=colour if known else "none",
                    edgecolor=HIGHLIGHT if r["iso3"] == highlight else (colour if not known else "white"),
                    linewidth=2.5 if r["iso3"] == highlight else 1.2, alpha=0.85, zorder=3)
-        ax.annotate(_name(r, lang) + ("" if r["ranked"] else " *"), (x, y), xytext=(6, 6), textcoords="offset points",
-                    fontsize=9, color=HIGHLIGHT if r["iso3"] == highlight else "#222")
+        names.append((x, y, _name(r, lang) + ("" if r["ranked"] else " *"),
+                      HIGHLIGHT if r["iso3"] == highlight else "#222"))
     ax.axvspan(gx - 0.1 * abs(gx or 1), gx + 0.5 * (g[0] - gx if g else 1) * 0 + 0.06 * (max(g) - min(g) or 1),
                color="#eeeeee", zorder=0)
     ax.axhspan(sy - 0.05, sy + 0.04 * (max(s) - min(s) or 1), color="#eeeeee", zorder=0)
@@ -102,16 +144,20 @@ def growth_sns_map(scores: pl.DataFrame, *, lang: str = "ja", highlight: str | N
     sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(vmin, vmax))
     cb = f.colorbar(sm, ax=ax, fraction=0.04)
     cb.set_label(t["hhi"])
-    for v in (1e11, 1e12):  # size legend
-        if v <= smax * 1.5:
-            ax.scatter([], [], s=area(v), color="#bbbbbb", label=f"{v / 1e9:,.0f} bn USD")
-    ax.legend(title=t["size"], loc="upper left", frameon=True, labelspacing=1.6, borderpad=1.0, fontsize=8)
+    # size legend, outside the plot: reference bubbles drawn with the same area scale as the data, and the
+    # hollow marker of an unknown size
+    handles = [ax.scatter([], [], s=area(v), color="#bbbbbb", edgecolor="white", label=f"{v / 1e9:,.0f} bn USD")
+               for v in size_steps(smax)]
+    handles.append(ax.scatter([], [], s=120, color="none", edgecolor="#7f7f7f", linewidth=1.2, label=t["unknown"]))
+    ax.legend(handles=handles, title=t["size"], loc="upper left", bbox_to_anchor=(1.22, 1.0), frameon=False,
+              labelspacing=2.2, borderpad=1.2, handletextpad=1.6, fontsize=8)
     ax.set_xlabel(t["growth"])
     ax.set_ylabel(t["sns"])
     ax.set_title(t["map"], loc="left", fontsize=11)
     note = ("* " + ("順位なし（データ不足）" if lang == "ja" else "not ranked (too little data)"))
     f.text(0.01, 0.005, note, fontsize=8, color="#555")
     f.tight_layout(rect=(0, 0.03, 1, 1))
+    place_labels(ax, names)  # after the layout: label boxes are measured where they will be drawn
     return f
 
 

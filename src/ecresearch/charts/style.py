@@ -15,9 +15,11 @@ VINTAGE_PALETTE = ["#7f7f7f", "#bfbfbf", "#595959", "#d9d9d9"]
 
 LABELS = {
     "ja": {"missing": "不明", "unidentified": "（不明）", "source": "出所", "external": "外部資料", "deck": "資料（デッキ）",
-           "slide": "スライド", "approx": "≈ 概数", "note": "注", "no_data": "データなし"},
+           "slide": "スライド", "approx": "≈ 概数", "note": "注", "no_data": "データなし",
+           "stated": "デッキの記述（≈ 約、> 超、+ 以上）", "not_drawn": "図に描いていない値"},
     "en": {"missing": "n/a", "unidentified": "unidentified", "source": "Source", "external": "external source",
-           "deck": "deck", "slide": "slide", "approx": "≈ approximate", "note": "Note", "no_data": "no data"},
+           "deck": "deck", "slide": "slide", "approx": "≈ approximate", "note": "Note", "no_data": "no data",
+           "stated": "as the deck states it (≈ about, > more than, + at least)", "not_drawn": "Not drawn"},
 }
 
 

@@ -67,7 +67,7 @@ FIGURES: tuple[Figure, ...] = (
             ExternalFill("world_ecommerce", "retail ecommerce sales", "ec_sales"),
             ExternalFill("world_ecommerce", "retail ecommerce growth", "growth"),
         ),
-        chart={"series": ("ec_sales",), "hue": "vintage"},
+        chart={"series": ("ec_sales",), "hue": "vintage", "secondary": ("growth",)},
     ),
     Figure(
         id="top10_countries", section="world",
@@ -87,7 +87,7 @@ FIGURES: tuple[Figure, ...] = (
             ExternalCompare("ecommerce_growth_2022f", "retail ecommerce growth", "growth_2022"),
             ExternalCompare("ecommerce_growth_2022", "B2C ecommerce growth (METI)", "growth_2022"),
         ),
-        chart={"series": ("sales_2021", "sales_2022"), "highlight": True},
+        chart={"series": ("sales_2021", "sales_2022"), "highlight": True, "secondary": ("growth_2022",)},
     ),
     Figure(
         id="regional_growth_2022", section="world",
@@ -221,7 +221,7 @@ FIGURES: tuple[Figure, ...] = (
         note_en="The chart's values are not in the deck text. User counts: CNNIC reports (2020-03 to 2021-06); "
                 "CNNIC's December 2020 share, 39.2%, agrees with the deck's 'about 40%'.",
         fills=(ExternalFill("china_live_commerce", "live-commerce users", "users"),),
-        chart={"series": ("users",)},
+        chart={"series": ("users",), "secondary": ("user_share",)},
     ),
     Figure(
         id="china_live_viewers_gender", section="china",
@@ -229,7 +229,7 @@ FIGURES: tuple[Figure, ...] = (
         kind="pie", anchor="ライブコマース視聴者層",
         series=(Series("share", "割合", "Share", "percent", "2021Q2"),),
         reader=Run("percent", _en(("男性", "Men"), ("女性", "Women")), ("share",), stop="出典"),
-        source_ja="微熱点ビッグデータ研究院「2021年度第2四半期ライブコマース", status="deck", iso3="CHN",
+        source_ja="微熱点ビッグデータ研究院「2021年度第2四半期ライブコマース業界ネット注目度分析報告」", status="deck", iso3="CHN",
         shares_total=100.0,
     ),
     Figure(
@@ -239,7 +239,7 @@ FIGURES: tuple[Figure, ...] = (
         series=(Series("share", "割合", "Share", "percent", "2021Q2", 10),),
         reader=Stated(((r"年齢層は20台が(?P<value>\d+)割", "share", Cat("20代", "20s"), True,
                         "'7割' (about seven in ten), stated in the slide text"),)),
-        source_ja="微熱点ビッグデータ研究院「2021年度第2四半期ライブコマース", status="partial", iso3="CHN",
+        source_ja="微熱点ビッグデータ研究院「2021年度第2四半期ライブコマース業界ネット注目度分析報告」", status="partial", iso3="CHN",
         note_en="Only the share of viewers in their 20s is stated in the text; the other age groups are lost.",
     ),
     Figure(
@@ -247,7 +247,7 @@ FIGURES: tuple[Figure, ...] = (
         title_ja="主なライブコマースプラットフォーム", title_en="China: main live-commerce platforms",
         kind="hbar", anchor="主なライブコマースプラットフォーム",
         series=(Series("share", "割合", "Share", "percent", "2021Q2"),), reader=None,
-        source_ja="微熱点ビッグデータ研究院「2021年度第2四半期ライブコマース", status="not_reproducible", iso3="CHN",
+        source_ja="微熱点ビッグデータ研究院「2021年度第2四半期ライブコマース業界ネット注目度分析報告」", status="not_reproducible", iso3="CHN",
         note_en="No values or names in the deck text; the slide says Douyin is the most used.",
     ),
     Figure(
@@ -276,7 +276,7 @@ FIGURES: tuple[Figure, ...] = (
         deck_fills=(DeckFill("top10_countries", "sales_2021", "USA", "ec_sales", "2021"),
                     DeckFill("top10_countries", "sales_2022", "USA", "ec_sales", "2022")),
         fills=(ExternalFill("us_ecommerce", "ecommerce share of total retail", "ec_share"),),
-        chart={"series": ("ec_sales",), "hue": "origin"},
+        chart={"series": ("ec_sales",), "hue": "origin", "secondary": ("ec_share",)},
     ),
     Figure(
         id="us_category_share_2022", section="usa",
@@ -344,7 +344,7 @@ FIGURES: tuple[Figure, ...] = (
         source_ja="eMarketer（2022年6月）", status="deck", iso3="USA",
         checks=(GrowthCheck("growth_2020", "2019", "2020", level_series="sales"),
                 GrowthCheck("multiple_2019_2021", "2019", "2021", level_series="sales", tolerance_pp=10.0)),
-        chart={"series": ("sales",)},
+        chart={"series": ("sales",), "secondary": ("growth_2020",)},
     ),
     # ── Southeast Asia ──────────────────────────────────────────────────────────────────────
     Figure(
@@ -443,7 +443,7 @@ FIGURES: tuple[Figure, ...] = (
         source_ja="Similarweb（全て推計値）", status="partial", iso3="SGP",
         note_en="The daily visitor charts' values are lost; the monthly averages are printed. Shopee counts unique "
                 "visitors, Lazada visitors: not the same measure.",
-        chart={"series": ("monthly_visitors",)},
+        chart={"series": ("monthly_visitors",), "secondary": ("minutes_smartphone",)},
     ),
     # ── Japanese firms ──────────────────────────────────────────────────────────────────────
     Figure(
