@@ -116,6 +116,8 @@ def test_add_build_diff_end_to_end(scratch: Path, tmp_path: Path):
     build(scratch, "scores")
     steps = plan(scratch)
     assert steps["clean"] == "up to date" and steps["scores"] == "up to date"
+    build(scratch, "index")
+    assert "changes.html" not in (scratch / "reports" / "index.html").read_text(encoding="utf-8")
 
     # 3. what changed, traced to the snapshot rows
     report = json.loads(ok(cli(scratch, "diff", "--old-dir", str(old), "--new-dir", str(scratch),
@@ -152,6 +154,7 @@ def test_add_build_diff_end_to_end(scratch: Path, tmp_path: Path):
     page = (scratch / "reports" / "changes.html").read_text(encoding="utf-8")
     assert f"{NEW} line {FIXTURE_LINES['VNM']}" in page and "test fixture (not real data)" in page
     assert json.loads((scratch / "reports" / "changes.json").read_text(encoding="utf-8"))["summary"] == report["summary"]
+    assert '<a href="changes.html">' in (scratch / "reports" / "index.html").read_text(encoding="utf-8")  # linked
 
     if git:
         head = json.loads(ok(cli(scratch, "diff", "--format", "json", "--no-write")).stdout)
