@@ -136,10 +136,12 @@ def parse_external(path: Path, *, known_iso3=None) -> pl.DataFrame:
     import math
 
     where = paths.rel(path)
+    data = path.read_bytes()
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise RawDataError(f"{where}: not UTF-8 text (byte {exc.start})") from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise RawDataError(f"{where}: line {line}: not UTF-8 text (byte {exc.start})") from None
     rows = list(csv.reader(io.StringIO(text, newline="")))
     if not rows:
         raise RawDataError(f"{where}: line 1: empty file, expected the header {','.join(EXTERNAL_COLUMNS)}")
@@ -290,13 +292,15 @@ def add_snapshot(src: Path, *, kind: str, source: str, url: str | None, vintage:
         raise RawDataError(f"--retrieved {retrieved!r}: not a date (YYYY-MM-DD)") from None
     if not re.search(r"(19|20)\d\d", vintage):
         raise RawDataError(f"--vintage {vintage!r}: must name a year so editions can be ordered (e.g. 'Digital 2024')")
+    if name is not None and not re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,79}", name.removesuffix(".csv")):
+        raise RawDataError(f"--name {name!r}: use lower-case letters, digits, '_', '-' or '.' (no folders)")
     folder = paths.RAW / kind
-    stem = name or re.sub(r"[^a-z0-9]+", "_", f"{src.stem}_{retrieved}".lower()).strip("_")
+    stem = name.removesuffix(".csv") if name else re.sub(r"[^a-z0-9]+", "_", f"{src.stem}_{retrieved}".lower()).strip("_")
     dest = folder / f"{stem}.csv"
     if dest.exists() or sidecar_path(dest).exists():
         raise RawDataError(f"{paths.rel(dest)} exists: raw snapshots are never overwritten (choose another --name)")
     if kind == "external":
-        parse_external(src, known_iso3=known_codes())  # raises naming file and line
+        _check_new_external(src, parse_external(src, known_iso3=known_codes()))  # raises naming file and line
     folder.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.tmp")
     shutil.copyfile(src, tmp)
@@ -317,6 +321,24 @@ def add_snapshot(src: Path, *, kind: str, source: str, url: str | None, vintage:
     os_replace_pair(tmp, dest)
     os_replace_pair(side_tmp, sidecar_path(dest))
     return dest
+
+
+def _check_new_external(src: Path, df: pl.DataFrame) -> None:
+    """A new external snapshot: every row's vintage names a year (editions are ordered by it), and no key
+    already in a snapshot gets another value (the build would stop on it)."""
+    import re
+
+    where = paths.rel(src)
+    for r in df.iter_rows(named=True):
+        if not re.search(r"(19|20)\d\d", r["vintage"]):
+            raise RawDataError(f"{where}: line {r['csv_line']}: vintage {r['vintage']!r} cannot be ordered: "
+                               "it must name a year (e.g. 'Digital 2024')")
+    existing = read_external()
+    clash = df.join(existing, on=list(KEY), how="inner", suffix="_old").filter(pl.col("value") != pl.col("value_old"))
+    if clash.height:
+        r = clash.sort("csv_line").row(0, named=True)
+        raise RawDataError(f"{where}: line {r['csv_line']}: {r['value']:g} for a key that {r['snapshot_old']} line "
+                           f"{r['csv_line_old']} gives as {r['value_old']:g} ({', '.join(str(r[k]) for k in KEY)})")
 
 
 def os_replace_pair(a: Path, b: Path) -> None:

@@ -16,6 +16,7 @@ TEXT = {
     "gallery": "Charts of the JETRO deck, with their tables and provenance / デッキの図表",
     "quality": "Data-quality report: every inconsistency found in the deck / データ品質レポート",
     "scores": "Target-country scoring: method, robustness, sensitivity / 候補国のスコアリング",
+    "changes": "What changed since the previous build, traced to the snapshot rows / 前回ビルドからの変更点",
     "reports": "Country reports / 国別レポート",
     "head": ["rank / 順位", "ISO3", "country / 国", "score", "median rank (5–95%)", "P(top 3)", "pillars / 柱",
              "report / レポート"],
@@ -41,6 +42,8 @@ def build(root: Path, out: paths.OutputSet, countries: list[str]) -> None:
                          "p_top3": "—", "pillars": f"{r['pillars']}/3", "links": []})
     links = {"gallery": rel_link(out.index, paths.GALLERY), "quality": rel_link(out.index, paths.QUALITY_PAGE),
              "scores": rel_link(out.index, out.scores_dir / "scores.html")}
+    changes = paths.REPORTS / "changes.html"  # written by `ecresearch diff`
+    links["changes"] = rel_link(out.index, changes) if out.scenario is None and changes.exists() else None
     title = TEXT["title"] + ("" if out.scenario is None else f" — scenario {out.scenario}")
     write_text(staged(root, out.index), render_page("index.html.j2", out.index, title=title, lang="en", out=out,
                                                     with_stamp=True, t=TEXT, rows=rows, links=links))
