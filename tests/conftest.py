@@ -1,7 +1,6 @@
 """Shared fixtures: the real deck and external figures, and a scratch copy of the repository's data."""
-from __future__ import annotations
 
-import os
+from __future__ import annotations
 
 import os
 import shutil
@@ -12,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from ecresearch import paths
-from ecresearch.raw import snapshots as raw
 from ecresearch.deck.slides import Deck
+from ecresearch.raw import snapshots as raw
 from ecresearch.tables.extract import extract_all
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,5 +46,11 @@ def scratch_root(tmp_path: Path) -> Path:
 
 def run_cli(root: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
     env = {**os.environ, "ECRESEARCH_ROOT": str(root), "CI": "1"}
-    return subprocess.run([sys.executable, "-m", "ecresearch.cli", *args], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "ecresearch.cli", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -1,5 +1,6 @@
 """Read every generated page as a user's browser would: links resolve, nothing executable came from data, the
 language is declared right, no raw floats, and English pages carry no untranslated generated text."""
+
 from __future__ import annotations
 
 import re

@@ -4,14 +4,38 @@ from ecresearch.countries import REGIONS, resolve
 from ecresearch.errors import CountryError
 
 
-@pytest.mark.parametrize("label, iso3", [
-    ("中国", "CHN"), ("アメリカ", "USA"), ("イギリス", "GBR"), ("日本", "JPN"), ("韓国", "KOR"), ("インド", "IND"),
-    ("ドイツ", "DEU"), ("インドネシア", "IDN"), ("カナダ", "CAN"), ("フランス", "FRA"), ("シンガポール", "SGP"),
-    ("マレーシア", "MYS"), ("タイ", "THA"), ("ベトナム", "VNM"), ("フィリピン", "PHL"), ("香港", "HKG"),
-    ("オーストラリア", "AUS"), ("オランダ", "NLD"), ("ニュージーランド", "NZL"),
-    ("IDN", "IDN"), ("idn", "IDN"), ("ID", "IDN"), ("Indonesia", "IDN"), ("インドネシア", "IDN"),
-    ("United States", "USA"), ("Vietnam", "VNM"), ("ミャンマー", "MMR"),
-])
+@pytest.mark.parametrize(
+    "label, iso3",
+    [
+        ("中国", "CHN"),
+        ("アメリカ", "USA"),
+        ("イギリス", "GBR"),
+        ("日本", "JPN"),
+        ("韓国", "KOR"),
+        ("インド", "IND"),
+        ("ドイツ", "DEU"),
+        ("インドネシア", "IDN"),
+        ("カナダ", "CAN"),
+        ("フランス", "FRA"),
+        ("シンガポール", "SGP"),
+        ("マレーシア", "MYS"),
+        ("タイ", "THA"),
+        ("ベトナム", "VNM"),
+        ("フィリピン", "PHL"),
+        ("香港", "HKG"),
+        ("オーストラリア", "AUS"),
+        ("オランダ", "NLD"),
+        ("ニュージーランド", "NZL"),
+        ("IDN", "IDN"),
+        ("idn", "IDN"),
+        ("ID", "IDN"),
+        ("Indonesia", "IDN"),
+        ("インドネシア", "IDN"),
+        ("United States", "USA"),
+        ("Vietnam", "VNM"),
+        ("ミャンマー", "MMR"),
+    ],
+)
 def test_resolves(label, iso3):
     assert resolve(label).iso3 == iso3
 

@@ -1,4 +1,5 @@
 """Extraction from the real deck text: values, provenance, and clear errors on bad input."""
+
 import re
 import unicodedata
 
@@ -34,7 +35,17 @@ def test_every_printed_value_is_on_its_raw_line(deck, extracted):
 def test_top10_table(extracted):
     t = extracted.figures.filter(pl.col("figure_id") == "top10_countries")
     assert t.filter(pl.col("series") == "sales_2022")["iso3"].to_list() == [
-        "CHN", "USA", "GBR", "JPN", "KOR", "IND", "DEU", "IDN", "CAN", "FRA"]
+        "CHN",
+        "USA",
+        "GBR",
+        "JPN",
+        "KOR",
+        "IND",
+        "DEU",
+        "IDN",
+        "CAN",
+        "FRA",
+    ]
     usa = t.filter((pl.col("iso3") == "USA") & (pl.col("series") == "sales_2022"))
     assert usa["value"][0] == pytest.approx(1042.72e9) and usa["printed"][0] == "$1,042.72"
     assert t.filter((pl.col("iso3") == "GBR") & (pl.col("series") == "growth_2022"))["value"][0] == -6.8

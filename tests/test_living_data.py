@@ -2,6 +2,7 @@
 
 The new vintage is a TEST FIXTURE (tests/data/sns_digital2025_sample.csv: invented numbers, "Digital 2099",
 marked "test fixture (not real data)"); everything runs in a scratch copy of the repository."""
+
 from __future__ import annotations
 
 import hashlib
@@ -18,19 +19,38 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "data" / "sns_digital2025_sample.csv"
 NEW = "sns_digital2099_test.csv"
-ADD = ("snapshot", "add", str(FIXTURE), "--source", "test fixture (not real data)", "--url", "",
-       "--vintage", "Digital 2099", "--licence", "test fixture, no licence", "--retrieved", "2099-01-31",
-       "--name", NEW.removesuffix(".csv"))
+ADD = (
+    "snapshot",
+    "add",
+    str(FIXTURE),
+    "--source",
+    "test fixture (not real data)",
+    "--url",
+    "",
+    "--vintage",
+    "Digital 2099",
+    "--licence",
+    "test fixture, no licence",
+    "--retrieved",
+    "2099-01-31",
+    "--name",
+    NEW.removesuffix(".csv"),
+)
 FIXTURE_LINES = {"WLD": 2, "MYS": 3, "THA": 4, "VNM": 5, "SGP": 6}
 HEADER = "topic,country_iso3,entity,metric,period,value,unit,status,vintage,source_title,source_url,note"
 
 
 def cli(root: Path, *args: str) -> subprocess.CompletedProcess:
     """The CLI of this source tree, run in ``root`` (like conftest.run_cli, with this tree on the path)."""
-    env = {**os.environ, "ECRESEARCH_ROOT": str(root), "CI": "1",
-           "PYTHONPATH": os.pathsep.join([str(REPO / "src"), *filter(None, [os.environ.get("PYTHONPATH")])])}
-    return subprocess.run([sys.executable, "-m", "ecresearch.cli", *args], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=900)
+    env = {
+        **os.environ,
+        "ECRESEARCH_ROOT": str(root),
+        "CI": "1",
+        "PYTHONPATH": os.pathsep.join([str(REPO / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "ecresearch.cli", *args], cwd=root, env=env, capture_output=True, text=True, timeout=900
+    )
 
 
 def ok(r: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
@@ -49,8 +69,11 @@ def scratch(tmp_path: Path) -> Path:
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def plan(root: Path) -> dict[str, str]:
@@ -75,8 +98,11 @@ def test_add_build_diff_end_to_end(scratch: Path, tmp_path: Path):
     shutil.copytree(scratch / "data" / "processed", old / "data" / "processed")
     git = shutil.which("git")
     if git:  # the default diff: outputs committed at HEAD against the working tree
-        for args in (["init", "-q"], ["add", "data/processed"],
-                     ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "old build"]):
+        for args in (
+            ["init", "-q"],
+            ["add", "data/processed"],
+            ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-qm", "old build"],
+        ):
             subprocess.run([git, *args], cwd=scratch, check=True, capture_output=True)
     raw_before = digests(scratch / "data" / "raw")
     processed_before = digests(scratch / "data" / "processed")
@@ -88,17 +114,33 @@ def test_add_build_diff_end_to_end(scratch: Path, tmp_path: Path):
     assert f"data/raw/external/{NEW}" in r.stdout
     dest = scratch / "data" / "raw" / "external" / NEW
     meta = json.loads((dest.parent / f"{NEW}.meta.json").read_text(encoding="utf-8"))
-    assert meta["sha256"] == hashlib.sha256(FIXTURE.read_bytes()).hexdigest() == hashlib.sha256(dest.read_bytes()).hexdigest()
+    assert (
+        meta["sha256"]
+        == hashlib.sha256(FIXTURE.read_bytes()).hexdigest()
+        == hashlib.sha256(dest.read_bytes()).hexdigest()
+    )
     assert meta["size_bytes"] == FIXTURE.stat().st_size
-    assert (meta["publisher"], meta["vintage"], meta["licence"], meta["retrieved"], meta["source_url"]) == \
-        ("test fixture (not real data)", "Digital 2099", "test fixture, no licence", "2099-01-31", None)
+    assert (meta["publisher"], meta["vintage"], meta["licence"], meta["retrieved"], meta["source_url"]) == (
+        "test fixture (not real data)",
+        "Digital 2099",
+        "test fixture, no licence",
+        "2099-01-31",
+        None,
+    )
     raw_after = digests(scratch / "data" / "raw")
     assert {k: v for k, v in raw_after.items() if k in raw_before} == raw_before  # the previous snapshots are untouched
     assert sorted(set(raw_after) - set(raw_before)) == [f"external/{NEW}", f"external/{NEW}.meta.json"]
     listing = ok(cli(scratch, "snapshot", "list", "--json")).stdout
     mine = [s for s in json.loads(listing) if s["file"].endswith(NEW)]
-    assert mine == [{"file": f"data/raw/external/{NEW}", "publisher": "test fixture (not real data)",
-                     "vintage": "Digital 2099", "retrieved": "2099-01-31", "rows": 5}]
+    assert mine == [
+        {
+            "file": f"data/raw/external/{NEW}",
+            "publisher": "test fixture (not real data)",
+            "vintage": "Digital 2099",
+            "retrieved": "2099-01-31",
+            "rows": 5,
+        }
+    ]
     again = cli(scratch, *ADD)  # a snapshot is never overwritten
     assert again.returncode == 1 and "raw snapshots are never overwritten" in again.stderr
 
@@ -120,12 +162,14 @@ def test_add_build_diff_end_to_end(scratch: Path, tmp_path: Path):
     assert "changes.html" not in (scratch / "reports" / "index.html").read_text(encoding="utf-8")
 
     # 3. what changed, traced to the snapshot rows
-    report = json.loads(ok(cli(scratch, "diff", "--old-dir", str(old), "--new-dir", str(scratch),
-                               "--format", "json")).stdout)
+    report = json.loads(
+        ok(cli(scratch, "diff", "--old-dir", str(old), "--new-dir", str(scratch), "--format", "json")).stdout
+    )
     ext = table(report, "external_figures.parquet")
     assert len(ext["added"]) == 5 and not ext["changed"] and not ext["removed"]
-    assert {(i["key"]["country_iso3"], i["trace"][0]["snapshot"], i["trace"][0]["csv_line"]) for i in ext["added"]} == \
-        {(c, NEW, n) for c, n in FIXTURE_LINES.items()}
+    assert {(i["key"]["country_iso3"], i["trace"][0]["snapshot"], i["trace"][0]["csv_line"]) for i in ext["added"]} == {
+        (c, NEW, n) for c, n in FIXTURE_LINES.items()
+    }
     assert table(report, "deck_figures.parquet") is None  # the deck's numbers did not move
     ind = table(report, "country_indicators.parquet")
     assert {i["key"]["iso3"] for i in ind["changed"]} == {"MYS", "THA", "VNM", "SGP"}
@@ -150,16 +194,26 @@ def test_add_build_diff_end_to_end(scratch: Path, tmp_path: Path):
 
     md = ok(cli(scratch, "diff", "--old-dir", str(old), "--new-dir", str(scratch), "--format", "md")).stdout
     assert f"{NEW} line {FIXTURE_LINES['MYS']}" in md
-    assert f"| MYS | Malaysia | {countries['MYS']['changes']['rank']['old']} → {countries['MYS']['changes']['rank']['new']} |" in md
+    assert (
+        f"| MYS | Malaysia | {countries['MYS']['changes']['rank']['old']} → {countries['MYS']['changes']['rank']['new']} |"  # noqa: E501 - a data string kept whole
+        in md
+    )
     page = (scratch / "reports" / "changes.html").read_text(encoding="utf-8")
     assert f"{NEW} line {FIXTURE_LINES['VNM']}" in page and "test fixture (not real data)" in page
-    assert json.loads((scratch / "reports" / "changes.json").read_text(encoding="utf-8"))["summary"] == report["summary"]
+    assert (
+        json.loads((scratch / "reports" / "changes.json").read_text(encoding="utf-8"))["summary"] == report["summary"]
+    )
     assert '<a href="changes.html">' in (scratch / "reports" / "index.html").read_text(encoding="utf-8")  # linked
 
     if git:
         head = json.loads(ok(cli(scratch, "diff", "--format", "json", "--no-write")).stdout)
         assert head["old"].startswith("HEAD") and head["new"] == "working tree"
-        assert {i["key"]["iso3"] for i in table(head, "country_indicators.parquet")["changed"]} == {"MYS", "THA", "VNM", "SGP"}
+        assert {i["key"]["iso3"] for i in table(head, "country_indicators.parquet")["changed"]} == {
+            "MYS",
+            "THA",
+            "VNM",
+            "SGP",
+        }
         bad = cli(scratch, "diff", "no-such-rev", "--no-write")
         assert bad.returncode == 1 and bad.stderr.startswith("ecresearch: error: 'no-such-rev': not a git revision")
 
@@ -176,34 +230,47 @@ def test_pin_keeps_the_numbers_after_a_newer_snapshot(scratch: Path, tmp_path: P
     ok(cli(scratch, *ADD))
     build(scratch, "clean")
     build(scratch, "scores")
-    report = json.loads(ok(cli(scratch, "diff", "--old-dir", str(old), "--new-dir", str(scratch),
-                               "--format", "json", "--no-write")).stdout)
+    report = json.loads(
+        ok(
+            cli(scratch, "diff", "--old-dir", str(old), "--new-dir", str(scratch), "--format", "json", "--no-write")
+        ).stdout
+    )
     assert len(table(report, "external_figures.parquet")["added"]) == 5  # the new rows are there...
     for name in ("country_indicators.parquet", "country_scores.parquet"):  # ...but the pinned edition is scored
         assert table(report, name) is None, table(report, name)
     assert report["countries"] == []
     for name in ("country_indicators.parquet", "country_scores.parquet"):
-        assert pl.read_parquet(old / "data" / "processed" / name).equals(pl.read_parquet(scratch / "data" / "processed" / name))
+        assert pl.read_parquet(old / "data" / "processed" / name).equals(
+            pl.read_parquet(scratch / "data" / "processed" / name)
+        )
 
 
 def _row(iso3="MYS", value="200", unit="minutes", vintage="Digital 2099", metric="daily social media time"):
-    return (f"sns_time,{iso3},Somewhere,{metric},2099-01,{value},{unit},found,{vintage},"
-            "test fixture (not real data),,TEST FIXTURE")
+    return (
+        f"sns_time,{iso3},Somewhere,{metric},2099-01,{value},{unit},found,{vintage},"
+        "test fixture (not real data),,TEST FIXTURE"
+    )
 
 
 BAD = {
     "duplicate key": ("\n".join([HEADER, _row(), _row(value="201")]) + "\n", "line 3: duplicate of line 2"),
     "unknown ISO3": ("\n".join([HEADER, _row(), _row(iso3="QQQ")]) + "\n", "line 3: unknown country code 'QQQ'"),
     "out of range": ("\n".join([HEADER, _row(value="2000")]) + "\n", "line 2: value 2000 minutes"),
-    "negative share": ("\n".join([HEADER, _row(value="-5", unit="pct", metric="share of users")]) + "\n",
-                       "line 2: value -5 pct"),
-    "unordered vintage": ("\n".join([HEADER, _row(), _row(iso3="THA", vintage="Digital latest")]) + "\n",
-                          "line 3: vintage 'Digital latest' cannot be ordered"),
+    "negative share": (
+        "\n".join([HEADER, _row(value="-5", unit="pct", metric="share of users")]) + "\n",
+        "line 2: value -5 pct",
+    ),
+    "unordered vintage": (
+        "\n".join([HEADER, _row(), _row(iso3="THA", vintage="Digital latest")]) + "\n",
+        "line 3: vintage 'Digital latest' cannot be ordered",
+    ),
     "not UTF-8": ((HEADER + "\n" + _row()[:20]).encode() + b"\xff\xfe" + b"\n", "line 2: not UTF-8"),
     "wrong columns": ("topic,iso3,value\nsns_time,MYS,200\n", "line 1: columns"),
-    "conflicts with a snapshot": (HEADER + "\nsns_time,VNM,Vietnam,daily social media time,2024-01,150,minutes,found,"
-                                  "Digital 2024,test fixture (not real data),,TEST FIXTURE\n",
-                                  "line 2: 150 for a key that pillars_2026_11.csv line 33 gives as 145"),
+    "conflicts with a snapshot": (
+        HEADER + "\nsns_time,VNM,Vietnam,daily social media time,2024-01,150,minutes,found,"
+        "Digital 2024,test fixture (not real data),,TEST FIXTURE\n",
+        "line 2: 150 for a key that pillars_2026_11.csv line 33 gives as 145",
+    ),
 }
 
 
@@ -213,8 +280,20 @@ def test_bad_snapshot_is_refused_with_file_and_line(scratch: Path, tmp_path: Pat
     src = tmp_path / "bad_vintage.csv"
     src.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     before = digests(scratch / "data" / "raw")
-    r = cli(scratch, "snapshot", "add", str(src), "--source", "test", "--vintage", "Digital 2099",
-            "--licence", "test", "--retrieved", "2099-01-31")
+    r = cli(
+        scratch,
+        "snapshot",
+        "add",
+        str(src),
+        "--source",
+        "test",
+        "--vintage",
+        "Digital 2099",
+        "--licence",
+        "test",
+        "--retrieved",
+        "2099-01-31",
+    )
     assert r.returncode == 1, r.stdout
     lines = r.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("ecresearch: error: "), r.stderr
@@ -223,17 +302,22 @@ def test_bad_snapshot_is_refused_with_file_and_line(scratch: Path, tmp_path: Pat
     assert not list((scratch / "data" / "raw").rglob(".*.tmp*"))
 
 
-@pytest.mark.parametrize("args, expected", [
-    (("--vintage", "latest"), "--vintage 'latest': must name a year"),
-    (("--vintage", "Digital 2099", "--retrieved", "yesterday"), "--retrieved 'yesterday': not a date"),
-    (("--vintage", "Digital 2099", "--name", "../escape"), "--name '../escape'"),
-    (("--vintage", "Digital 2099", "--name", "external_figures"), "data/raw/external/external_figures.csv exists"),
-])
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (("--vintage", "latest"), "--vintage 'latest': must name a year"),
+        (("--vintage", "Digital 2099", "--retrieved", "yesterday"), "--retrieved 'yesterday': not a date"),
+        (("--vintage", "Digital 2099", "--name", "../escape"), "--name '../escape'"),
+        (("--vintage", "Digital 2099", "--name", "external_figures"), "data/raw/external/external_figures.csv exists"),
+    ],
+)
 def test_bad_snapshot_options_are_refused(scratch: Path, args, expected):
     before = digests(scratch / "data" / "raw")
     r = cli(scratch, "snapshot", "add", str(FIXTURE), "--source", "test", "--licence", "test", *args)
     lines = r.stderr.splitlines()
-    assert r.returncode == 1 and len(lines) == 1 and lines[0].startswith("ecresearch: error: ") and expected in lines[0], r.stderr
+    assert (
+        r.returncode == 1 and len(lines) == 1 and lines[0].startswith("ecresearch: error: ") and expected in lines[0]
+    ), r.stderr
     assert digests(scratch / "data" / "raw") == before
 
 
@@ -250,12 +334,26 @@ def test_changes_page_escapes_text_from_data(tmp_path: Path, monkeypatch):
     old, new = tmp_path / "old" / "data" / "processed", tmp_path / "new" / "data" / "processed"
     for folder, value in ((old, 1.0), (new, 2.0)):
         folder.mkdir(parents=True)
-        pl.DataFrame({"topic": ["t"], "country_iso3": ["MYS"], "entity": ["<script>alert(1)</script>"],
-                      "metric": ["m"], "period": ["2099"], "vintage": ["Digital 2099"], "value": [value],
-                      "unit": ["minutes"], "snapshot": ["x.csv"], "csv_line": [2]}).write_parquet(folder / "external_figures.parquet")
+        pl.DataFrame(
+            {
+                "topic": ["t"],
+                "country_iso3": ["MYS"],
+                "entity": ["<script>alert(1)</script>"],
+                "metric": ["m"],
+                "period": ["2099"],
+                "vintage": ["Digital 2099"],
+                "value": [value],
+                "unit": ["minutes"],
+                "snapshot": ["x.csv"],
+                "csv_line": [2],
+            }
+        ).write_parquet(folder / "external_figures.parquet")
     report = changes.compare(changes.dir_side(old.parents[1]), changes.dir_side(new.parents[1]))
     assert report["summary"]["values_changed"] == 1
     page, data = changes.write(report, tmp_path / "reports")
     html = page.read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
-    assert json.loads(data.read_text(encoding="utf-8"))["tables"][0]["changed"][0]["changes"]["value"] == {"old": 1.0, "new": 2.0}
+    assert json.loads(data.read_text(encoding="utf-8"))["tables"][0]["changed"][0]["changes"]["value"] == {
+        "old": 1.0,
+        "new": 2.0,
+    }

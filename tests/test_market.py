@@ -1,11 +1,12 @@
 """Quotes from the deck for the country reports: found by anchor, with line numbers; fail loudly if missing."""
+
 import polars as pl
 import pytest
 
-from ecresearch.tables import passages as market
 from ecresearch.deck.slides import Deck
 from ecresearch.errors import ExtractionError
 from ecresearch.scoring.hhi import HHI_BANDS_2010, HHI_BANDS_2023, hhi_band
+from ecresearch.tables import passages as market
 
 
 def test_every_programme_and_checklist_anchor_is_in_the_deck(deck):
@@ -56,9 +57,14 @@ def test_missing_anchor_fails(deck):
         market.passages(Deck.from_text(text, deck.file))
 
 
-@pytest.mark.parametrize("value, b2010, b2023", [(900, "unconcentrated", "unconcentrated"),
-                                                 (1500, "moderately concentrated", "moderately concentrated"),
-                                                 (2000, "moderately concentrated", "highly concentrated"),
-                                                 (2684.72, "highly concentrated", "highly concentrated")])
+@pytest.mark.parametrize(
+    "value, b2010, b2023",
+    [
+        (900, "unconcentrated", "unconcentrated"),
+        (1500, "moderately concentrated", "moderately concentrated"),
+        (2000, "moderately concentrated", "highly concentrated"),
+        (2684.72, "highly concentrated", "highly concentrated"),
+    ],
+)
 def test_merger_guideline_bands(value, b2010, b2023):
     assert hhi_band(value, HHI_BANDS_2010) == b2010 and hhi_band(value, HHI_BANDS_2023) == b2023

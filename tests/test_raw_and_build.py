@@ -1,19 +1,23 @@
 """Raw snapshots are verified; builds are deterministic and never leave broken outputs."""
+
 import hashlib
 from pathlib import Path
 
 import pytest
 
 from ecresearch import paths
-from ecresearch.raw import snapshots as raw
 from ecresearch.errors import RawDataError
+from ecresearch.raw import snapshots as raw
 
 from .conftest import run_cli
 
 
 def _digests(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_raw_files_match_their_sidecars():
@@ -26,9 +30,10 @@ def test_raw_files_match_their_sidecars():
 def test_changed_raw_file_is_named(tmp_path):
     src = paths.RAW
     import shutil
+
     shutil.copytree(src, tmp_path / "raw")
     deck = tmp_path / "raw" / "deck" / "jetro_overseas_ec_seminar.txt"
-    deck.write_bytes(deck.read_bytes().replace("39.6%".encode(), "39.7%".encode()))
+    deck.write_bytes(deck.read_bytes().replace(b"39.6%", b"39.7%"))
     with pytest.raises(RawDataError, match="jetro_overseas_ec_seminar.txt: raw file changed"):
         raw.verify_raw(tmp_path / "raw")
     shutil.copy(src / "deck" / deck.name, deck)
@@ -75,6 +80,7 @@ def test_bad_raw_input_keeps_previous_outputs(scratch_root):
 def test_missing_anchor_in_a_new_snapshot_is_named(scratch_root):
     """A re-snapshotted deck (sidecar updated) whose figure anchor is gone: the figure is named."""
     import json
+
     assert run_cli(scratch_root, "build", "--only", "clean").returncode == 0
     before = _digests(scratch_root / "data" / "processed")
     deck = scratch_root / "data" / "raw" / "deck" / "jetro_overseas_ec_seminar.txt"
@@ -89,16 +95,23 @@ def test_missing_anchor_in_a_new_snapshot_is_named(scratch_root):
     assert _digests(scratch_root / "data" / "processed") == before
 
 
-@pytest.mark.parametrize("edit, needle", [
-    (lambda ls: ls.__setitem__(4, ls[4].replace(",9.4,", ",inf,")), "line 5: value 'inf' is not a finite number"),
-    (lambda ls: ls.__setitem__(4, ls[4].replace(",9.4,", ",nan,")), "line 5: value 'nan' is not a finite number"),
-    (lambda ls: ls.append("sns_time,IDN,Indonesia,daily social media time,2024,-167,minutes,found,Digital 2024,x,,"),
-     "minutes per day must be within 0-1440"),
-    (lambda ls: ls.append("x,IDN,Indonesia,share,2024,140,pct,found,v 2024,x,,"), "a share must be within 0-100"),
-    (lambda ls: ls.append(ls[3]), "line 237: duplicate of line 4"),
-    (lambda ls: ls.append("a,IDN,b,c,2024,1,pct,found,v,x"), "line 237: 10 fields, expected 12"),
-    (lambda ls: ls.append("a,XXX,b,c,2024,1,pct,found,v,x,,"), "unknown country code 'XXX'"),
-])
+@pytest.mark.parametrize(
+    "edit, needle",
+    [
+        (lambda ls: ls.__setitem__(4, ls[4].replace(",9.4,", ",inf,")), "line 5: value 'inf' is not a finite number"),
+        (lambda ls: ls.__setitem__(4, ls[4].replace(",9.4,", ",nan,")), "line 5: value 'nan' is not a finite number"),
+        (
+            lambda ls: ls.append(
+                "sns_time,IDN,Indonesia,daily social media time,2024,-167,minutes,found,Digital 2024,x,,"
+            ),
+            "minutes per day must be within 0-1440",
+        ),
+        (lambda ls: ls.append("x,IDN,Indonesia,share,2024,140,pct,found,v 2024,x,,"), "a share must be within 0-100"),
+        (lambda ls: ls.append(ls[3]), "line 237: duplicate of line 4"),
+        (lambda ls: ls.append("a,IDN,b,c,2024,1,pct,found,v,x"), "line 237: 10 fields, expected 12"),
+        (lambda ls: ls.append("a,XXX,b,c,2024,1,pct,found,v,x,,"), "unknown country code 'XXX'"),
+    ],
+)
 def test_external_csv_rejects_bad_values_with_the_line(tmp_path, edit, needle):
     lines = paths.EXTERNAL_CSV.read_text(encoding="utf-8").splitlines()
     edit(lines)
@@ -108,8 +121,15 @@ def test_external_csv_rejects_bad_values_with_the_line(tmp_path, edit, needle):
         raw.read_external(bad)
 
 
-@pytest.mark.parametrize("content, needle", [("1", "must be a JSON object"), ("null", "must be a JSON object"),
-                                             (b"\xff\xfe{", "not UTF-8"), ("{", "not valid JSON")])
+@pytest.mark.parametrize(
+    "content, needle",
+    [
+        ("1", "must be a JSON object"),
+        ("null", "must be a JSON object"),
+        (b"\xff\xfe{", "not UTF-8"),
+        ("{", "not valid JSON"),
+    ],
+)
 def test_bad_sidecar_is_one_line(tmp_path, content, needle):
     f = tmp_path / "a.csv"
     f.write_text("x\n")

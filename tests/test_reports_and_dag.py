@@ -1,4 +1,5 @@
 """Country resolution for reports, the incremental DAG, atomic failure handling, and one report end to end."""
+
 import hashlib
 import json
 import os
@@ -9,16 +10,27 @@ from pathlib import Path
 import pytest
 
 from ecresearch.build import engine as pipeline
-from ecresearch.errors import CountryError, EcresearchError
 from ecresearch.build.engine import Step, execute
+from ecresearch.errors import CountryError, EcresearchError
 from ecresearch.reports.country import target
 
 from .conftest import REPO, run_cli
 
 
-@pytest.mark.parametrize("given, iso3", [("IDN", "IDN"), ("idn", "IDN"), ("ID", "IDN"), ("Indonesia", "IDN"),
-                                         ("インドネシア", "IDN"), ("アメリカ", "USA"), ("United States", "USA"),
-                                         ("gb", "GBR"), ("韓国", "KOR")])
+@pytest.mark.parametrize(
+    "given, iso3",
+    [
+        ("IDN", "IDN"),
+        ("idn", "IDN"),
+        ("ID", "IDN"),
+        ("Indonesia", "IDN"),
+        ("インドネシア", "IDN"),
+        ("アメリカ", "USA"),
+        ("United States", "USA"),
+        ("gb", "GBR"),
+        ("韓国", "KOR"),
+    ],
+)
 def test_report_country_forms(given, iso3):
     assert target(given) == iso3
 
@@ -30,8 +42,11 @@ def test_report_rejects_bad_countries(bad):
 
 
 def _tree(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_dag_skips_reruns_and_fails_atomically(tmp_path, monkeypatch):
@@ -49,6 +64,7 @@ def test_dag_skips_reruns_and_fails_atomically(tmp_path, monkeypatch):
             dest = root / "out" / "x.txt"
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_text(text_fn())
+
         return run
 
     step = Step("s", make(lambda: src.read_text().upper()), inputs=(src,), outputs=(out,), params={"w": 1})
@@ -82,6 +98,7 @@ def test_dag_skips_reruns_and_fails_atomically(tmp_path, monkeypatch):
 def test_publish_is_all_or_nothing(tmp_path, monkeypatch):
     """Two outputs, the second folder unwritable: nothing is published, the first output is untouched."""
     import os
+
     monkeypatch.setattr(pipeline.paths, "ROOT", tmp_path)
     monkeypatch.setattr(pipeline.paths, "STATE_DIR", tmp_path / "state")
     monkeypatch.setattr(pipeline.paths, "STAGING_DIR", tmp_path / ".staging")
@@ -109,6 +126,7 @@ def test_publish_is_all_or_nothing(tmp_path, monkeypatch):
 
 def test_publish_rolls_back_when_a_move_fails(tmp_path, monkeypatch):
     from ecresearch.build import atomic
+
     monkeypatch.setattr(atomic.paths, "ROOT", tmp_path)
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
     a.write_text("old-a")
@@ -139,12 +157,23 @@ def test_code_dependencies_are_derived_from_imports():
     from ecresearch import params as P
     from ecresearch import paths
     from ecresearch.build import dag, deps
+
     out = paths.output_set(None)
-    steps = {s.name: s for s in dag.clean_steps() + [dag.scores_step(P.validate(P.Params()), out),
-                                                     dag.scoring_notebook_step(out), dag.report_step("IDN", "ja", out),
-                                                     dag.index_step(["IDN"], out)]}
-    files = {n: {p.name if p.name != "__init__.py" else p.parent.name + "/__init__.py" for p in s.code_files()}
-             | {str(p) for p in s.code_files()} for n, s in steps.items()}
+    steps = {
+        s.name: s
+        for s in dag.clean_steps()
+        + [
+            dag.scores_step(P.validate(P.Params()), out),
+            dag.scoring_notebook_step(out),
+            dag.report_step("IDN", "ja", out),
+            dag.index_step(["IDN"], out),
+        ]
+    }
+    files = {
+        n: {p.name if p.name != "__init__.py" else p.parent.name + "/__init__.py" for p in s.code_files()}
+        | {str(p) for p in s.code_files()}
+        for n, s in steps.items()
+    }
     pkg = deps.PKG_DIR
     uses = lambda n, rel: str(pkg / rel) in files[n]  # noqa: E731
     assert uses("clean", "deck/figures.py") and uses("clean", "raw/snapshots.py") and uses("clean", "countries.py")
@@ -164,9 +193,12 @@ def test_failing_notebook_names_cell_country_and_keeps_the_notebook(tmp_path, mo
 
     from ecresearch.build import runner
     from ecresearch.build.runner import NotebookFailed, run_notebook
+
     monkeypatch.setattr(runner.paths, "FAILED_DIR", tmp_path / "_failed")
-    nb = new_notebook(cells=[new_code_cell("country = 'X'", metadata={"tags": ["parameters"]}), new_code_cell("1 / 0")],
-                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    nb = new_notebook(
+        cells=[new_code_cell("country = 'X'", metadata={"tags": ["parameters"]}), new_code_cell("1 / 0")],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
     path = tmp_path / "bad.ipynb"
     nbformat.write(nb, path)
     with pytest.raises(NotebookFailed, match=r"bad.ipynb: cell 1 .*country IDN raised ZeroDivisionError.*_failed"):
@@ -175,14 +207,16 @@ def test_failing_notebook_names_cell_country_and_keeps_the_notebook(tmp_path, mo
 
 
 def test_cli_rejects_bad_input_before_any_kernel(scratch_root):
-    for args, needle, code in ((["report", "XYZ"], "unknown country 'XYZ'", 1),
-                               (["report", "../../etc"], "not a country code or name", 1),
-                               (["report", "IDN", "--lang", "fr"], "invalid choice: 'fr'", 2),
-                               (["build", "--weights", "0.5,0.5"], "parameter 'weights'", 1),
-                               (["build", "--weights=-1,1,1"], "parameter 'weights'", 1),
-                               (["build", "--aggregation", "median"], "invalid choice: 'median'", 2),
-                               (["build", "--only", "nosuchstep"], "no such step", 1),
-                               (["build", "--scenario", "../x"], "parameter 'scenario'", 1)):
+    for args, needle, code in (
+        (["report", "XYZ"], "unknown country 'XYZ'", 1),
+        (["report", "../../etc"], "not a country code or name", 1),
+        (["report", "IDN", "--lang", "fr"], "invalid choice: 'fr'", 2),
+        (["build", "--weights", "0.5,0.5"], "parameter 'weights'", 1),
+        (["build", "--weights=-1,1,1"], "parameter 'weights'", 1),
+        (["build", "--aggregation", "median"], "invalid choice: 'median'", 2),
+        (["build", "--only", "nosuchstep"], "no such step", 1),
+        (["build", "--scenario", "../x"], "parameter 'scenario'", 1),
+    ):
         r = run_cli(scratch_root, *args)
         assert r.returncode == code, (args, r.stderr)
         assert needle in r.stderr, (args, r.stderr)
@@ -194,17 +228,27 @@ def test_cli_conventions(scratch_root):
     r = run_cli(scratch_root, "--version")
     assert r.returncode == 0 and r.stdout.startswith("ecresearch ")
     r = run_cli(scratch_root, "steps")
-    assert r.returncode == 0 and r.stdout.splitlines()[:3] == ["clean", "charts  (after clean)", "scores  (after clean)"]
+    assert r.returncode == 0 and r.stdout.splitlines()[:3] == [
+        "clean",
+        "charts  (after clean)",
+        "scores  (after clean)",
+    ]
     import subprocess as sp
     import sys
+
     r = sp.run([sys.executable, "-m", "ecresearch", "--help"], capture_output=True, text=True)
     assert r.returncode == 0 and "build" in r.stdout
 
 
 def test_notebook_parameters_are_typed():
     import papermill as pm
+
     p = pm.inspect_notebook(str(REPO / "notebooks" / "04-country-report.ipynb"))
-    assert {k: v["inferred_type_name"] for k, v in p.items()} == {"country": "str", "lang": "str", "scenario": "Optional[str]"}
+    assert {k: v["inferred_type_name"] for k, v in p.items()} == {
+        "country": "str",
+        "lang": "str",
+        "scenario": "Optional[str]",
+    }
 
 
 def _stamps(page: Path) -> tuple[str, str]:
@@ -226,15 +270,18 @@ def _stamps(page: Path) -> tuple[str, str]:
 def assert_sets_consistent(root: Path) -> int:
     """Every page of every output set states the parameters and the scores file of its own set."""
     from ecresearch import paths as P
+
     n = 0
     sets = [root / "reports"] + sorted((root / "reports" / "scenarios").glob("*"))
     for base in sets:
         scenario = None if base.name == "reports" else base.name
         out = P.output_set(scenario)
-        scores = (root / out.scores.relative_to(P.ROOT))
+        scores = root / out.scores.relative_to(P.ROOT)
         meta = json.loads((root / out.params_json.relative_to(P.ROOT)).read_text())
         want = (meta["digest"], hashlib.sha256(scores.read_bytes()).hexdigest()[:16])
-        pages = [root / out.index.relative_to(P.ROOT)] + sorted((root / out.countries_dir.relative_to(P.ROOT)).rglob("report.html"))
+        pages = [root / out.index.relative_to(P.ROOT)] + sorted(
+            (root / out.countries_dir.relative_to(P.ROOT)).rglob("report.html")
+        )
         for page in pages:
             assert _stamps(page) == want, (page, _stamps(page), want)
             n += 1
@@ -254,15 +301,18 @@ def test_full_build_scenarios_and_consistency(scratch_root):
     for iso3 in ranked:
         for lang in ("ja", "en"):
             html = (scratch_root / "reports" / "countries" / iso3 / lang / "report.html").read_text(encoding="utf-8")
-            assert f'<html lang="{lang}"' in html and "<script src=\"http" not in html
+            assert f'<html lang="{lang}"' in html and '<script src="http' not in html
     assert assert_sets_consistent(scratch_root) == 1 + 2 * len(ranked)
 
     # committed outputs are exactly what the code builds from data/raw
-    tracked = subprocess.run(["git", "ls-files", "data/processed", "reports"], cwd=REPO, capture_output=True,
-                             text=True).stdout.split()
+    tracked = subprocess.run(
+        ["git", "ls-files", "data/processed", "reports"], cwd=REPO, capture_output=True, text=True
+    ).stdout.split()
     for rel in tracked:
-        assert hashlib.sha256((REPO / rel).read_bytes()).digest() == \
-            hashlib.sha256((scratch_root / rel).read_bytes()).digest(), f"{rel} is stale: run make reports"
+        assert (
+            hashlib.sha256((REPO / rel).read_bytes()).digest()
+            == hashlib.sha256((scratch_root / rel).read_bytes()).digest()
+        ), f"{rel} is stale: run make reports"
 
     assert "everything is up to date" in run_cli(scratch_root, "build").stdout
     main = _tree(scratch_root / "reports" / "countries") | _tree(scratch_root / "data" / "processed")
@@ -277,6 +327,7 @@ def test_full_build_scenarios_and_consistency(scratch_root):
     assert r.returncode == 0 and "scenarios/growth/countries/IDN/ja/report.html (up to date)" in r.stdout
     assert_sets_consistent(scratch_root)
     from .site_check import check_site
+
     assert check_site(scratch_root / "reports") == []
 
     r = run_cli(scratch_root, "report", "HKG")
@@ -298,8 +349,12 @@ def test_editing_a_module_reruns_exactly_the_steps_that_import_it(tmp_path, monk
     monkeypatch.setattr(deps, "PKG_DIR", copy)
     deps.clear_cache()
     out = paths.output_set(None)
-    steps = dag.clean_steps() + [dag.scores_step(P.validate(P.Params()), out), dag.scoring_notebook_step(out),
-                                 dag.report_step("IDN", "ja", out), dag.index_step(["IDN"], out)]
+    steps = dag.clean_steps() + [
+        dag.scores_step(P.validate(P.Params()), out),
+        dag.scoring_notebook_step(out),
+        dag.report_step("IDN", "ja", out),
+        dag.index_step(["IDN"], out),
+    ]
 
     def hashes():
         deps.clear_cache()
@@ -332,6 +387,7 @@ def test_workers_end_when_the_build_is_killed(tmp_path):
     import subprocess as sp
     import sys
     import time
+
     script = tmp_path / "parent.py"
     pidfile = tmp_path / "worker.pid"
     script.write_text(f"""
@@ -369,14 +425,22 @@ if __name__ == "__main__":
 def test_broken_pipe_ends_quietly():
     import subprocess as sp
     import sys
-    r = sp.run(f"{sys.executable} -m ecresearch countries | head -1", shell=True, capture_output=True, text=True,
-               cwd=REPO)
-    assert r.returncode == 0 and r.stdout.startswith("rank") and "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr
+
+    r = sp.run(
+        f"{sys.executable} -m ecresearch countries | head -1", shell=True, capture_output=True, text=True, cwd=REPO
+    )
+    assert (
+        r.returncode == 0
+        and r.stdout.startswith("rank")
+        and "Traceback" not in r.stderr
+        and "BrokenPipe" not in r.stderr
+    )
 
 
 def test_countries_machine_readable():
     import subprocess as sp
     import sys
+
     r = sp.run([sys.executable, "-m", "ecresearch", "countries", "--json"], capture_output=True, text=True, cwd=REPO)
     rows = json.loads(r.stdout)
     assert r.returncode == 0 and {row["iso3"] for row in rows} >= {"IDN", "USA", "HKG"}
@@ -390,13 +454,15 @@ def test_report_text_from_data_is_escaped():
 
     from ecresearch import paths as P
     from ecresearch.reports import country
+
     rep = country.load("IDN", "en")
     evil = "<img src=x onerror=alert(1)>"
     passages = pl.read_parquet(P.PASSAGES).with_columns(pl.lit(evil).alias("text_ja"))
     html = rep.quotes_html(passages, "note")
     assert evil not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
-    rules = pl.read_parquet(P.RULES).with_columns(pl.lit(evil).alias("summary_en"),
-                                                  pl.lit("javascript:alert(1)").alias("source_url"))
+    rules = pl.read_parquet(P.RULES).with_columns(
+        pl.lit(evil).alias("summary_en"), pl.lit("javascript:alert(1)").alias("source_url")
+    )
     html = rep.risks_html(rules)
     assert evil not in html and "javascript:" not in html
     table = country.html_table(pl.DataFrame({"url": ["javascript:alert(1)", "https://example.org"]}), links=("url",))

@@ -1,10 +1,11 @@
 """Schemas reject bad tables; every consistency check finds real cases and fails on a bad table."""
+
 import pandera.errors
 import polars as pl
 import pytest
 
-from ecresearch.tables import schemas
 from ecresearch.deck.figures import FIGURES, by_id
+from ecresearch.tables import schemas
 from ecresearch.tables.quality import growth, parts, run_checks, share_sums, weighted_mean
 
 
@@ -45,8 +46,9 @@ def findings(extracted):
 
 
 def _issue(findings, check, figure_id):
-    return findings.filter((pl.col("check") == check) & (pl.col("figure_id") == figure_id)
-                           & (pl.col("outcome") == "issue"))
+    return findings.filter(
+        (pl.col("check") == check) & (pl.col("figure_id") == figure_id) & (pl.col("outcome") == "issue")
+    )
 
 
 def test_real_inconsistencies_are_found(findings):
@@ -61,7 +63,9 @@ def test_real_inconsistencies_are_found(findings):
 
 def test_checks_that_hold(findings):
     passing = findings.filter(pl.col("outcome") == "pass")
-    assert passing.filter((pl.col("check") == "growth_vs_levels") & (pl.col("figure_id") == "top10_countries")).height == 1
+    assert (
+        passing.filter((pl.col("check") == "growth_vs_levels") & (pl.col("figure_id") == "top10_countries")).height == 1
+    )
     assert passing.filter((pl.col("check") == "weighted_mean") & (pl.col("figure_id") == "jp_firms_ec_use")).height == 1
     assert passing.filter(pl.col("check") == "parts_sum").height == 4
 
@@ -84,9 +88,13 @@ def test_weighted_mean_fails_when_series_are_swapped(extracted):
     fig = by_id("jp_firms_ec_use")
     df = extracted.figures
     swapped = df.with_columns(
-        pl.when((pl.col("figure_id") == fig.id) & (pl.col("series") == "large")).then(pl.lit("sme"))
-        .when((pl.col("figure_id") == fig.id) & (pl.col("series") == "sme")).then(pl.lit("large"))
-        .otherwise(pl.col("series")).alias("series"))
+        pl.when((pl.col("figure_id") == fig.id) & (pl.col("series") == "large"))
+        .then(pl.lit("sme"))
+        .when((pl.col("figure_id") == fig.id) & (pl.col("series") == "sme"))
+        .then(pl.lit("large"))
+        .otherwise(pl.col("series"))
+        .alias("series")
+    )
     assert weighted_mean(fig, fig.checks[0], df)[0].outcome == "pass"
     assert weighted_mean(fig, fig.checks[0], swapped)[0].outcome == "issue"
 

@@ -1,5 +1,6 @@
 """Scoring: HHI intervals, normalisation and aggregation properties, parameters, the missing-data rule, the
 Monte Carlo keeping the analyst's direction, Sobol indices checked on the Ishigami function."""
+
 import math
 
 import numpy as np
@@ -16,10 +17,16 @@ from ecresearch.scoring.hhi import cr_interval, hhi, hhi_interval
 from ecresearch.scoring.model import aggregate, normalise, ranks, score
 
 
-@pytest.mark.parametrize("shares, expected", [
-    ([100], 10000), ([50, 50], 5000), ([25, 25, 25, 25], 2500), ([10] * 10, 1000),
-    ([39.6, 25.0, 20.1, 8.6, 2.5, 2.2, 0.5, 1.5], 2684.72),
-])
+@pytest.mark.parametrize(
+    "shares, expected",
+    [
+        ([100], 10000),
+        ([50, 50], 5000),
+        ([25, 25, 25, 25], 2500),
+        ([10] * 10, 1000),
+        ([39.6, 25.0, 20.1, 8.6, 2.5, 2.2, 0.5, 1.5], 2684.72),
+    ],
+)
 def test_hhi_known_vectors(shares, expected):
     assert hhi(shares) == pytest.approx(expected)
 
@@ -68,8 +75,9 @@ matrices = st.lists(st.lists(st.floats(-50, 300, allow_nan=False), min_size=4, m
 
 
 @settings(max_examples=60, deadline=None)
-@given(matrices, st.sampled_from(P.NORMALISATIONS), st.sampled_from(P.AGGREGATIONS), st.integers(0, 2),
-       st.floats(0.5, 100))
+@given(
+    matrices, st.sampled_from(P.NORMALISATIONS), st.sampled_from(P.AGGREGATIONS), st.integers(0, 2), st.floats(0.5, 100)
+)
 def test_score_is_monotone_in_each_pillar(rows, norm, agg, pillar, bump):
     x = np.array(rows)
     w = np.array([0.2, 0.3, 0.5, 0.0])
@@ -96,20 +104,23 @@ def test_zero_weight_pillars_play_no_part():
     assert only_growth.tolist() == [10.0, 90.0]
 
 
-@pytest.mark.parametrize("bad, name", [
-    (dict(weights={"growth": -0.1, "sns": 0.6, "concentration": 0.5}), "weights"),
-    (dict(weights={"growth": 0, "sns": 0, "concentration": 0}), "weights"),
-    (dict(weights={"growth": 1.0, "reach": 1.0}), "weights"),
-    (dict(weights={"growth": float("nan")}), "weights"),
-    (dict(normalisation="rank"), "normalisation"),
-    (dict(aggregation="median"), "aggregation"),
-    (dict(concentration_direction="up"), "concentration_direction"),
-    (dict(hhi_point="max"), "hhi_point"),
-    (dict(candidates=("IDN", "Atlantis")), "candidates"),
-    (dict(candidates=("IDN", "インドネシア")), "candidates"),
-    (dict(draws=0), "draws"),
-    (dict(max_missing_weight=1.5), "max_missing_weight"),
-])
+@pytest.mark.parametrize(
+    "bad, name",
+    [
+        (dict(weights={"growth": -0.1, "sns": 0.6, "concentration": 0.5}), "weights"),
+        (dict(weights={"growth": 0, "sns": 0, "concentration": 0}), "weights"),
+        (dict(weights={"growth": 1.0, "reach": 1.0}), "weights"),
+        (dict(weights={"growth": float("nan")}), "weights"),
+        (dict(normalisation="rank"), "normalisation"),
+        (dict(aggregation="median"), "aggregation"),
+        (dict(concentration_direction="up"), "concentration_direction"),
+        (dict(hhi_point="max"), "hhi_point"),
+        (dict(candidates=("IDN", "Atlantis")), "candidates"),
+        (dict(candidates=("IDN", "インドネシア")), "candidates"),
+        (dict(draws=0), "draws"),
+        (dict(max_missing_weight=1.5), "max_missing_weight"),
+    ],
+)
 def test_bad_parameters_name_the_parameter(bad, name):
     with pytest.raises(ParameterError, match=name):
         P.validate(Params(**bad))
@@ -132,7 +143,12 @@ def test_params_file_errors_name_the_file(tmp_path):
 
 
 def test_candidates_accept_names_and_codes():
-    assert P.validate(Params(candidates=("Indonesia", "ベトナム", "us", "CHN"))).candidates == ("IDN", "VNM", "USA", "CHN")
+    assert P.validate(Params(candidates=("Indonesia", "ベトナム", "us", "CHN"))).candidates == (
+        "IDN",
+        "VNM",
+        "USA",
+        "CHN",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -178,8 +194,11 @@ def test_missing_data_rule(extracted):
     res = score(extracted.figures, extracted.external, Params(draws=10))
     cov = res.coverage
     assert cov.filter(pl.col("iso3") == "HKG")["ranked"][0] is False
-    heavy = score(extracted.figures, extracted.external,
-                  Params(draws=10, weights={"growth": 0.6, "sns": 0.2, "concentration": 0.2}))
+    heavy = score(
+        extracted.figures,
+        extracted.external,
+        Params(draws=10, weights={"growth": 0.6, "sns": 0.2, "concentration": 0.2}),
+    )
     no_growth = heavy.coverage.filter(~pl.col("growth"))["iso3"].to_list()
     assert no_growth and not set(no_growth) & set(heavy.countries)
     strict = score(extracted.figures, extracted.external, Params(draws=10, max_missing_weight=0.0))
@@ -187,7 +206,9 @@ def test_missing_data_rule(extracted):
 
 
 def test_growth_only_weights_work(extracted):
-    g = score(extracted.figures, extracted.external, Params(draws=10, weights={"growth": 1, "sns": 0, "concentration": 0}))
+    g = score(
+        extracted.figures, extracted.external, Params(draws=10, weights={"growth": 1, "sns": 0, "concentration": 0})
+    )
     assert g.scores["iso3"][0] == "IDN"  # fastest growth in the deck's table (34.0%)
     assert g.scores["score"].is_not_null().all()
 
@@ -200,7 +221,11 @@ def test_every_input_has_a_source(result):
 
 def test_china_uses_the_decks_cross_border_shares(result):
     cn = result.indicators.filter((pl.col("iso3") == "CHN") & (pl.col("pillar") == "concentration"))
-    assert cn["origin"][0] == "deck" and cn["value"][0] == pytest.approx(2684.72) and cn["coverage"][0] == pytest.approx(100)
+    assert (
+        cn["origin"][0] == "deck"
+        and cn["value"][0] == pytest.approx(2684.72)
+        and cn["coverage"][0] == pytest.approx(100)
+    )
 
 
 def test_weak_sources_are_never_scored(extracted, result):

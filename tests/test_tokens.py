@@ -5,24 +5,33 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ecresearch.deck.tokens import (
-    is_number_token, parse_duration, parse_number, parse_quantity, split_ticks, tick_run, token_value,
+    is_number_token,
+    parse_duration,
+    parse_number,
+    parse_quantity,
+    split_ticks,
+    tick_run,
+    token_value,
 )
 
 
-@pytest.mark.parametrize("text, value, unit", [
-    ("$1,042.72", Decimal("1042.72"), "USD"),
-    ("$2638.72", Decimal("2638.72"), "USD"),
-    ("２.６億人", Decimal("260000000"), "persons"),
-    ("４億人", Decimal("400000000"), "persons"),
-    ("13.1兆元", Decimal("13100000000000"), "CNY"),
-    ("4,000万人", Decimal("40000000"), "persons"),
-    ("-6.8%", Decimal("-6.8"), "percent"),
-    ("0％", Decimal("0"), "percent"),
-    ("7兆USドル", Decimal("7000000000000"), "USD"),
-    ("535億", Decimal("53500000000"), None),
-    ("3.6百万", Decimal("3600000"), None),
-    ("2分", Decimal("2"), "minutes"),
-])
+@pytest.mark.parametrize(
+    "text, value, unit",
+    [
+        ("$1,042.72", Decimal("1042.72"), "USD"),
+        ("$2638.72", Decimal("2638.72"), "USD"),
+        ("２.６億人", Decimal("260000000"), "persons"),
+        ("４億人", Decimal("400000000"), "persons"),
+        ("13.1兆元", Decimal("13100000000000"), "CNY"),
+        ("4,000万人", Decimal("40000000"), "persons"),
+        ("-6.8%", Decimal("-6.8"), "percent"),
+        ("0％", Decimal("0"), "percent"),
+        ("7兆USドル", Decimal("7000000000000"), "USD"),
+        ("535億", Decimal("53500000000"), None),
+        ("3.6百万", Decimal("3600000"), None),
+        ("2分", Decimal("2"), "minutes"),
+    ],
+)
 def test_parse_quantity(text, value, unit):
     q = parse_quantity(text)
     assert q.base_value == value
@@ -52,7 +61,7 @@ def test_duration_roundtrip(h, m):
     assert parse_duration(f"{h}:{m:02d}") == h * 60 + m
 
 
-@given(st.decimals(min_value=-10**6, max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
+@given(st.decimals(min_value=-(10**6), max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
 def test_number_with_separators_and_fullwidth(d):
     text = f"{d:,.2f}"
     fullwidth = text.translate(str.maketrans("0123456789", "０１２３４５６７８９"))

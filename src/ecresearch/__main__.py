@@ -1,4 +1,5 @@
 """`python -m ecresearch`: the command line."""
+
 import sys
 
 from ecresearch.cli import main

@@ -5,6 +5,7 @@ traced to the snapshot rows (file and CSV line) that caused it.
 A side is a folder holding ``data/processed`` (a scratch copy, the working tree) or a git revision, whose
 parquet files are read with ``git show REV:path`` into a temporary folder.
 """
+
 from __future__ import annotations
 
 import math
@@ -40,15 +41,33 @@ KEYS = {
 }
 TRACE_COLUMNS = ("snapshot", "csv_line")
 # which external topics feed each pillar (to link an indicator to the snapshot rows it was computed from)
-PILLAR_TOPICS = {"sns": ("sns_time",), "growth": ("ecommerce_growth",),
-                 "concentration": ("platform_share", "us_retailer_share"), "size": ("ecommerce_sales",)}
-COUNTRY_VALUES = ("ranked", "score", "rank", "median_rank", "rank_p05", "rank_p95", "p_top3",
-                  "growth_pct", "sns_ratio", "hhi_value", "growth_norm", "sns_norm", "concentration_norm")
+PILLAR_TOPICS = {
+    "sns": ("sns_time",),
+    "growth": ("ecommerce_growth",),
+    "concentration": ("platform_share", "us_retailer_share"),
+    "size": ("ecommerce_sales",),
+}
+COUNTRY_VALUES = (
+    "ranked",
+    "score",
+    "rank",
+    "median_rank",
+    "rank_p05",
+    "rank_p95",
+    "p_top3",
+    "growth_pct",
+    "sns_ratio",
+    "hhi_value",
+    "growth_norm",
+    "sns_norm",
+    "concentration_norm",
+)
 PILLAR_COLUMNS = ("growth_pct", "sns_ratio", "hhi_value", "growth_norm", "sns_norm", "concentration_norm")
 SHOW_LIMIT = 40  # rows per section in the Markdown rendering (the page and the JSON have all)
 
 
 # ── the two sides ─────────────────────────────────────────────────────────────────────────────
+
 
 @dataclass
 class Side:
@@ -74,8 +93,9 @@ def git_side(rev: str, tmp: Path) -> Side:
     try:
         _git("rev-parse", "--is-inside-work-tree")
     except EcresearchError:
-        raise EcresearchError(f"{paths.ROOT} is not a git repository: compare two builds with "
-                              "--old-dir DIR --new-dir DIR") from None
+        raise EcresearchError(
+            f"{paths.ROOT} is not a git repository: compare two builds with --old-dir DIR --new-dir DIR"
+        ) from None
     try:
         sha = _git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").strip()
     except EcresearchError:
@@ -117,6 +137,7 @@ def _read(path: Path | None) -> pl.DataFrame | None:
 
 # ── comparing tables ──────────────────────────────────────────────────────────────────────────
 
+
 def _plain(v):
     """A JSON-friendly value (NaN → None)."""
     if isinstance(v, float) and not math.isfinite(v):
@@ -132,8 +153,14 @@ def _plain(v):
 
 def same(a, b) -> bool:
     a, b = _plain(a), _plain(b)
-    if isinstance(a, float) and isinstance(b, (int, float)) and not isinstance(b, bool) \
-            or isinstance(b, float) and isinstance(a, (int, float)) and not isinstance(a, bool):
+    if (
+        isinstance(a, float)
+        and isinstance(b, (int, float))
+        and not isinstance(b, bool)
+        or isinstance(b, float)
+        and isinstance(a, (int, float))
+        and not isinstance(a, bool)
+    ):
         return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
     return a == b
 
@@ -155,9 +182,17 @@ def _rowdict(row: dict) -> dict:
 
 def diff_table(name: str, old: pl.DataFrame | None, new: pl.DataFrame | None) -> dict:
     """Added, removed and changed rows of one table (by its natural key)."""
-    out = {"table": f"{PROCESSED_REL.as_posix()}/{name}", "name": name, "status": "changed",
-           "rows_old": None if old is None else old.height, "rows_new": None if new is None else new.height,
-           "key": [], "added": [], "removed": [], "changed": []}
+    out = {
+        "table": f"{PROCESSED_REL.as_posix()}/{name}",
+        "name": name,
+        "status": "changed",
+        "rows_old": None if old is None else old.height,
+        "rows_new": None if new is None else new.height,
+        "key": [],
+        "added": [],
+        "removed": [],
+        "changed": [],
+    }
     if old is None or new is None:
         out["status"] = "new table" if old is None else "removed table"
     ref = new if new is not None else old
@@ -179,25 +214,43 @@ def diff_table(name: str, old: pl.DataFrame | None, new: pl.DataFrame | None) ->
     n = {tuple(_plain(r[k]) for k in key): _rowdict(r) for r in new.iter_rows(named=True)}
     for k, row in n.items():
         if k not in o:
-            out["added"].append({"key": dict(zip(key, k)), "values": {c: v for c, v in row.items() if c not in key}})
+            out["added"].append(
+                {"key": dict(zip(key, k, strict=False)), "values": {c: v for c, v in row.items() if c not in key}}
+            )  # noqa: E501 - a data string kept whole
             continue
-        changes = {c: {"old": o[k].get(c), "new": row[c]} for c in common if c not in key and not same(o[k].get(c), row[c])}
+        changes = {
+            c: {"old": o[k].get(c), "new": row[c]} for c in common if c not in key and not same(o[k].get(c), row[c])
+        }
         if changes:
-            out["changed"].append({"key": dict(zip(key, k)), "changes": changes,
-                                   "values": {c: v for c, v in row.items() if c not in key},
-                                   "old_values": {c: v for c, v in o[k].items() if c not in key}})
+            out["changed"].append(
+                {
+                    "key": dict(zip(key, k, strict=False)),
+                    "changes": changes,
+                    "values": {c: v for c, v in row.items() if c not in key},
+                    "old_values": {c: v for c, v in o[k].items() if c not in key},
+                }
+            )
     for k, row in o.items():
         if k not in n:
-            out["removed"].append({"key": dict(zip(key, k)), "values": {c: v for c, v in row.items() if c not in key}})
+            out["removed"].append(
+                {"key": dict(zip(key, k, strict=False)), "values": {c: v for c, v in row.items() if c not in key}}
+            )  # noqa: E501 - a data string kept whole
     return out
 
 
 # ── tracing a change to snapshot rows ─────────────────────────────────────────────────────────
 
+
 def _ref(row: dict) -> dict:
-    return {"snapshot": row.get("snapshot"), "csv_line": row.get("csv_line"), "topic": row.get("topic"),
-            "country_iso3": row.get("country_iso3"), "vintage": row.get("vintage"), "value": row.get("value"),
-            "unit": row.get("unit")}
+    return {
+        "snapshot": row.get("snapshot"),
+        "csv_line": row.get("csv_line"),
+        "topic": row.get("topic"),
+        "country_iso3": row.get("country_iso3"),
+        "vintage": row.get("vintage"),
+        "value": row.get("value"),
+        "unit": row.get("unit"),
+    }
 
 
 def external_rows(ext: pl.DataFrame | None, iso3: str, vintage: str | None, pillar: str | None) -> list[dict]:
@@ -250,8 +303,11 @@ def country_changes(old: pl.DataFrame | None, new: pl.DataFrame | None, indicato
     out = []
     for iso3 in sorted(set(o) | set(n), key=lambda c: ((n.get(c) or o.get(c)).get("rank") or 999, c)):
         a, b = o.get(iso3), n.get(iso3)
-        diffs = {c: {"old": _plain((a or {}).get(c)), "new": _plain((b or {}).get(c))} for c in COUNTRY_VALUES
-                 if not same((a or {}).get(c), (b or {}).get(c))}
+        diffs = {
+            c: {"old": _plain((a or {}).get(c)), "new": _plain((b or {}).get(c))}
+            for c in COUNTRY_VALUES
+            if not same((a or {}).get(c), (b or {}).get(c))
+        }
         band_old, band_new = _band(a), _band(b)
         if band_old != band_new:
             diffs["rank_band"] = {"old": band_old, "new": band_new}
@@ -260,15 +316,23 @@ def country_changes(old: pl.DataFrame | None, new: pl.DataFrame | None, indicato
             continue
         ro, rn = (a or {}).get("rank"), (b or {}).get("rank")
         ref = b or a
-        out.append({"iso3": iso3, "name": ref.get("name_en"), "changes": diffs,
-                    "rank_move": (ro - rn) if isinstance(ro, int) and isinstance(rn, int) else None,
-                    "indicators": inds,
-                    "why": "its own inputs changed" if inds else
-                           "none of its inputs changed: other countries' values moved the scale or the ranking"})
+        out.append(
+            {
+                "iso3": iso3,
+                "name": ref.get("name_en"),
+                "changes": diffs,
+                "rank_move": (ro - rn) if isinstance(ro, int) and isinstance(rn, int) else None,
+                "indicators": inds,
+                "why": "its own inputs changed"
+                if inds
+                else "none of its inputs changed: other countries' values moved the scale or the ranking",
+            }
+        )
     return out
 
 
 # ── the whole comparison ──────────────────────────────────────────────────────────────────────
+
 
 def compare(old: Side, new: Side) -> dict:
     to, tn = _tables(old), _tables(new)
@@ -290,17 +354,29 @@ def compare(old: Side, new: Side) -> dict:
     if quality is not None:
         findings["new"] = [{**i["key"], **i["values"]} for i in quality["added"]]
         findings["resolved"] = [{**i["key"], **i["values"]} for i in quality["removed"]]
-    countries = country_changes(frames_old.get("country_scores.parquet"), frames_new.get("country_scores.parquet"),
-                                by_name.get("country_indicators.parquet"))
-    return {"old": old.label, "new": new.label, "tables": tables, "unchanged_tables": unchanged,
-            "quality": findings, "countries": countries,
-            "summary": {"tables_changed": len(tables),
-                        "values_added": sum(len(t["added"]) for t in tables),
-                        "values_changed": sum(len(t["changed"]) for t in tables),
-                        "values_removed": sum(len(t["removed"]) for t in tables),
-                        "findings_new": len(findings["new"]), "findings_resolved": len(findings["resolved"]),
-                        "countries_changed": len(countries),
-                        "rank_moves": sum(1 for c in countries if c["rank_move"])}}
+    countries = country_changes(
+        frames_old.get("country_scores.parquet"),
+        frames_new.get("country_scores.parquet"),
+        by_name.get("country_indicators.parquet"),
+    )
+    return {
+        "old": old.label,
+        "new": new.label,
+        "tables": tables,
+        "unchanged_tables": unchanged,
+        "quality": findings,
+        "countries": countries,
+        "summary": {
+            "tables_changed": len(tables),
+            "values_added": sum(len(t["added"]) for t in tables),
+            "values_changed": sum(len(t["changed"]) for t in tables),
+            "values_removed": sum(len(t["removed"]) for t in tables),
+            "findings_new": len(findings["new"]),
+            "findings_resolved": len(findings["resolved"]),
+            "countries_changed": len(countries),
+            "rank_moves": sum(1 for c in countries if c["rank_move"]),
+        },
+    }
 
 
 def run(old_rev: str | None, new_rev: str | None, old_dir: Path | None, new_dir: Path | None) -> dict:
@@ -322,6 +398,7 @@ def run(old_rev: str | None, new_rev: str | None, old_dir: Path | None, new_dir:
 
 # ── renderings ────────────────────────────────────────────────────────────────────────────────
 
+
 def fmt(v) -> str:
     if v is None:
         return "—"
@@ -335,8 +412,11 @@ def fmt(v) -> str:
 def trace_text(refs: list[dict] | None) -> str:
     if not refs:
         return ""
-    return "; ".join(f"{r['snapshot']} line {r['csv_line']} ({r['country_iso3']} {fmt(r['value'])} {r['unit'] or ''}, "
-                     f"{r['vintage']})".replace(" ,", ",") for r in refs)
+    return "; ".join(
+        f"{r['snapshot']} line {r['csv_line']} ({r['country_iso3']} {fmt(r['value'])} {r['unit'] or ''}, "
+        f"{r['vintage']})".replace(" ,", ",")
+        for r in refs
+    )
 
 
 def key_text(key: dict) -> str:
@@ -362,51 +442,91 @@ def rows_for_page(report: dict) -> dict:
         items = []
         for kind, sign in (("added", "+"), ("changed", "~"), ("removed", "−")):
             for i in t[kind]:
-                items.append({"kind": kind, "sign": sign, "key": key_text(i["key"]),
-                              "what": change_text(i["changes"]) if kind == "changed" else row_value_text(i["values"]),
-                              "trace": trace_text(i.get("trace")),
-                              "trace_old": trace_text(i.get("trace_old"))})
-        tables.append({"table": t["table"], "status": t["status"], "key": ", ".join(t["key"]) or "(whole rows)",
-                       "counts": f"{len(t['added'])} added, {len(t['changed'])} changed, {len(t['removed'])} removed",
-                       "items": items})
+                items.append(
+                    {
+                        "kind": kind,
+                        "sign": sign,
+                        "key": key_text(i["key"]),
+                        "what": change_text(i["changes"]) if kind == "changed" else row_value_text(i["values"]),
+                        "trace": trace_text(i.get("trace")),
+                        "trace_old": trace_text(i.get("trace_old")),
+                    }
+                )
+        tables.append(
+            {
+                "table": t["table"],
+                "status": t["status"],
+                "key": ", ".join(t["key"]) or "(whole rows)",
+                "counts": f"{len(t['added'])} added, {len(t['changed'])} changed, {len(t['removed'])} removed",
+                "items": items,
+            }
+        )
     countries = []
     for c in report["countries"]:
         ch = c["changes"]
-        countries.append({"iso3": c["iso3"], "name": c["name"] or "",
-                          "rank": f"{fmt(ch['rank']['old'])} → {fmt(ch['rank']['new'])}" if "rank" in ch else "unchanged",
-                          "score": f"{fmt(ch['score']['old'])} → {fmt(ch['score']['new'])}" if "score" in ch else "unchanged",
-                          "band": f"{fmt(ch['rank_band']['old'])} → {fmt(ch['rank_band']['new'])}" if "rank_band" in ch else "unchanged",
-                          "pillars": change_text({k: v for k, v in ch.items() if k in PILLAR_COLUMNS}) or "unchanged",
-                          "why": [f"{i['key']['pillar']}/{i['key']['indicator']}: "
-                                  + (change_text({k: v for k, v in i["changes"].items() if k in ("value", "vintage")})
-                                     if i["kind"] == "changed" else i["kind"])
-                                  + (f" ← {trace_text(i.get('trace'))}" if i.get("trace") else "")
-                                  for i in c["indicators"]] or [c["why"]]})
-    quality = [{"state": state, **{k: fmt(f.get(k)) for k in ("check", "figure_id", "subject", "outcome", "message")}}
-               for state in ("new", "resolved") for f in report["quality"][state]]
+        countries.append(
+            {
+                "iso3": c["iso3"],
+                "name": c["name"] or "",
+                "rank": f"{fmt(ch['rank']['old'])} → {fmt(ch['rank']['new'])}" if "rank" in ch else "unchanged",
+                "score": f"{fmt(ch['score']['old'])} → {fmt(ch['score']['new'])}" if "score" in ch else "unchanged",
+                "band": f"{fmt(ch['rank_band']['old'])} → {fmt(ch['rank_band']['new'])}"
+                if "rank_band" in ch
+                else "unchanged",
+                "pillars": change_text({k: v for k, v in ch.items() if k in PILLAR_COLUMNS}) or "unchanged",
+                "why": [
+                    f"{i['key']['pillar']}/{i['key']['indicator']}: "
+                    + (
+                        change_text({k: v for k, v in i["changes"].items() if k in ("value", "vintage")})
+                        if i["kind"] == "changed"
+                        else i["kind"]
+                    )
+                    + (f" ← {trace_text(i.get('trace'))}" if i.get("trace") else "")
+                    for i in c["indicators"]
+                ]
+                or [c["why"]],
+            }
+        )
+    quality = [
+        {"state": state, **{k: fmt(f.get(k)) for k in ("check", "figure_id", "subject", "outcome", "message")}}
+        for state in ("new", "resolved")
+        for f in report["quality"][state]
+    ]
     return {"tables": tables, "countries": countries, "quality": quality}
 
 
 def markdown(report: dict) -> str:
     s = report["summary"]
     page = rows_for_page(report)
-    lines = [f"# Changes: {report['old']} → {report['new']}", "",
-             f"{s['tables_changed']} tables changed ({report['unchanged_tables']} unchanged): "
-             f"{s['values_added']} rows added, {s['values_changed']} changed, {s['values_removed']} removed; "
-             f"{s['findings_new']} new and {s['findings_resolved']} resolved quality findings; "
-             f"{s['countries_changed']} countries changed, {s['rank_moves']} rank moves.", ""]
+    lines = [
+        f"# Changes: {report['old']} → {report['new']}",
+        "",
+        f"{s['tables_changed']} tables changed ({report['unchanged_tables']} unchanged): "
+        f"{s['values_added']} rows added, {s['values_changed']} changed, {s['values_removed']} removed; "
+        f"{s['findings_new']} new and {s['findings_resolved']} resolved quality findings; "
+        f"{s['countries_changed']} countries changed, {s['rank_moves']} rank moves.",
+        "",
+    ]
     if page["countries"]:
-        lines += ["## Countries: pillars, scores, ranks", "",
-                  "| ISO3 | country | rank | score | rank band | pillars | because |", "|---|---|---|---|---|---|---|"]
+        lines += [
+            "## Countries: pillars, scores, ranks",
+            "",
+            "| ISO3 | country | rank | score | rank band | pillars | because |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for c in page["countries"]:
             why = "<br>".join(c["why"]).replace("|", "\\|")
-            lines.append(f"| {c['iso3']} | {c['name']} | {c['rank']} | {c['score']} | {c['band']} | "
-                         f"{c['pillars'].replace('|', '/')} | {why} |")
+            lines.append(
+                f"| {c['iso3']} | {c['name']} | {c['rank']} | {c['score']} | {c['band']} | "
+                f"{c['pillars'].replace('|', '/')} | {why} |"
+            )
         lines.append("")
     if page["quality"]:
         lines += ["## Quality findings", ""]
         for q in page["quality"]:
-            lines.append(f"- **{q['state']}** {q['check']} / {q['figure_id']} / {q['subject']} ({q['outcome']}): {q['message']}")
+            lines.append(
+                f"- **{q['state']}** {q['check']} / {q['figure_id']} / {q['subject']} ({q['outcome']}): {q['message']}"
+            )
         lines.append("")
     lines += ["## Tables", ""]
     for t in page["tables"]:
@@ -438,8 +558,17 @@ def write(report: dict, reports_dir: Path | None = None) -> tuple[Path, Path]:
     folder = reports_dir or paths.REPORTS
     page, data = folder / CHANGES_PAGE, folder / CHANGES_JSON
     write_text(data, json.dumps(report, ensure_ascii=False, indent=1, default=str) + "\n")
-    write_text(page, render_page("changes.html.j2", page, title="What changed / 変更点",
-                                 subtitle=f"{report['old']} → {report['new']}", lang="en",
-                                 summary=report["summary"], unchanged=report["unchanged_tables"],
-                                 **rows_for_page(report)))
+    write_text(
+        page,
+        render_page(
+            "changes.html.j2",
+            page,
+            title="What changed / 変更点",
+            subtitle=f"{report['old']} → {report['new']}",
+            lang="en",
+            summary=report["summary"],
+            unchanged=report["unchanged_tables"],
+            **rows_for_page(report),
+        ),
+    )
     return page, data

@@ -4,6 +4,7 @@ Every error a user can cause prints one line naming the file, line, parameter or
 non-zero; ``--debug`` shows the traceback. Parameters come from ``params.toml``; flags override them for one
 run, which then writes a complete scenario under ``reports/scenarios/<name>/`` instead of touching the main
 build."""
+
 from __future__ import annotations
 
 import argparse
@@ -17,6 +18,7 @@ EPILOG = "Parameters live in params.toml (committed); flags override them for on
 
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("ecresearch")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree
@@ -30,10 +32,15 @@ def resolve_params(args: argparse.Namespace):
 
     base = P.load_file(paths.PARAMS_FILE)
     effective = P.override(
-        base, weights=P.parse_weights(args.weights) if getattr(args, "weights", None) else None,
-        normalisation=getattr(args, "normalisation", None), aggregation=getattr(args, "aggregation", None),
-        concentration_direction=getattr(args, "direction", None), hhi_point=getattr(args, "hhi_point", None),
-        draws=getattr(args, "draws", None), vary_methods=True if getattr(args, "vary_methods", False) else None)
+        base,
+        weights=P.parse_weights(args.weights) if getattr(args, "weights", None) else None,
+        normalisation=getattr(args, "normalisation", None),
+        aggregation=getattr(args, "aggregation", None),
+        concentration_direction=getattr(args, "direction", None),
+        hhi_point=getattr(args, "hhi_point", None),
+        draws=getattr(args, "draws", None),
+        vary_methods=True if getattr(args, "vary_methods", False) else None,
+    )
     scenario = getattr(args, "scenario", None)
     if scenario is None and effective != base:
         scenario = f"p-{effective.digest()}"
@@ -46,13 +53,17 @@ def _set_params(out):
 
     from ecresearch import params as P
     from ecresearch import paths
+
     if out.scenario is None:
         return P.load_file(paths.PARAMS_FILE)
     if not out.params_json.exists():
-        raise EcresearchError(f"scenario {out.scenario!r} has not been built: run `ecresearch build --scenario "
-                              f"{out.scenario}` with its parameters first")
-    return P.from_mapping(json.loads(out.params_json.read_text(encoding="utf-8"))["params"],
-                          where=paths.rel(out.params_json))
+        raise EcresearchError(
+            f"scenario {out.scenario!r} has not been built: run `ecresearch build --scenario "
+            f"{out.scenario}` with its parameters first"
+        )
+    return P.from_mapping(
+        json.loads(out.params_json.read_text(encoding="utf-8"))["params"], where=paths.rel(out.params_json)
+    )
 
 
 class Progress:
@@ -63,6 +74,7 @@ class Progress:
         self.bar = None
         if not quiet and sys.stderr.isatty():
             from tqdm import tqdm
+
             self.bar = tqdm(total=total, unit="step", file=sys.stderr, leave=False, dynamic_ncols=True)
 
     def started(self, name: str) -> None:
@@ -117,6 +129,7 @@ def _build(args: argparse.Namespace) -> int:
     where = paths.rel(out.index)
     if args.pdf:
         from ecresearch.reports.pdf import write_pdf
+
         for html in sorted(out.countries_dir.glob("*/*/report.html")):
             write_pdf(html)
     if ran:
@@ -144,6 +157,7 @@ def _report(args: argparse.Namespace) -> int:
     html = step.outputs[1]
     if args.pdf:
         from ecresearch.reports.pdf import write_pdf
+
         pdf = write_pdf(html)
         print(paths.rel(pdf))
     print(f"{paths.rel(html)} ({'up to date' if status == 'up to date' else 'written'})")
@@ -157,8 +171,23 @@ def _countries(args: argparse.Namespace) -> int:
     from ecresearch.reports.country import scored_countries
 
     scores = scored_countries(paths.output_set(args.scenario))
-    cols = ["rank", "iso3", "name_en", "name_ja", "ranked", "score", "median_rank", "rank_p05", "rank_p95",
-            "p_rank1", "p_top3", "pillars", "growth_pct", "sns_ratio", "hhi_value"]
+    cols = [
+        "rank",
+        "iso3",
+        "name_en",
+        "name_ja",
+        "ranked",
+        "score",
+        "median_rank",
+        "rank_p05",
+        "rank_p95",
+        "p_rank1",
+        "p_top3",
+        "pillars",
+        "growth_pct",
+        "sns_ratio",
+        "hhi_value",
+    ]
     table = scores.select(cols)
     if args.json:
         print(json.dumps(table.to_dicts(), ensure_ascii=False, indent=1))
@@ -170,10 +199,29 @@ def _countries(args: argparse.Namespace) -> int:
     for r in table.iter_rows(named=True):
         if r["ranked"]:
             band = f"{r['median_rank']:g} ({r['rank_p05']:g}-{r['rank_p95']:g})"
-            print(f"{r['rank']:>4}  {r['iso3']}   {r['name_en']:<16} {r['score']:6.1f}  {band:<15} "
-                  f"{r['p_top3']:7.0%}  {r['pillars']}/3")
+            print(
+                f"{r['rank']:>4}  {r['iso3']}   {r['name_en']:<16} {r['score']:6.1f}  {band:<15} "
+                f"{r['p_top3']:7.0%}  {r['pillars']}/3"
+            )
         else:
             print(f"{'-':>4}  {r['iso3']}   {r['name_en']:<16} {'':>6}  {'not ranked':<15} {'':>7}  {r['pillars']}/3")
+    return 0
+
+
+def _notebooks(args: argparse.Namespace) -> int:
+    """Run the notebooks in place so that their stored outputs (what nbval compares) are current."""
+    from ecresearch import paths
+    from ecresearch.build.notebooks import refresh
+
+    chosen = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    if args.names:
+        chosen = [nb for nb in chosen if any(nb.name.startswith(n) for n in args.names)]
+        if not chosen:
+            raise EcresearchError(f"no notebook in {paths.rel(paths.NOTEBOOKS)} starts with {args.names}")
+    for nb in chosen:
+        print(f"running {paths.rel(nb)}", file=sys.stderr, flush=True)
+        refresh(nb)
+    print(f"ecresearch notebooks: {len(chosen)} notebook(s) refreshed")
     return 0
 
 
@@ -191,15 +239,24 @@ def _add_scoring_options(p: argparse.ArgumentParser) -> None:
     from ecresearch.params import AGGREGATIONS, DIRECTIONS, HHI_POINTS, NORMALISATIONS
 
     g = p.add_argument_group("scoring parameters (override params.toml for this run; the result is a scenario)")
-    g.add_argument("--weights", metavar="W", help="pillar weights growth,sns,concentration[,size] (relative), "
-                   "e.g. 0.5,0.25,0.25, or growth=1,sns=0")
+    g.add_argument(
+        "--weights",
+        metavar="W",
+        help="pillar weights growth,sns,concentration[,size] (relative), e.g. 0.5,0.25,0.25, or growth=1,sns=0",
+    )
     g.add_argument("--normalisation", choices=NORMALISATIONS, help="how pillar values are put on one scale")
     g.add_argument("--aggregation", choices=AGGREGATIONS, help="how pillars are combined")
     g.add_argument("--direction", choices=DIRECTIONS, help="a dominant platform as an entry channel or a gatekeeper")
-    g.add_argument("--hhi-point", dest="hhi_point", choices=HHI_POINTS, help="which point of each HHI interval is scored")
+    g.add_argument(
+        "--hhi-point", dest="hhi_point", choices=HHI_POINTS, help="which point of each HHI interval is scored"
+    )
     g.add_argument("--draws", type=int, help="Monte Carlo draws")
-    g.add_argument("--vary-methods", dest="vary_methods", action="store_true",
-                   help="let the Monte Carlo also vary normalisation and aggregation")
+    g.add_argument(
+        "--vary-methods",
+        dest="vary_methods",
+        action="store_true",
+        help="let the Monte Carlo also vary normalisation and aggregation",
+    )
     g.add_argument("--scenario", metavar="NAME", help="name of the scenario folder (default: p-<parameters digest>)")
 
 
@@ -232,10 +289,14 @@ def parser() -> argparse.ArgumentParser:
     fmt.add_argument("--csv", action="store_true", help="machine-readable CSV")
     c.add_argument("--scenario", metavar="NAME", help="a built scenario instead of the main build")
     c.set_defaults(func=_countries)
+    n = sub.add_parser("notebooks", help="run the notebooks in place, refreshing their stored outputs")
+    n.add_argument("names", nargs="*", metavar="NAME", help="notebook name prefixes (e.g. 03); default: all")
+    n.set_defaults(func=_notebooks)
     s = sub.add_parser("steps", help="list the build's steps in order")
     _add_scoring_options(s)
     s.set_defaults(func=_steps)
     from ecresearch.snapshot_cli import add_commands
+
     add_commands(sub)
     return p
 

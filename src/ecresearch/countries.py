@@ -5,6 +5,7 @@ alpha-3 to alpha-2. A short reviewed alias list covers the deck's everyday forms
 香港 ...) that differ from CLDR's formal names. Regions and the world get stable codes of our own,
 outside ISO 3166-1's assigned space.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Errors that stop a build with a message naming what is wrong (file, line, figure, parameter)."""
+
 from __future__ import annotations
 
 

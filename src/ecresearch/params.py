@@ -5,6 +5,7 @@ re-weighting persists; command-line flags override it for one run, and a run who
 the file is a *scenario* with its own complete set of outputs (see ``paths.output_set``).
 Light on purpose (no numpy/polars): the CLI checks parameters before any work starts.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,8 +26,23 @@ DIRECTIONS = ("channel", "gatekeeper")
 HHI_POINTS = ("midpoint", "lower", "upper")
 
 # Markets the deck discusses as destinations (Japan is the sellers' home market).
-DEFAULT_CANDIDATES = ("CHN", "USA", "GBR", "KOR", "IND", "DEU", "IDN", "CAN", "FRA",
-                      "SGP", "MYS", "THA", "VNM", "PHL", "HKG")
+DEFAULT_CANDIDATES = (
+    "CHN",
+    "USA",
+    "GBR",
+    "KOR",
+    "IND",
+    "DEU",
+    "IDN",
+    "CAN",
+    "FRA",
+    "SGP",
+    "MYS",
+    "THA",
+    "VNM",
+    "PHL",
+    "HKG",
+)
 DEFAULT_WEIGHTS = {"growth": 1 / 3, "sns": 1 / 3, "concentration": 1 / 3, "size": 0.0}
 
 
@@ -61,10 +77,12 @@ class Params:
         """One line for pages: the weights as percentages, then the choices."""
         w = ", ".join(f"{p} {self.weights[p]:.0%}" for p in PILLARS)
         pins = "; pins " + ", ".join(f"{k}={v}" for k, v in sorted(self.pins.items())) if self.pins else ""
-        return (f"weights {w}; {self.normalisation}, {self.aggregation}, concentration as {self.concentration_direction}; "
-                f"HHI at its {self.hhi_point}; unranked if missing pillars weigh > {self.max_missing_weight:.0%}; "
-                f"Monte Carlo {self.draws} draws, weights ±{self.weight_noise:.0%}"
-                f"{', methods varied' if self.vary_methods else ''}, seed {self.seed}{pins}")
+        return (
+            f"weights {w}; {self.normalisation}, {self.aggregation}, concentration as {self.concentration_direction}; "
+            f"HHI at its {self.hhi_point}; unranked if missing pillars weigh > {self.max_missing_weight:.0%}; "
+            f"Monte Carlo {self.draws} draws, weights ±{self.weight_noise:.0%}"
+            f"{', methods varied' if self.vary_methods else ''}, seed {self.seed}{pins}"
+        )
 
 
 def _choice(name: str, value, allowed) -> None:
@@ -102,8 +120,9 @@ def validate(params: Params) -> Params:
         raise ParameterError(f"parameter 'vary_methods' must be true or false, got {params.vary_methods!r}")
     if isinstance(params.seed, bool) or not isinstance(params.seed, int):
         raise ParameterError(f"parameter 'seed' must be an integer, got {params.seed!r}")
-    if not isinstance(params.pins, dict) or not all(isinstance(k, str) and isinstance(v, str)
-                                                    for k, v in params.pins.items()):
+    if not isinstance(params.pins, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in params.pins.items()
+    ):
         raise ParameterError(f"parameter 'pins' must map indicator names to edition names, got {params.pins!r}")
     if isinstance(params.candidates, str) or len(params.candidates) < 2:
         raise ParameterError("parameter 'candidates' must list at least two countries")
@@ -115,8 +134,14 @@ def validate(params: Params) -> Params:
             raise ParameterError(f"parameter 'candidates': {exc}") from None
     if len(set(codes)) != len(codes):
         raise ParameterError(f"parameter 'candidates' lists a country twice: {codes}")
-    return replace(params, weights=w, candidates=tuple(codes), weight_noise=float(params.weight_noise),
-                   max_missing_weight=float(params.max_missing_weight), pins=dict(sorted(params.pins.items())))
+    return replace(
+        params,
+        weights=w,
+        candidates=tuple(codes),
+        weight_noise=float(params.weight_noise),
+        max_missing_weight=float(params.max_missing_weight),
+        pins=dict(sorted(params.pins.items())),
+    )
 
 
 def from_mapping(data: dict, where: str = "parameters") -> Params:
@@ -155,10 +180,12 @@ def parse_weights(text: str) -> dict:
             return {k.strip(): float(v) for k, v in (p.split("=", 1) for p in parts)}
         if len(parts) not in (len(CORE_PILLARS), len(PILLARS)):
             raise ValueError
-        return dict(zip(PILLARS, (float(p) for p in parts)))
+        return dict(zip(PILLARS, (float(p) for p in parts), strict=False))
     except ValueError:
-        raise ParameterError(f"parameter 'weights': cannot read {text!r}; give numbers in the order "
-                             f"{','.join(CORE_PILLARS)}[,size] or name=value pairs") from None
+        raise ParameterError(
+            f"parameter 'weights': cannot read {text!r}; give numbers in the order "
+            f"{','.join(CORE_PILLARS)}[,size] or name=value pairs"
+        ) from None
 
 
 def override(base: Params, **changes) -> Params:

@@ -1,4 +1,5 @@
 """Where things live: the one place that knows the repository layout."""
+
 from __future__ import annotations
 
 import os
@@ -76,11 +77,26 @@ class OutputSet:
 
 def output_set(scenario: str | None = None) -> OutputSet:
     if scenario is None:
-        return OutputSet(None, PROCESSED / "country_scores.parquet", PROCESSED / "country_indicators.parquet",
-                         PROCESSED / "scoring", REPORTS / "scores", REPORTS / "countries", REPORTS / "index.html")
+        return OutputSet(
+            None,
+            PROCESSED / "country_scores.parquet",
+            PROCESSED / "country_indicators.parquet",
+            PROCESSED / "scoring",
+            REPORTS / "scores",
+            REPORTS / "countries",
+            REPORTS / "index.html",
+        )
     if not SCENARIO_NAME.match(scenario):
         from ecresearch.errors import ParameterError
+
         raise ParameterError(f"parameter 'scenario': {scenario!r} must be 1-40 lower-case letters, digits, - or _")
     base = SCENARIOS_DIR / scenario
-    return OutputSet(scenario, base / "data" / "country_scores.parquet", base / "data" / "country_indicators.parquet",
-                     base / "data" / "scoring", base / "scores", base / "countries", base / "index.html")
+    return OutputSet(
+        scenario,
+        base / "data" / "country_scores.parquet",
+        base / "data" / "country_indicators.parquet",
+        base / "data" / "scoring",
+        base / "scores",
+        base / "countries",
+        base / "index.html",
+    )

@@ -1,4 +1,5 @@
 """`ecresearch snapshot add | list` and `ecresearch diff` (living data)."""
+
 from __future__ import annotations
 
 import argparse
@@ -17,9 +18,17 @@ def _add(args: argparse.Namespace) -> int:
     src = Path(args.file)
     if not src.is_file():
         raise EcresearchError(f"{args.file}: no such file")
-    dest = add_snapshot(src, kind=args.kind, source=args.source, url=args.url or None, vintage=args.vintage,
-                        licence=args.licence, retrieved=args.retrieved or dt.date.today().isoformat(),
-                        title=args.title, name=args.name)
+    dest = add_snapshot(
+        src,
+        kind=args.kind,
+        source=args.source,
+        url=args.url or None,
+        vintage=args.vintage,
+        licence=args.licence,
+        retrieved=args.retrieved or dt.date.today().isoformat(),
+        title=args.title,
+        name=args.name,
+    )
     print(f"added {paths.rel(dest)} (+ {dest.name}.meta.json); next: ecresearch build, then ecresearch diff")
     return 0
 
@@ -43,8 +52,16 @@ def _list(args: argparse.Namespace) -> int:
     from ecresearch.raw.snapshots import snapshot_table
 
     table = snapshot_table()
-    rows = [{"file": r["file"], "publisher": r["publisher"], "vintage": r["vintage"], "retrieved": r["retrieved"],
-             "rows": _rows(paths.ROOT / r["file"])} for r in table.iter_rows(named=True)]
+    rows = [
+        {
+            "file": r["file"],
+            "publisher": r["publisher"],
+            "vintage": r["vintage"],
+            "retrieved": r["retrieved"],
+            "rows": _rows(paths.ROOT / r["file"]),
+        }
+        for r in table.iter_rows(named=True)
+    ]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
@@ -54,7 +71,9 @@ def _list(args: argparse.Namespace) -> int:
         vintage = r["vintage"] or "—"
         vintage = vintage if len(vintage) <= 24 else vintage[:23] + "…"
         date = re.search(r"\d{4}-\d{2}-\d{2}", r["retrieved"] or "")
-        print(f"{r['file']:<52} {date.group(0) if date else r['retrieved']:<10} {'—' if r['rows'] is None else r['rows']:>5}  {vintage:<24} {pub}")
+        print(
+            f"{r['file']:<52} {date.group(0) if date else r['retrieved']:<10} {'—' if r['rows'] is None else r['rows']:>5}  {vintage:<24} {pub}"  # noqa: E501 - a data string kept whole
+        )
     return 0
 
 
@@ -65,8 +84,9 @@ def _diff(args: argparse.Namespace) -> int:
 
     if (args.old_dir or args.new_dir) and (args.old or args.new):
         raise EcresearchError("give either git revisions (OLD [NEW]) or --old-dir/--new-dir, not both")
-    report = changes.run(args.old, args.new, Path(args.old_dir) if args.old_dir else None,
-                         Path(args.new_dir) if args.new_dir else None)
+    report = changes.run(
+        args.old, args.new, Path(args.old_dir) if args.old_dir else None, Path(args.new_dir) if args.new_dir else None
+    )
     written = None if args.no_write else changes.write(report)
     if args.format == "json":
         print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
@@ -101,22 +121,31 @@ def add_commands(sub) -> None:
     a.add_argument("--vintage", required=True, help="the edition, naming a year, e.g. 'Digital 2025'")
     a.add_argument("--licence", required=True, help="terms of use, e.g. 'facts with attribution'")
     a.add_argument("--retrieved", help="retrieval date YYYY-MM-DD (default: today)")
-    a.add_argument("--kind", choices=("external", "rules"), default="external", help="which raw folder (default external)")
+    a.add_argument(
+        "--kind", choices=("external", "rules"), default="external", help="which raw folder (default external)"
+    )
     a.add_argument("--name", help="file name without .csv (default: <file stem>_<retrieved>)")
     a.add_argument("--title", help="title in the provenance sidecar (default: '<source>: <vintage>')")
     a.set_defaults(func=_add)
     li = ssub.add_parser("list", help="every raw snapshot: file, publisher, vintage, retrieved, rows")
     li.add_argument("--json", action="store_true", help="machine-readable JSON")
     li.set_defaults(func=_list)
-    d = sub.add_parser("diff", help="what changed between two builds, traced to the snapshot rows that caused it",
-                       description="Compare two builds' processed tables, quality findings and scores. Default: the "
-                                   "outputs committed at git HEAD against the working tree. Writes "
-                                   "reports/changes.html and reports/changes.json.")
+    d = sub.add_parser(
+        "diff",
+        help="what changed between two builds, traced to the snapshot rows that caused it",
+        description="Compare two builds' processed tables, quality findings and scores. Default: the "
+        "outputs committed at git HEAD against the working tree. Writes "
+        "reports/changes.html and reports/changes.json.",
+    )
     d.add_argument("old", nargs="?", metavar="OLD", help="git revision of the old build (default HEAD)")
     d.add_argument("new", nargs="?", metavar="NEW", help="git revision of the new build (default: the working tree)")
     d.add_argument("--old-dir", dest="old_dir", metavar="DIR", help="a folder holding the old build's data/processed")
     d.add_argument("--new-dir", dest="new_dir", metavar="DIR", help="a folder holding the new build's data/processed")
     d.add_argument("--format", choices=("md", "json"), default="md", help="what to print (default Markdown)")
-    d.add_argument("--no-write", dest="no_write", action="store_true",
-                   help="print only; do not write reports/changes.html and changes.json")
+    d.add_argument(
+        "--no-write",
+        dest="no_write",
+        action="store_true",
+        help="print only; do not write reports/changes.html and changes.json",
+    )
     d.set_defaults(func=_diff)

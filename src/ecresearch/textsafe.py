@@ -1,4 +1,5 @@
 """Text from data is data: escape it for Markdown (HTML pages escape through Jinja2's autoescape)."""
+
 from __future__ import annotations
 
 import html

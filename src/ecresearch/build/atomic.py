@@ -4,6 +4,7 @@ Publishing is all or nothing: every staged output must exist and every destinati
 before anything moves; each file then replaces its target with ``os.replace`` after the old one is set
 aside, and any failure puts every old file back. A reader never sees a half-written file, and a failed
 or interrupted step leaves the previous outputs as they were."""
+
 from __future__ import annotations
 
 import os
@@ -77,8 +78,10 @@ def publish(root: Path, outputs: list[Path]) -> list[Path]:
     for _, dest in moves:
         folder = _writable_dir(dest)
         if not os.access(folder, os.W_OK) or (dest.exists() and not os.access(dest.parent, os.W_OK)):
-            raise PublishError(f"cannot write {paths.rel(dest)} (folder {paths.rel(folder)} is not writable); "
-                               "nothing was published, previous outputs kept")
+            raise PublishError(
+                f"cannot write {paths.rel(dest)} (folder {paths.rel(folder)} is not writable); "
+                "nothing was published, previous outputs kept"
+            )
     backup = root.parent / f"{root.name}.old"
     backup.mkdir(parents=True, exist_ok=True)
     undo: list[tuple[Path, Path | None]] = []  # (destination, its old file set aside or None)
@@ -101,8 +104,10 @@ def publish(root: Path, outputs: list[Path]) -> list[Path]:
                 os.replace(old, dest)
             elif dest.exists():
                 dest.unlink()
-        raise PublishError(f"cannot publish {paths.rel(exc.filename or '')}: {exc.strerror}; "
-                           "nothing was published, previous outputs kept") from None
+        raise PublishError(
+            f"cannot publish {paths.rel(exc.filename or '')}: {exc.strerror}; "
+            "nothing was published, previous outputs kept"
+        ) from None
     finally:
         shutil.rmtree(backup, ignore_errors=True)
     return [dest for _, dest in moves]

@@ -5,6 +5,7 @@ The code a step depends on is derived from the imports in its run function and i
 parameters; everything from the scores onwards belongs to one *output set*: the main build (parameters from
 ``params.toml``) or a named scenario under ``reports/scenarios/<name>/``.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,29 +17,49 @@ from ecresearch.build.engine import Step
 from ecresearch.params import Params
 
 LANGS = ("ja", "en")
-CLEAN_OUTPUTS = tuple(paths.PROCESSED / f for f in (
-    "deck_figures.parquet", "external_figures.parquet", "text_tables.parquet", "quality_findings.parquet",
-    "catalogue.parquet", "snapshots.parquet", "deck_passages.parquet", "market_rules.parquet", "DATA_DICTIONARY.md")) + (
-    paths.PROCESSED_FIGURE_DIR, paths.QUALITY_REPORT)
-CHART_INPUTS = tuple(paths.PROCESSED / f"{n}.parquet" for n in
-                     ("deck_figures", "text_tables", "quality_findings", "catalogue", "external_figures"))
+CLEAN_OUTPUTS = tuple(
+    paths.PROCESSED / f
+    for f in (
+        "deck_figures.parquet",
+        "external_figures.parquet",
+        "text_tables.parquet",
+        "quality_findings.parquet",
+        "catalogue.parquet",
+        "snapshots.parquet",
+        "deck_passages.parquet",
+        "market_rules.parquet",
+        "DATA_DICTIONARY.md",
+    )
+) + (paths.PROCESSED_FIGURE_DIR, paths.QUALITY_REPORT)
+CHART_INPUTS = tuple(
+    paths.PROCESSED / f"{n}.parquet"
+    for n in ("deck_figures", "text_tables", "quality_findings", "catalogue", "external_figures")
+)
 SCORE_INPUTS = tuple(paths.PROCESSED / f"{n}.parquet" for n in ("deck_figures", "external_figures"))
 
 
 def _clean(root: Path) -> None:
     from ecresearch.tables import build
+
     build.build(root)
 
 
 def _charts(root: Path) -> None:
     from ecresearch.charts import build
+
     build.build(root)
 
 
 def clean_steps() -> list[Step]:
     return [
         Step("clean", _clean, inputs=(paths.RAW,), outputs=CLEAN_OUTPUTS),
-        Step("charts", _charts, inputs=CHART_INPUTS, outputs=(paths.FIGURES, paths.GALLERY, paths.QUALITY_PAGE), after=("clean",)),
+        Step(
+            "charts",
+            _charts,
+            inputs=CHART_INPUTS,
+            outputs=(paths.FIGURES, paths.GALLERY, paths.QUALITY_PAGE),
+            after=("clean",),
+        ),
     ]
 
 
@@ -49,10 +70,17 @@ def _suffix(out: paths.OutputSet) -> str:
 def scores_step(params: Params, out: paths.OutputSet) -> Step:
     def run(root: Path) -> None:
         from ecresearch.scoring import step
+
         step.build(root, params, out)
-    return Step("scores" + _suffix(out), run, inputs=SCORE_INPUTS,
-                outputs=(out.scores, out.indicators, out.results, out.params_json, out.ranked, out.scores_dir / "charts"), params={"scoring": params.to_dict(), "scenario": out.scenario},
-                after=("clean",))
+
+    return Step(
+        "scores" + _suffix(out),
+        run,
+        inputs=SCORE_INPUTS,
+        outputs=(out.scores, out.indicators, out.results, out.params_json, out.ranked, out.scores_dir / "charts"),
+        params={"scoring": params.to_dict(), "scenario": out.scenario},
+        after=("clean",),
+    )
 
 
 def scoring_notebook_step(out: paths.OutputSet) -> Step:
@@ -61,14 +89,22 @@ def scoring_notebook_step(out: paths.OutputSet) -> Step:
     def run(root: Path) -> None:
         from ecresearch.build.runner import run_notebook
         from ecresearch.reports.html import write_html
+
         nb = staged(root, nb_out)
-        run_notebook(paths.NB_SCORING, nb, {"scenario": out.scenario}, step="scoring-notebook" + _suffix(out),
-                     reuse_kernel=True)
+        run_notebook(
+            paths.NB_SCORING, nb, {"scenario": out.scenario}, step="scoring-notebook" + _suffix(out), reuse_kernel=True
+        )
         write_html(nb, staged(root, out.scores_dir / "scores.html"), page="scores", lang="en", out=out)
-    return Step("scoring-notebook" + _suffix(out), run,
-                inputs=(out.scores, out.indicators, out.results, out.params_json, *SCORE_INPUTS),
-                outputs=(nb_out, out.scores_dir / "scores.html"),
-                notebook=paths.NB_SCORING, params={"scenario": out.scenario}, after=("scores" + _suffix(out),))
+
+    return Step(
+        "scoring-notebook" + _suffix(out),
+        run,
+        inputs=(out.scores, out.indicators, out.results, out.params_json, *SCORE_INPUTS),
+        outputs=(nb_out, out.scores_dir / "scores.html"),
+        notebook=paths.NB_SCORING,
+        params={"scenario": out.scenario},
+        after=("scores" + _suffix(out),),
+    )
 
 
 def report_step(iso3: str, lang: str, out: paths.OutputSet) -> Step:
@@ -78,25 +114,38 @@ def report_step(iso3: str, lang: str, out: paths.OutputSet) -> Step:
     def run(root: Path) -> None:
         from ecresearch.build.runner import run_notebook
         from ecresearch.reports.html import write_html
+
         nb = staged(root, folder / "report.ipynb")
-        run_notebook(paths.NB_REPORT, nb, {"country": iso3, "lang": lang, "scenario": out.scenario}, step=name,
-                     reuse_kernel=True)
+        run_notebook(
+            paths.NB_REPORT, nb, {"country": iso3, "lang": lang, "scenario": out.scenario}, step=name, reuse_kernel=True
+        )
         write_html(nb, staged(root, folder / "report.html"), page="report", lang=lang, out=out, iso3=iso3)
-    return Step(name, run,
-                inputs=(out.scores, out.indicators, out.results, out.params_json, paths.PASSAGES, paths.RULES,
-                        *CHART_INPUTS),
-                outputs=(folder / "report.ipynb", folder / "report.html"),
-                notebook=paths.NB_REPORT, params={"country": iso3, "lang": lang, "scenario": out.scenario},
-                after=("scores" + _suffix(out), "clean"))
+
+    return Step(
+        name,
+        run,
+        inputs=(out.scores, out.indicators, out.results, out.params_json, paths.PASSAGES, paths.RULES, *CHART_INPUTS),
+        outputs=(folder / "report.ipynb", folder / "report.html"),
+        notebook=paths.NB_REPORT,
+        params={"country": iso3, "lang": lang, "scenario": out.scenario},
+        after=("scores" + _suffix(out), "clean"),
+    )
 
 
 def index_step(countries: list[str], out: paths.OutputSet) -> Step:
     def run(root: Path) -> None:
         from ecresearch.reports import index
+
         index.build(root, out, countries)
-    return Step("index" + _suffix(out), run, inputs=(out.scores, out.params_json, paths.PROCESSED / "catalogue.parquet"),
-                outputs=(out.index,),
-                params={"countries": countries, "scenario": out.scenario}, after=("scores" + _suffix(out), "charts"))
+
+    return Step(
+        "index" + _suffix(out),
+        run,
+        inputs=(out.scores, out.params_json, paths.PROCESSED / "catalogue.parquet"),
+        outputs=(out.index,),
+        params={"countries": countries, "scenario": out.scenario},
+        after=("scores" + _suffix(out), "charts"),
+    )
 
 
 def ranked_countries(out: paths.OutputSet) -> list[str]:

@@ -7,12 +7,13 @@ and ``from pkg import name`` counted as a module when ``name`` is one. Each modu
 of its packages and the non-Python files beside it (templates, stylesheets), so an edit to any file the
 step can reach changes the step's hash.
 """
+
 from __future__ import annotations
 
 import ast
 import json
 import threading
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 PACKAGE = "ecresearch"
@@ -71,7 +72,7 @@ def imports_in_source(source: str, module: str | None = None, filename: str = "<
     return {m for m in found if module_path(m) is not None}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _imports_of(module: str) -> frozenset[str]:  # lru_cache is thread-safe; the parse is locked
     path = module_path(module)
     assert path is not None, module
@@ -128,6 +129,7 @@ def imports_of_function(fn) -> set[str]:
     """Package modules imported inside a function's own source (a step's ``run``), relative to its module."""
     import inspect
     import textwrap
+
     try:
         source = textwrap.dedent(inspect.getsource(fn))
     except (OSError, TypeError):

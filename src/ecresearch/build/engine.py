@@ -5,6 +5,7 @@ closure, derived by ``deps``), its notebook, its parameters and its outputs. It 
 hash of those — plus the lock file — changed, or one of its outputs is missing or was altered; otherwise it
 is skipped (like DVC or OWID's ETL, not file timestamps). Outputs are staged and published all or none.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -39,8 +40,9 @@ class Step:
     def code_files(self) -> list[Path]:
         """The package files this step runs: the imports of its ``run`` function's own source, its declared
         entry modules and its notebook's imports, closed under import."""
-        return deps.code_files(set(self.modules) | deps.imports_of_function(self.run),
-                               [self.notebook] if self.notebook else [])
+        return deps.code_files(
+            set(self.modules) | deps.imports_of_function(self.run), [self.notebook] if self.notebook else []
+        )
 
 
 def _files(items: Iterable[Path]) -> list[Path]:
@@ -82,7 +84,11 @@ def read_state(step: Step) -> dict | None:
         saved = json.loads(_state_path(step).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
-    if not isinstance(saved, dict) or not isinstance(saved.get("hash"), str) or not isinstance(saved.get("outputs"), dict):
+    if (
+        not isinstance(saved, dict)
+        or not isinstance(saved.get("hash"), str)
+        or not isinstance(saved.get("outputs"), dict)
+    ):
         return None
     return saved
 
@@ -103,8 +109,10 @@ def run_step(step: Step, digest: str) -> list[Path]:
         step.run(root)
         published = publish(root, list(step.outputs))
     paths.STATE_DIR.mkdir(exist_ok=True)
-    write_text(_state_path(step), json.dumps(
-        {"hash": digest, "outputs": {paths.rel(p): file_digest(p) for p in sorted(published)}}, indent=1))
+    write_text(
+        _state_path(step),
+        json.dumps({"hash": digest, "outputs": {paths.rel(p): file_digest(p) for p in sorted(published)}}, indent=1),
+    )
     return published
 
 
@@ -116,7 +124,9 @@ def build_lock():
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise EcresearchError("another ecresearch build is running in this repository; wait for it to end") from None
+            raise EcresearchError(
+                "another ecresearch build is running in this repository; wait for it to end"
+            ) from None
         clear_stale_staging()
         yield
 
@@ -134,8 +144,14 @@ def plan(steps: list[Step], *, force: bool = False) -> dict[str, str]:
     return out
 
 
-def execute(steps: list[Step], *, force: bool = False, progress=None, jobs: int = 2,
-            expand: dict[str, Callable[[], list[Step]]] | None = None) -> dict[str, str]:
+def execute(
+    steps: list[Step],
+    *,
+    force: bool = False,
+    progress=None,
+    jobs: int = 2,
+    expand: dict[str, Callable[[], list[Step]]] | None = None,
+) -> dict[str, str]:
     """Run the DAG: a step starts as soon as the steps it depends on are done, up to ``jobs`` at a time.
 
     ``expand`` adds steps once a step has run (the country reports, known only after the scores exist).

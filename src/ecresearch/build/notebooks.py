@@ -1,4 +1,5 @@
 """Run notebooks and keep them clean: no run timestamps or durations in anything committed or compared."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,9 +27,18 @@ def refresh(path: Path, timeout: int = 600) -> None:
     """Execute a notebook in place (its outputs become the stored outputs nbval compares)."""
     from nbclient import NotebookClient
 
+    from ecresearch.build.runner import new_kernel_manager
+
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(Path(path).parent)}}).execute()
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(Path(path).parent)}},
+    )
+    client.km = new_kernel_manager()  # local IPC sockets, like the build's kernels
+    client.execute()
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{i:02d}"  # stable ids: diffs show content, not churn
     nbformat.write(strip_volatile(nb), path)

@@ -1,4 +1,5 @@
 """Worker processes end when their parent dies, even by ``kill -9`` (no orphans left rendering charts)."""
+
 from __future__ import annotations
 
 import os
@@ -15,6 +16,7 @@ def die_with_parent() -> None:
     if sys.platform.startswith("linux"):
         try:
             import ctypes
+
             libc = ctypes.CDLL("libc.so.6", use_errno=True)
             PR_SET_PDEATHSIG = 1
             libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)

@@ -1,4 +1,5 @@
 """Run a parameterised notebook with papermill and keep a clean, deterministic copy of it."""
+
 from __future__ import annotations
 
 import atexit
@@ -9,8 +10,8 @@ from pathlib import Path
 import nbformat
 
 from ecresearch import paths
-from ecresearch.errors import EcresearchError
 from ecresearch.build.notebooks import strip_volatile
+from ecresearch.errors import EcresearchError
 
 
 class NotebookFailed(EcresearchError):
@@ -29,6 +30,7 @@ def new_kernel_manager():
     import tempfile
 
     from jupyter_client.manager import AsyncKernelManager
+
     if sys.platform == "win32":
         return AsyncKernelManager(kernel_name="python3")
     folder = tempfile.mkdtemp(prefix="ecresearch-kernel-")
@@ -48,6 +50,7 @@ def _kernel():
 
 def _shutdown(km) -> None:
     from jupyter_client.utils import run_sync
+
     try:
         if km.has_kernel:
             run_sync(km.shutdown_kernel)(now=True)
@@ -58,6 +61,7 @@ def _shutdown(km) -> None:
 def shutdown_kernels() -> None:
     """Stop the reused kernels (the build calls this when it ends, however it ends)."""
     from jupyter_client.utils import run_sync
+
     with _lock:
         managers, _managers[:] = list(_managers), []
     for km in managers:
@@ -75,8 +79,11 @@ atexit.register(shutdown_kernels)
 def _template_cell(nb_path: Path, cell_index: int) -> int:
     """The failing cell's number as in the template: papermill inserts one cell after the parameters."""
     try:
-        cells = [c for c in nbformat.read(nb_path, as_version=4).cells
-                 if "papermill-error-cell-tag" not in c.metadata.get("tags", [])]
+        cells = [
+            c
+            for c in nbformat.read(nb_path, as_version=4).cells
+            if "papermill-error-cell-tag" not in c.metadata.get("tags", [])
+        ]
         injected = [i for i, c in enumerate(cells) if "injected-parameters" in c.metadata.get("tags", [])]
     except Exception:  # noqa: BLE001 - the message is still useful without the adjustment
         return cell_index
@@ -86,14 +93,22 @@ def _template_cell(nb_path: Path, cell_index: int) -> int:
 def keep_failed(output: Path, step: str) -> Path:
     """Keep the failed notebook (with its error cell) where an analyst can open it."""
     import shutil
+
     dest = paths.FAILED_DIR / f"{step.replace('/', '-').replace('@', '-')}.ipynb"
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(output, dest)
     return dest
 
 
-def run_notebook(notebook: Path, output: Path, parameters: dict, *, step: str | None = None,
-                 hide: dict[str, str] | None = None, reuse_kernel: bool = False) -> nbformat.NotebookNode:
+def run_notebook(
+    notebook: Path,
+    output: Path,
+    parameters: dict,
+    *,
+    step: str | None = None,
+    hide: dict[str, str] | None = None,
+    reuse_kernel: bool = False,
+) -> nbformat.NotebookNode:
     """Execute ``notebook`` with ``parameters``; write the executed copy to ``output``.
 
     ``hide`` maps strings (such as a temporary staging path) to placeholders in the kept copy, so two runs
@@ -105,17 +120,27 @@ def run_notebook(notebook: Path, output: Path, parameters: dict, *, step: str | 
     try:
         km = _kernel() if reuse_kernel else new_kernel_manager()
         extra = {"km": km}
-        pm.execute_notebook(str(notebook), str(output), parameters=parameters, kernel_name="python3",
-                            progress_bar=False, log_output=False, cwd=str(paths.NOTEBOOKS),
-                            request_save_on_cell_execute=False, **extra)
+        pm.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=parameters,
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            cwd=str(paths.NOTEBOOKS),
+            request_save_on_cell_execute=False,
+            **extra,
+        )
     except PapermillExecutionError as exc:
         kept = keep_failed(output, step or notebook.stem)
         who = f", country {parameters['country']}" if parameters.get("country") else ""
         who += f", scenario {parameters['scenario']}" if parameters.get("scenario") else ""
         first = str(exc.evalue).splitlines()[0] if exc.evalue else ""
-        raise NotebookFailed(f"{paths.rel(notebook)}: cell {_template_cell(output, exc.cell_index)} (numbered as in "
-                             f"the template, from 0){who} raised {exc.ename}: {first}; the failed notebook is kept "
-                             f"at {paths.rel(kept)}") from None
+        raise NotebookFailed(
+            f"{paths.rel(notebook)}: cell {_template_cell(output, exc.cell_index)} (numbered as in "
+            f"the template, from 0){who} raised {exc.ename}: {first}; the failed notebook is kept "
+            f"at {paths.rel(kept)}"
+        ) from None
     finally:
         if not reuse_kernel:
             _shutdown(km)

@@ -1,4 +1,5 @@
 """The charts step: every catalogued figure from data/processed → reports/figures/ and reports/charts.html."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -15,11 +16,10 @@ import polars as pl  # noqa: E402
 from ecresearch import paths  # noqa: E402
 from ecresearch.build.atomic import staged, write_text
 from ecresearch.build.orphans import die_with_parent
-from ecresearch.deck.figures import FIGURES
 from ecresearch.charts.gallery import gallery_html, quality_html
 from ecresearch.charts.render import render
 from ecresearch.charts.style import save
-
+from ecresearch.deck.figures import FIGURES
 
 
 def load_processed() -> dict[str, pl.DataFrame]:
@@ -50,13 +50,17 @@ def build(root: Path) -> None:
     out = staged(root, paths.FIGURES / "x").parent
     ids = [f.id for f in FIGURES]
     workers = max(1, min(os.cpu_count() or 1, 4))
-    chunks = [ids[i::workers] for i in range(workers)]  # each figure is independent: the files do not depend on the split
+    chunks = [
+        ids[i::workers] for i in range(workers)
+    ]  # each figure is independent: the files do not depend on the split
     # spawn, not fork: polars (already loaded here) is not fork-safe
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=die_with_parent) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent
+    ) as pool:
         rendered = {fid for part in pool.map(_render_some, chunks, [str(out)] * workers) for fid in part}
     images = {fid: f"figures/{fid}.svg" for fid in ids if fid in rendered}
-    write_text(staged(root, paths.GALLERY), gallery_html(data["catalogue"], data["deck_figures"], data["text_tables"],
-                                                   data["quality_findings"], images))
+    write_text(
+        staged(root, paths.GALLERY),
+        gallery_html(data["catalogue"], data["deck_figures"], data["text_tables"], data["quality_findings"], images),
+    )
     write_text(staged(root, paths.QUALITY_PAGE), quality_html(data["quality_findings"]))
-

@@ -1,4 +1,5 @@
 """Chart-ready data: a figure's table in display units and labels of one language."""
+
 from __future__ import annotations
 
 import re
@@ -7,14 +8,22 @@ from dataclasses import dataclass, field
 import pandas as pd
 import polars as pl
 
-from ecresearch.deck.model import Figure
 from ecresearch.charts.style import LABELS
+from ecresearch.deck.model import Figure
 
 SCALES = ((1e12, "兆", "trillion"), (1e9, "十億", "billion"), (1e6, "百万", "million"))
 UNIT_NAMES = {
-    "USD": ("ドル", "USD"), "CNY": ("元", "CNY"), "EUR": ("ユーロ", "EUR"), "persons": ("人", "persons"),
-    "visitors": ("人", "visitors"), "visits": ("回", "visits"), "minutes": ("分", "minutes"), "percent": ("%", "%"),
-    "ratio": ("倍", "×"), "rank": ("位", "rank"), "firms": ("社", "firms"),
+    "USD": ("ドル", "USD"),
+    "CNY": ("元", "CNY"),
+    "EUR": ("ユーロ", "EUR"),
+    "persons": ("人", "persons"),
+    "visitors": ("人", "visitors"),
+    "visits": ("回", "visits"),
+    "minutes": ("分", "minutes"),
+    "percent": ("%", "%"),
+    "ratio": ("倍", "×"),
+    "rank": ("位", "rank"),
+    "firms": ("社", "firms"),
 }
 SKIP_SERIES = {"n", "unassigned"}  # sample sizes and unattributable values are listed, not plotted
 
@@ -57,7 +66,7 @@ def category_positions(categories: list[str]) -> tuple[dict[str, float], bool]:
     2011, 2014 and 2020 are not evenly spaced), else at its index."""
     times = [period_position(c) for c in categories]
     if len(categories) >= 2 and all(t is not None for t in times) and len(set(times)) == len(times):
-        return dict(zip(categories, times)), True
+        return dict(zip(categories, times, strict=False)), True
     return {c: float(i) for i, c in enumerate(categories)}, False
 
 
@@ -69,7 +78,7 @@ class ChartData:
     divisor: float
     series_order: list[str]
     category_order: list[str]
-    secondary: "ChartData | None" = None  # series of another unit, drawn on a secondary axis
+    secondary: ChartData | None = None  # series of another unit, drawn on a secondary axis
     omitted: list[str] = field(default_factory=list)  # table values not drawn, stated on the chart
     positions: dict[str, float] = field(default_factory=dict)  # category → axis position
     time_axis: bool = False
@@ -79,8 +88,14 @@ def plotted_series(fig: Figure, table: pl.DataFrame) -> list[str]:
     """The series drawn as the chart's main marks (bars, lines, slices): the description's choice, or all."""
     chosen = fig.chart.get("series")
     secondary = fig.chart.get("secondary", ())
-    keys = [s.key for s in fig.series if (chosen is None or s.key in chosen) and s.key not in SKIP_SERIES
-            and s.unit != "text" and s.key not in secondary]
+    keys = [
+        s.key
+        for s in fig.series
+        if (chosen is None or s.key in chosen)
+        and s.key not in SKIP_SERIES
+        and s.unit != "text"
+        and s.key not in secondary
+    ]
     present = set(table["series"].unique().to_list())
     keys = [k for k in keys if k in present]
     if keys:  # one unit per axis: the first series' unit
@@ -118,8 +133,11 @@ def _frame(fig: Figure, table: pl.DataFrame, keys: list[str], lang: str, hue_kin
     key_order = {k: i for i, k in enumerate(keys)}
     # one series mixing deck and external values is coloured by origin unless the figure says otherwise
     if hue_kind is None:
-        hue_kind = ("origin" if len(keys) == 1 and df["origin"].n_unique() > 1
-                    or (len(keys) == 1 and (df["origin"] == "external").all()) else "")
+        hue_kind = (
+            "origin"
+            if len(keys) == 1 and df["origin"].n_unique() > 1 or (len(keys) == 1 and (df["origin"] == "external").all())
+            else ""
+        )
     df = df.with_columns(
         pl.col("series").replace_strict(key_order, return_dtype=pl.Int32).alias("_s"),
     ).sort("_s", "origin", "order", maintain_order=True)
@@ -137,17 +155,47 @@ def _frame(fig: Figure, table: pl.DataFrame, keys: list[str], lang: str, hue_kin
         series_label = r[ser_col]
         if r["origin"] == "external":
             series_label = f"{series_label} ({r['vintage']})" if hue_kind == "vintage" else series_label
-        hue = {"vintage": r["vintage"] or (words["deck"]), "origin": words["external"] if r["origin"] == "external"
-               else words["deck"]}.get(hue_kind, series_label)
-        rows.append({
-            "label": str(label), "series": r["series"], "series_label": series_label, "hue": hue,
-            "value": None if r["value"] is None else r["value"] / divisor, "raw_value": r["value"],
-            "origin": r["origin"], "status": r["status"], "approx": bool(r["approx"]), "period": r["period"],
-            "iso3": r["iso3"], "vintage": r["vintage"], "order": r["order"],
-            "bound": bound_of(r["printed"], r["note"], bool(r["approx"])),
-        })
-    frame = pd.DataFrame(rows, columns=["label", "series", "series_label", "hue", "value", "raw_value", "origin",
-                                        "status", "approx", "period", "iso3", "vintage", "order", "bound"])
+        hue = {
+            "vintage": r["vintage"] or (words["deck"]),
+            "origin": words["external"] if r["origin"] == "external" else words["deck"],
+        }.get(hue_kind, series_label)
+        rows.append(
+            {
+                "label": str(label),
+                "series": r["series"],
+                "series_label": series_label,
+                "hue": hue,
+                "value": None if r["value"] is None else r["value"] / divisor,
+                "raw_value": r["value"],
+                "origin": r["origin"],
+                "status": r["status"],
+                "approx": bool(r["approx"]),
+                "period": r["period"],
+                "iso3": r["iso3"],
+                "vintage": r["vintage"],
+                "order": r["order"],
+                "bound": bound_of(r["printed"], r["note"], bool(r["approx"])),
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "label",
+            "series",
+            "series_label",
+            "hue",
+            "value",
+            "raw_value",
+            "origin",
+            "status",
+            "approx",
+            "period",
+            "iso3",
+            "vintage",
+            "order",
+            "bound",
+        ],
+    )
     categories = list(dict.fromkeys(frame["label"]))
     if any(fig.series_by_key(k).period == "*" for k in keys):  # categories are periods: time order
         categories = sorted(categories)

@@ -1,12 +1,13 @@
 """The gallery page: every catalogued figure in deck order, with its reproduction, its table and its provenance."""
+
 from __future__ import annotations
 
 import polars as pl
 
-from ecresearch.deck.figures import FIGURES
 from ecresearch import paths
-from ecresearch.reports.html import render_page, safe_url
+from ecresearch.deck.figures import FIGURES
 from ecresearch.deck.model import Figure
+from ecresearch.reports.html import render_page, safe_url
 
 STATUS_TEXT = {
     "deck": ("reproduced from deck data", "デッキのデータで再現"),
@@ -14,6 +15,7 @@ STATUS_TEXT = {
     "external": ("reproduced with external data (flagged)", "外部資料で再現（明示）"),
     "not_reproducible": ("not reproducible", "再現不可"),
 }
+
 
 def _e(x) -> str:
     return "" if x is None else str(x)
@@ -29,28 +31,60 @@ def _value(v, unit: str) -> str:
     return f"{v:,.6g}"
 
 
-COLUMNS = ["series_en", "category_ja", "category_en", "iso3", "period", "value", "unit", "printed", "origin",
-           "status", "line_start", "source", "vintage"]
+COLUMNS = [
+    "series_en",
+    "category_ja",
+    "category_en",
+    "iso3",
+    "period",
+    "value",
+    "unit",
+    "printed",
+    "origin",
+    "status",
+    "line_start",
+    "source",
+    "vintage",
+]
 
 
 def table_rows(table: pl.DataFrame) -> list[dict]:
     rows = []
     for r in table.iter_rows(named=True):
-        cls = "external" if r["origin"] == "external" else ("missing" if r["status"] in ("missing", "unidentified_label") else "")
-        rows.append({**{c: _e(r[c]) for c in COLUMNS}, "value": _value(r["value"], r["unit"]), "cls": cls,
-                     "url": safe_url(r["url"])})
+        cls = (
+            "external"
+            if r["origin"] == "external"
+            else ("missing" if r["status"] in ("missing", "unidentified_label") else "")
+        )
+        rows.append(
+            {
+                **{c: _e(r[c]) for c in COLUMNS},
+                "value": _value(r["value"], r["unit"]),
+                "cls": cls,
+                "url": safe_url(r["url"]),
+            }
+        )
     return rows
 
 
 def provenance(fig: Figure, table: pl.DataFrame, findings: pl.DataFrame) -> list[dict]:
     deck = table.filter((pl.col("origin") == "deck") & pl.col("value").is_not_null())
-    items = [{"text": f"Deck source as printed: {fig.source_ja or fig.source_en}; {deck.height} values read from the "
-                      "deck text" + (f" (raw lines {deck['line_start'].min()}–{deck['line_end'].max()})" if deck.height else "")}]
+    items = [
+        {
+            "text": f"Deck source as printed: {fig.source_ja or fig.source_en}; {deck.height} values read from the "
+            "deck text" + (f" (raw lines {deck['line_start'].min()}–{deck['line_end'].max()})" if deck.height else "")
+        }
+    ]
     ext = table.filter(pl.col("origin") == "external").group_by("source", "vintage", "url", maintain_order=True).len()
     for r in ext.iter_rows(named=True):
         url = safe_url(r["url"])
-        items.append({"text": f"External ({r['len']} values), vintage {r['vintage']}:",
-                      "link": {"href": url, "text": r["source"]} if url else None, "link_text": r["source"]})
+        items.append(
+            {
+                "text": f"External ({r['len']} values), vintage {r['vintage']}:",
+                "link": {"href": url, "text": r["source"]} if url else None,
+                "link_text": r["source"],
+            }
+        )
     gaps = table.filter(pl.col("status").is_in(["missing", "unidentified_label"])).height
     if gaps:
         items.append({"text": f"Still missing: {gaps} values or labels (shown as 不明 / unidentified)", "issue": True})
@@ -64,40 +98,85 @@ def provenance(fig: Figure, table: pl.DataFrame, findings: pl.DataFrame) -> list
     return items
 
 
-def gallery_html(catalogue: pl.DataFrame, figures: pl.DataFrame, text_cells: pl.DataFrame, findings: pl.DataFrame,
-                 images: dict[str, str]) -> str:
+def gallery_html(
+    catalogue: pl.DataFrame,
+    figures: pl.DataFrame,
+    text_cells: pl.DataFrame,
+    findings: pl.DataFrame,
+    images: dict[str, str],
+) -> str:
     counts = catalogue.group_by("status").len()
-    summary = ", ".join(f"{r['len']} {STATUS_TEXT[r['status']][0]}" for r in counts.sort("status").iter_rows(named=True))
+    summary = ", ".join(
+        f"{r['len']} {STATUS_TEXT[r['status']][0]}" for r in counts.sort("status").iter_rows(named=True)
+    )
     sections = []
     for fig in FIGURES:
         cat = catalogue.filter(pl.col("figure_id") == fig.id).row(0, named=True)
         table = figures.filter(pl.col("figure_id") == fig.id)
         en, ja = STATUS_TEXT[fig.status]
         cells = text_cells.filter(pl.col("figure_id") == fig.id)
-        sections.append({
-            "id": fig.id, "slide": cat["slide"], "title_ja": fig.title_ja, "title_en": fig.title_en, "status": fig.status,
-            "status_en": en, "status_ja": ja, "image": images.get(fig.id),
-            "no_image": "text table (shown below)" if fig.kind == "text_table" else (fig.note_en or "no values"),
-            "prov": provenance(fig, table, findings),
-            "text_cells": [{"row_ja": r["row_ja"], "row_en": r["row_en"], "column": r["column"] or "(not separable)",
-                            "text": r["text"], "lines": f"{r['line_start']}–{r['line_end']}"}
-                           for r in cells.iter_rows(named=True)] if fig.kind == "text_table" else [],
-            "rows": table_rows(table),
-        })
-    subtitle = (f"{len(FIGURES)} figures in deck order: {summary}. Grey hatched bars are external values (with "
-                "vintage); dashed red outlines mark values the deck text lost.")
-    return render_page("gallery.html.j2", paths.GALLERY, title="海外EC市場セミナー資料の図表 / Charts of the JETRO deck",
-                       lang="ja", subtitle=subtitle, sections=sections, columns=COLUMNS)
+        sections.append(
+            {
+                "id": fig.id,
+                "slide": cat["slide"],
+                "title_ja": fig.title_ja,
+                "title_en": fig.title_en,
+                "status": fig.status,
+                "status_en": en,
+                "status_ja": ja,
+                "image": images.get(fig.id),
+                "no_image": "text table (shown below)" if fig.kind == "text_table" else (fig.note_en or "no values"),
+                "prov": provenance(fig, table, findings),
+                "text_cells": [
+                    {
+                        "row_ja": r["row_ja"],
+                        "row_en": r["row_en"],
+                        "column": r["column"] or "(not separable)",
+                        "text": r["text"],
+                        "lines": f"{r['line_start']}–{r['line_end']}",
+                    }
+                    for r in cells.iter_rows(named=True)
+                ]
+                if fig.kind == "text_table"
+                else [],
+                "rows": table_rows(table),
+            }
+        )
+    subtitle = (
+        f"{len(FIGURES)} figures in deck order: {summary}. Grey hatched bars are external values (with "
+        "vintage); dashed red outlines mark values the deck text lost."
+    )
+    return render_page(
+        "gallery.html.j2",
+        paths.GALLERY,
+        title="海外EC市場セミナー資料の図表 / Charts of the JETRO deck",
+        lang="ja",
+        subtitle=subtitle,
+        sections=sections,
+        columns=COLUMNS,
+    )
 
 
 def quality_html(findings: pl.DataFrame) -> str:
     """The data-quality report as a page: every problem with its resolution, then the checks that hold."""
-    summary = findings.group_by("check").agg(
-        (pl.col("outcome") == "issue").sum().alias("issues"), (pl.col("outcome") == "pass").sum().alias("passes")
-    ).sort("check").to_dicts()
-    groups = [(title, findings.filter(pl.col("outcome") == outcome).to_dicts())
-              for title, outcome in (("Problems and resolutions", "issue"), ("Checks that hold", "pass"))]
-    return render_page("quality.html.j2", paths.QUALITY_PAGE, title="Data quality report / データ品質レポート",
-                       lang="en", subtitle="Every consistency check over the deck's figures, with the resolution chosen "
-                       "for each problem. Values are never corrected silently: the tables keep what the deck printed.",
-                       summary=summary, groups=groups, gallery="charts.html")
+    summary = (
+        findings.group_by("check")
+        .agg((pl.col("outcome") == "issue").sum().alias("issues"), (pl.col("outcome") == "pass").sum().alias("passes"))
+        .sort("check")
+        .to_dicts()
+    )
+    groups = [
+        (title, findings.filter(pl.col("outcome") == outcome).to_dicts())
+        for title, outcome in (("Problems and resolutions", "issue"), ("Checks that hold", "pass"))
+    ]
+    return render_page(
+        "quality.html.j2",
+        paths.QUALITY_PAGE,
+        title="Data quality report / データ品質レポート",
+        lang="en",
+        subtitle="Every consistency check over the deck's figures, with the resolution chosen "
+        "for each problem. Values are never corrected silently: the tables keep what the deck printed.",
+        summary=summary,
+        groups=groups,
+        gallery="charts.html",
+    )

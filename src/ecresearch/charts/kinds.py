@@ -1,10 +1,11 @@
 """One function per chart kind. Each draws ChartData on an Axes (or a Figure for multi-panel kinds);
 gaps are drawn as gaps: a dashed outline marked 不明 / n/a, never a bar of invented height."""
+
 from __future__ import annotations
 
-from matplotlib.patches import Patch, Rectangle
 import numpy as np
 import pandas as pd
+from matplotlib.patches import Patch, Rectangle
 
 from ecresearch.charts.data import ChartData, category_positions, value_text
 from ecresearch.charts.style import EXTERNAL, HIGHLIGHT, LABELS, MISSING_EDGE, PALETTE, VINTAGE_PALETTE
@@ -51,7 +52,7 @@ def _palette(data: ChartData, hue_kind: str, lang: str) -> dict[str, str]:
 def _slot_width(positions: dict[str, float]) -> float:
     """The width a category's group of bars may take: 0.8 of the closest spacing of two categories."""
     xs = sorted(set(positions.values()))
-    gaps = [b - a for a, b in zip(xs, xs[1:]) if b > a]
+    gaps = [b - a for a, b in zip(xs, xs[1:], strict=False) if b > a]
     return 0.8 * (min(gaps) if gaps else 1.0)
 
 
@@ -68,13 +69,15 @@ def _category_axis(ax, data: ChartData, axis: str, width: float) -> None:
         ax.grid(axis="y", visible=False)
     if data.time_axis:
         from matplotlib.ticker import MultipleLocator
+
         (ax.xaxis if axis == "x" else ax.yaxis).set_minor_locator(MultipleLocator(1))
         ax.tick_params(axis=axis, which="minor", length=3, color="#bfbfbf")
         ax.tick_params(axis=axis, which="major", length=5, color="#7f7f7f")
 
 
-def bars(ax, data: ChartData, *, orient: str = "v", hue_kind: str = "", lang: str = "ja",
-         highlight: str | None = None) -> None:
+def bars(
+    ax, data: ChartData, *, orient: str = "v", hue_kind: str = "", lang: str = "ja", highlight: str | None = None
+) -> None:
     """Bar and grouped bar, vertical or horizontal, each bar at its category's position (a period category
     sits at its time). Series are dodged in fixed slots; deck and external values of one category (hue by
     origin or vintage) stand side by side, never one behind the other. External values are grey and hatched;
@@ -86,8 +89,9 @@ def bars(ax, data: ChartData, *, orient: str = "v", hue_kind: str = "", lang: st
         data.positions = {c: float(i) for i, c in enumerate(data.category_order)}
     group = _slot_width(data.positions)
     fixed = hue_kind not in ("origin", "vintage")  # series keep their slot; origins share the category
-    present = {c: [h for h in data.series_order if ((df["label"] == c) & (df["hue"] == h)).any()]
-               for c in data.category_order}
+    present = {
+        c: [h for h in data.series_order if ((df["label"] == c) & (df["hue"] == h)).any()] for c in data.category_order
+    }
 
     def slot(cat: str, hue: str) -> tuple[float, float]:
         hues = data.series_order if fixed else present[cat]
@@ -112,7 +116,7 @@ def bars(ax, data: ChartData, *, orient: str = "v", hue_kind: str = "", lang: st
             c = ax.barh(xs, rows["value"].to_numpy(float), height=ws, color=pal[hue], label=hue)
         c.ec_hue, c.ec_categories, c.ec_series = hue, list(rows["label"]), sorted(set(rows["series"]))
         labels = []
-        for patch, (_, r) in zip(c.patches, rows.iterrows()):
+        for patch, (_, r) in zip(c.patches, rows.iterrows(), strict=False):
             if r["origin"] == "external":
                 patch.set_hatch("//")
                 patch.set_edgecolor("white")
@@ -132,7 +136,7 @@ def bars(ax, data: ChartData, *, orient: str = "v", hue_kind: str = "", lang: st
             size = span * 0.06
             w = w * 0.9
             # a plain patch, not a bar container: gaps must not count as plotted values
-            rect = (Rectangle((pos - w / 2, 0), w, size) if orient == "v" else Rectangle((0, pos - w / 2), size, w))
+            rect = Rectangle((pos - w / 2, 0), w, size) if orient == "v" else Rectangle((0, pos - w / 2), size, w)
             rect.set(fill=False, edgecolor=MISSING_EDGE, linestyle="--", linewidth=1)
             ax.add_patch(rect)
             if orient == "v":
@@ -146,7 +150,7 @@ def bars(ax, data: ChartData, *, orient: str = "v", hue_kind: str = "", lang: st
     axis_pts = ax.figure.get_size_inches()[0 if orient == "v" else 1] * 72 * 0.8
     for c, labels, ws in labelled:
         texts = ax.bar_label(c, labels=labels, fontsize=8, padding=2)
-        for t, w, label in zip(texts, ws, labels):
+        for t, w, label in zip(texts, ws, labels, strict=False):
             if orient == "v" and len(label) * 8 * 0.6 > w / abs(hi - lo) * axis_pts:
                 t.set_rotation(90)
     if orient == "v":
@@ -187,21 +191,46 @@ def secondary(ax, data: ChartData, sec: ChartData, *, orient: str = "v", lang: s
         external = (g["origin"] == "external").all()
         xs, ys = g["_x"].to_numpy(float), g["value"].to_numpy(float)
         args = (xs, ys) if orient == "v" else (ys, xs)
-        line, = on.plot(*args, marker="o", color=colour, linestyle=("--" if external else "-") if len(g) > 1 and data.time_axis else "",
-                        markerfacecolor="white" if external else colour, markersize=7, linewidth=1.6,
-                        label=hue + (f" ({LABELS[lang]['external']})" if external and len(g) else "") + f" [{sec.unit_label}]",
-                        zorder=4)
+        (line,) = on.plot(
+            *args,
+            marker="o",
+            color=colour,
+            linestyle=("--" if external else "-") if len(g) > 1 and data.time_axis else "",
+            markerfacecolor="white" if external else colour,
+            markersize=7,
+            linewidth=1.6,
+            label=hue + (f" ({LABELS[lang]['external']})" if external and len(g) else "") + f" [{sec.unit_label}]",
+            zorder=4,
+        )
         line.ec_series = sorted(set(g["series"]))
-        line.ec_values = dict(zip(g["label"], ys))
+        line.ec_values = dict(zip(g["label"], ys, strict=False))
         handles.append(line)
-        for x, y, (_, r) in zip(xs, ys, g.iterrows()):
+        for x, y, (_, r) in zip(xs, ys, g.iterrows(), strict=False):
             text = value_text(y, r["bound"]) if r["bound"] else fmt(y)
             if orient == "v":
-                on.annotate(text, (x, y), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=8,
-                            color=colour, bbox=BOX, zorder=5)
+                on.annotate(
+                    text,
+                    (x, y),
+                    xytext=(0, 8),
+                    textcoords="offset points",
+                    ha="center",
+                    fontsize=8,
+                    color=colour,
+                    bbox=BOX,
+                    zorder=5,
+                )
             else:
-                on.annotate(text, (y, x), xytext=(7, 0), textcoords="offset points", va="center", fontsize=8,
-                            color=colour, bbox=BOX, zorder=5)
+                on.annotate(
+                    text,
+                    (y, x),
+                    xytext=(7, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=8,
+                    color=colour,
+                    bbox=BOX,
+                    zorder=5,
+                )
     if orient == "v":
         top = float(np.nanmax(sec.frame["value"].astype(float))) if sec.frame["value"].notna().any() else 1.0
         bottom = min(0.0, float(np.nanmin(sec.frame["value"].astype(float))))
@@ -216,8 +245,13 @@ def secondary(ax, data: ChartData, sec: ChartData, *, orient: str = "v", lang: s
             bars_legend.remove()
             labels = [t.get_text() for t in bars_legend.get_texts()]
         # outside the plot, right of the secondary axis: never over a bar, a point or a label
-        on.legend(base + handles, labels + [h.get_label() for h in handles], loc="upper left",
-                  bbox_to_anchor=(1.08, 1.0), frameon=False)
+        on.legend(
+            base + handles,
+            labels + [h.get_label() for h in handles],
+            loc="upper left",
+            bbox_to_anchor=(1.08, 1.0),
+            frameon=False,
+        )
     else:
         bars_legend = (bars_ax or ax).get_legend()
         if bars_legend:  # beside the side panel, not between the panels
@@ -245,20 +279,33 @@ def lines(ax, data: ChartData, *, lang: str = "ja", highlight: str | None = None
     for k, (label, g) in enumerate(df.groupby("label", sort=False)):
         g = g.assign(_x=[where[p] for p in g["period"]]).sort_values("_x")
         colour = HIGHLIGHT if highlight and g["iso3"].iloc[0] == highlight else PALETTE[k % len(PALETTE)]
-        line, = ax.plot(g["_x"], g["value"], marker="o", label=label, color=colour,
-                        linestyle="--" if (g["origin"] == "external").all() else "-")
+        (line,) = ax.plot(
+            g["_x"],
+            g["value"],
+            marker="o",
+            label=label,
+            color=colour,
+            linestyle="--" if (g["origin"] == "external").all() else "-",
+        )
         line.ec_series = sorted(set(g["series"]))
     ax.set_xticks([where[p] for p in periods], periods)
     if _time:
         from matplotlib.ticker import MultipleLocator
+
         ax.xaxis.set_minor_locator(MultipleLocator(1))
         ax.tick_params(axis="x", which="minor", length=3, color="#bfbfbf")
         ax.tick_params(axis="x", which="major", length=5, color="#7f7f7f")
     ax.set_ylabel(data.unit_label)
     absent = [c for c in data.category_order if c not in set(df["label"])]
     if absent:
-        ax.text(0.01, 0.02, f"{words['no_data']}: " + ", ".join(absent), transform=ax.transAxes, fontsize=9,
-                color=MISSING_EDGE)
+        ax.text(
+            0.01,
+            0.02,
+            f"{words['no_data']}: " + ", ".join(absent),
+            transform=ax.transAxes,
+            fontsize=9,
+            color=MISSING_EDGE,
+        )
     ax.legend(frameon=False, fontsize=8, ncols=2)
 
 
@@ -266,19 +313,38 @@ def donuts(fig, data: ChartData, *, lang: str = "ja") -> list:
     """Shares as donuts, one per series; unidentified slices keep their value and say so."""
     groups = [(h, data.frame[data.frame["hue"] == h]) for h in data.series_order]
     axes = fig.subplots(1, len(groups), squeeze=False)[0]
-    for ax, (hue, g) in zip(axes, groups):
+    for ax, (hue, g) in zip(axes, groups, strict=False):
         g = g.dropna(subset=["value"])
         colours = [EXTERNAL if o == "external" else PALETTE[i % len(PALETTE)] for i, o in enumerate(g["origin"])]
-        wedges, _ = ax.pie(g["value"], colors=colours, startangle=90, counterclock=False,
-                           wedgeprops={"width": 0.42, "edgecolor": "white"})
-        for w, (_, r) in zip(wedges, g.iterrows()):
+        wedges, _ = ax.pie(
+            g["value"],
+            colors=colours,
+            startangle=90,
+            counterclock=False,
+            wedgeprops={"width": 0.42, "edgecolor": "white"},
+        )
+        for w, (_, r) in zip(wedges, g.iterrows(), strict=False):
             if r["value"] < 4:  # small slices are named in the legend only
                 continue
             ang = np.deg2rad((w.theta1 + w.theta2) / 2)
-            ax.text(np.cos(ang) * 0.79, np.sin(ang) * 0.79, f"{_fmt(r['value'])}%", ha="center", va="center",
-                    fontsize=9, color="white")
-        ax.legend(wedges, [f"{r['label']}: {_fmt(r['value'])}%" for _, r in g.iterrows()], loc="upper center",
-                  bbox_to_anchor=(0.5, 0.0), frameon=False, fontsize=8, ncols=2)
+            ax.text(
+                np.cos(ang) * 0.79,
+                np.sin(ang) * 0.79,
+                f"{_fmt(r['value'])}%",
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="white",
+            )
+        ax.legend(
+            wedges,
+            [f"{r['label']}: {_fmt(r['value'])}%" for _, r in g.iterrows()],
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            frameon=False,
+            fontsize=8,
+            ncols=2,
+        )
         ax.set_title(hue if len(groups) > 1 else "", fontsize=11)
         ax.set_aspect("equal")
     return list(axes)
@@ -287,12 +353,13 @@ def donuts(fig, data: ChartData, *, lang: str = "ja") -> list:
 def ranking_table(ax, table: pd.DataFrame, *, highlight_row: str | None = None) -> None:
     """A ranking as a table image: one row per entity, columns as given."""
     ax.axis("off")
-    t = ax.table(cellText=table.values.tolist(), colLabels=list(table.columns), loc="center", cellLoc="left",
-                 colLoc="left")
+    t = ax.table(
+        cellText=table.values.tolist(), colLabels=list(table.columns), loc="center", cellLoc="left", colLoc="left"
+    )
     t.auto_set_font_size(False)
     t.set_fontsize(10)
     t.scale(1, 1.5)
-    for (row, col), cell in t.get_celld().items():
+    for (row, _col), cell in t.get_celld().items():
         cell.set_edgecolor("#d9d9d9")
         if row == 0:
             cell.set_facecolor("#1f4e79")
@@ -306,7 +373,7 @@ def plotted_values(ax, data: ChartData, orient: str = "v") -> dict[tuple[str, st
     """What a bar chart draws: (series label, category) → bar length, read back from the patches (for tests)."""
     out = {}
     for c in ax.containers:
-        for p, cat in zip(c.patches, c.ec_categories):
+        for p, cat in zip(c.patches, c.ec_categories, strict=False):
             v = p.get_height() if orient == "v" else p.get_width()
             if not np.isnan(v):
                 out[(c.ec_hue, cat)] = float(v)
@@ -317,8 +384,8 @@ def bar_positions(ax, orient: str = "v") -> dict[tuple[str, str], float]:
     """(series label, category) → the centre of its bar along the category axis (for tests)."""
     out = {}
     for c in ax.containers:
-        for p, cat in zip(c.patches, c.ec_categories):
-            out[(c.ec_hue, cat)] = (p.get_x() + p.get_width() / 2 if orient == "v" else p.get_y() + p.get_height() / 2)
+        for p, cat in zip(c.patches, c.ec_categories, strict=False):
+            out[(c.ec_hue, cat)] = p.get_x() + p.get_width() / 2 if orient == "v" else p.get_y() + p.get_height() / 2
     return out
 
 

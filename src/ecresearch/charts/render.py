@@ -1,4 +1,5 @@
 """Render a catalogued figure from its table, in the house style, with its source line."""
+
 from __future__ import annotations
 
 import re
@@ -8,10 +9,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import polars as pl
 
-from ecresearch.deck.model import Figure
 from ecresearch.charts import kinds
 from ecresearch.charts.data import ChartData, prepare
 from ecresearch.charts.style import LABELS, apply
+from ecresearch.deck.model import Figure
 
 IMAGE_KINDS = {"bar", "hbar", "grouped_bar", "line", "pie", "ranking_table"}
 
@@ -45,6 +46,7 @@ FOOTER_SIZE = 8  # points
 
 def _display_width(text: str) -> int:
     import unicodedata
+
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
@@ -80,8 +82,16 @@ def add_footer(f: plt.Figure, text: str, *, size: float = FOOTER_SIZE) -> None:
     footer_in = (len(lines) * size * 1.3 + size) / 72
     f.set_size_inches(w_in, h_in + footer_in)
     f.tight_layout(rect=(0, footer_in / (h_in + footer_in), 1, 1))
-    f.text(0.01, (size * 0.4 / 72) / (h_in + footer_in), "\n".join(lines), fontsize=size, va="bottom", ha="left",
-           color="#404040", linespacing=1.3)
+    f.text(
+        0.01,
+        (size * 0.4 / 72) / (h_in + footer_in),
+        "\n".join(lines),
+        fontsize=size,
+        va="bottom",
+        ha="left",
+        color="#404040",
+        linespacing=1.3,
+    )
 
 
 def title(fig: Figure, data: ChartData | None, lang: str) -> str:
@@ -101,15 +111,21 @@ def title(fig: Figure, data: ChartData | None, lang: str) -> str:
 def source_lines(fig: Figure, table: pl.DataFrame, slide: int | None, lang: str) -> str:
     words = LABELS[lang]
     src = fig.source_ja or fig.source_en
-    lines = [f"{words['source']}: {src}" + (f"（{words['slide']} {slide}）" if lang == "ja" else f" ({words['slide']} {slide})")]
+    lines = [
+        f"{words['source']}: {src}"
+        + (f"（{words['slide']} {slide}）" if lang == "ja" else f" ({words['slide']} {slide})")
+    ]
     ext = table.filter(pl.col("origin") == "external").select("source", "vintage").unique(maintain_order=True)
     for r in ext.iter_rows(named=True):
         lines.append(f"{words['external']}: {r['source']} [{r['vintage']}]")
     if fig.note_en and lang == "en":
         lines.append(f"{words['note']}: {fig.note_en}")
-    elif lang == "ja" and (table["status"].is_in(["missing", "unidentified_label", "label_external"]).any()
-                           or ext.height):
-        lines.append(f"{words['note']}: 不明＝デッキのテキストから値またはラベルが失われた箇所。灰色・斜線＝外部資料（年版に注意）。")
+    elif lang == "ja" and (
+        table["status"].is_in(["missing", "unidentified_label", "label_external"]).any() or ext.height
+    ):
+        lines.append(
+            f"{words['note']}: 不明＝デッキのテキストから値またはラベルが失われた箇所。灰色・斜線＝外部資料（年版に注意）。"  # noqa: E501 - a data string kept whole
+        )
     return "\n".join(lines)
 
 
@@ -117,14 +133,21 @@ def _ranking_frame(fig: Figure, table: pl.DataFrame, lang: str) -> tuple[pd.Data
     cat = "category_ja" if lang == "ja" else "category_en"
     if fig.id == "sea_top5_platforms":
         from ecresearch.countries import resolve
+
         wide = table.pivot(on="value", index="iso3", values=cat, sort_columns=True)
         wide = wide.rename({c: str(int(float(c))) for c in wide.columns if c != "iso3"})
         names = [resolve(i).name_ja if lang == "ja" else resolve(i).name_en for i in wide["iso3"]]
         df = wide.to_pandas()
         df.insert(0, "国・地域" if lang == "ja" else "Country", names)
         return df.drop(columns=["iso3"]), "iso3"
-    df = table.sort("value").select(pl.col("value").cast(pl.Int64).alias("順位" if lang == "ja" else "Rank"),
-                                    pl.col(cat).alias("国・地域" if lang == "ja" else "Country")).to_pandas()
+    df = (
+        table.sort("value")
+        .select(
+            pl.col("value").cast(pl.Int64).alias("順位" if lang == "ja" else "Rank"),
+            pl.col(cat).alias("国・地域" if lang == "ja" else "Country"),
+        )
+        .to_pandas()
+    )
     return df, None
 
 
@@ -141,6 +164,7 @@ def render(fig: Figure, table: pl.DataFrame, *, lang: str = "ja", highlight: str
         hl = None
         if highlight:
             from ecresearch.countries import resolve
+
             c = resolve(highlight)
             hl = c.name_ja if lang == "ja" else c.name_en
         kinds.ranking_table(ax, frame, highlight_row=hl)
@@ -157,7 +181,9 @@ def render(fig: Figure, table: pl.DataFrame, *, lang: str = "ja", highlight: str
     else:
         height = max(4.2, 0.32 * n + 1.8) if orient == "h" else 5.0
         if orient == "h" and data.secondary is not None:
-            f, (ax, side) = plt.subplots(1, 2, figsize=(10, height), sharey=True, gridspec_kw={"width_ratios": [3.2, 1]})
+            f, (ax, side) = plt.subplots(
+                1, 2, figsize=(10, height), sharey=True, gridspec_kw={"width_ratios": [3.2, 1]}
+            )
         else:
             f, ax = plt.subplots(figsize=(10, height))
             side = ax
@@ -165,8 +191,14 @@ def render(fig: Figure, table: pl.DataFrame, *, lang: str = "ja", highlight: str
         if fig.kind == "line":
             kinds.lines(ax, data, lang=lang, highlight=highlight)
         else:
-            kinds.bars(ax, data, orient=orient, hue_kind=data.hue_kind, lang=lang,
-                       highlight=highlight if fig.chart.get("highlight") else None)
+            kinds.bars(
+                ax,
+                data,
+                orient=orient,
+                hue_kind=data.hue_kind,
+                lang=lang,
+                highlight=highlight if fig.chart.get("highlight") else None,
+            )
             if data.secondary is not None:
                 axes.append(kinds.secondary(side, data, data.secondary, orient=orient, lang=lang, bars_ax=ax))
         ax.set_title(title(fig, data, lang), loc="left")

@@ -1,5 +1,6 @@
 """Charts of the target-country scores: rank bands, the growth × SNS map, and rank shifts between the two
 readings of concentration. Every chart names the candidates it leaves out and why."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -9,26 +10,43 @@ import polars as pl
 from ecresearch.charts.style import HIGHLIGHT, PALETTE, apply
 
 LABELS = {
-    "ja": {"bands": "候補国の順位と不確実性（◇ 基準の順位、● 中央値、帯 5～95%）", "rank": "順位（1＝最上位）",
-           "left_out": "掲載外（データ不足で順位なし）: ", "growth": "EC小売額の伸び率（%）",
-           "sns": "1日のSNS利用時間（世界平均＝1、同一版）",
-           "map": "成長 × SNS利用（円の大きさ＝EC市場規模、白抜き＝規模不明、色＝HHI、枠外＝値なし）",
-           "hhi": "HHI（採点値）", "no_value": "値なし", "size": "EC市場規模", "unknown": "規模不明",
-           "shifts": "集中度の読み方による順位の違い（チャネル → ゲートキーパー）", "channel": "チャネル",
-           "gatekeeper": "ゲートキーパー"},
-    "en": {"bands": "Candidate ranks and uncertainty (◇ baseline, ● median, band 5th–95th pct.)", "rank": "rank (1 = best)",
-           "left_out": "Not shown (not ranked, too little data): ", "growth": "retail e-commerce growth (%)",
-           "sns": "daily social-media time (world average = 1, same edition)",
-           "map": "Growth × SNS usage (size = e-commerce sales, hollow = unknown, colour = HHI, margin = no value)",
-           "hhi": "HHI (scored point)", "no_value": "no value", "size": "e-commerce sales", "unknown": "size unknown",
-           "shifts": "Rank under each reading of concentration (channel → gatekeeper)", "channel": "channel",
-           "gatekeeper": "gatekeeper"},
+    "ja": {
+        "bands": "候補国の順位と不確実性（◇ 基準の順位、● 中央値、帯 5～95%）",
+        "rank": "順位（1＝最上位）",
+        "left_out": "掲載外（データ不足で順位なし）: ",
+        "growth": "EC小売額の伸び率（%）",
+        "sns": "1日のSNS利用時間（世界平均＝1、同一版）",
+        "map": "成長 × SNS利用（円の大きさ＝EC市場規模、白抜き＝規模不明、色＝HHI、枠外＝値なし）",
+        "hhi": "HHI（採点値）",
+        "no_value": "値なし",
+        "size": "EC市場規模",
+        "unknown": "規模不明",
+        "shifts": "集中度の読み方による順位の違い（チャネル → ゲートキーパー）",
+        "channel": "チャネル",
+        "gatekeeper": "ゲートキーパー",
+    },
+    "en": {
+        "bands": "Candidate ranks and uncertainty (◇ baseline, ● median, band 5th–95th pct.)",
+        "rank": "rank (1 = best)",
+        "left_out": "Not shown (not ranked, too little data): ",
+        "growth": "retail e-commerce growth (%)",
+        "sns": "daily social-media time (world average = 1, same edition)",
+        "map": "Growth × SNS usage (size = e-commerce sales, hollow = unknown, colour = HHI, margin = no value)",
+        "hhi": "HHI (scored point)",
+        "no_value": "no value",
+        "size": "e-commerce sales",
+        "unknown": "size unknown",
+        "shifts": "Rank under each reading of concentration (channel → gatekeeper)",
+        "channel": "channel",
+        "gatekeeper": "gatekeeper",
+    },
 }
 
 
 def size_steps(smax: float) -> list[float]:
     """Up to three round reference sizes (1-2-5 steps) up to the largest value, for a size legend."""
     import math
+
     if smax <= 0:
         return []
     top = 10 ** math.floor(math.log10(smax))
@@ -44,14 +62,29 @@ def place_labels(ax, names: list[tuple], *, fontsize: int = 9) -> list:
     renderer = fig.canvas.get_renderer()
     box = ax.get_window_extent(renderer)
     placed, texts = [], []
-    offsets = [(6, 6, "left", "bottom"), (6, -6, "left", "top"), (-6, 6, "right", "bottom"),
-               (-6, -6, "right", "top"), (0, 10, "center", "bottom"), (0, -10, "center", "top"),
-               (12, 0, "left", "center"), (-12, 0, "right", "center")]
+    offsets = [
+        (6, 6, "left", "bottom"),
+        (6, -6, "left", "top"),
+        (-6, 6, "right", "bottom"),
+        (-6, -6, "right", "top"),
+        (0, 10, "center", "bottom"),
+        (0, -10, "center", "top"),
+        (12, 0, "left", "center"),
+        (-12, 0, "right", "center"),
+    ]
     for x, y, label, colour in names:
         best = None
         for dx, dy, ha, va in offsets:
-            t = ax.annotate(label, (x, y), xytext=(dx, dy), textcoords="offset points", ha=ha, va=va,
-                            fontsize=fontsize, color=colour)
+            t = ax.annotate(
+                label,
+                (x, y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                fontsize=fontsize,
+                color=colour,
+            )
             bb = t.get_window_extent(renderer).padded(3)
             inside = bb.x0 >= box.x0 and bb.x1 <= box.x1 and bb.y0 >= box.y0 and bb.y1 <= box.y1
             clear = not any(bb.overlaps(p) for p in placed)
@@ -75,7 +108,9 @@ def _left_out(scores: pl.DataFrame, lang: str) -> str:
     out = scores.filter(~pl.col("ranked"))
     if out.height == 0:
         return ""
-    return LABELS[lang]["left_out"] + ", ".join(f"{_name(r, lang)} ({r['pillars']}/3)" for r in out.iter_rows(named=True))
+    return LABELS[lang]["left_out"] + ", ".join(
+        f"{_name(r, lang)} ({r['pillars']}/3)" for r in out.iter_rows(named=True)
+    )
 
 
 def rank_bands(scores: pl.DataFrame, *, lang: str = "ja", highlight: str | None = None) -> plt.Figure:
@@ -129,13 +164,25 @@ def growth_sns_map(scores: pl.DataFrame, *, lang: str = "ja", highlight: str | N
         hv = r.get("hhi_value")
         colour = cmap((hv - vmin) / (vmax - vmin or 1)) if hv is not None else "#bfbfbf"
         known = r["size_usd"] is not None
-        ax.scatter(x, y, s=area(r["size_usd"]) if known else 120, color=colour if known else "none",
-                   edgecolor=HIGHLIGHT if r["iso3"] == highlight else (colour if not known else "white"),
-                   linewidth=2.5 if r["iso3"] == highlight else 1.2, alpha=0.85, zorder=3)
-        names.append((x, y, _name(r, lang) + ("" if r["ranked"] else " *"),
-                      HIGHLIGHT if r["iso3"] == highlight else "#222"))
-    ax.axvspan(gx - 0.1 * abs(gx or 1), gx + 0.5 * (g[0] - gx if g else 1) * 0 + 0.06 * (max(g) - min(g) or 1),
-               color="#eeeeee", zorder=0)
+        ax.scatter(
+            x,
+            y,
+            s=area(r["size_usd"]) if known else 120,
+            color=colour if known else "none",
+            edgecolor=HIGHLIGHT if r["iso3"] == highlight else (colour if not known else "white"),
+            linewidth=2.5 if r["iso3"] == highlight else 1.2,
+            alpha=0.85,
+            zorder=3,
+        )
+        names.append(
+            (x, y, _name(r, lang) + ("" if r["ranked"] else " *"), HIGHLIGHT if r["iso3"] == highlight else "#222")
+        )
+    ax.axvspan(
+        gx - 0.1 * abs(gx or 1),
+        gx + 0.5 * (g[0] - gx if g else 1) * 0 + 0.06 * (max(g) - min(g) or 1),
+        color="#eeeeee",
+        zorder=0,
+    )
     ax.axhspan(sy - 0.05, sy + 0.04 * (max(s) - min(s) or 1), color="#eeeeee", zorder=0)
     ax.text(gx, ax.get_ylim()[1], t["no_value"], fontsize=8, color="#777", ha="center", va="top")
     ax.text(ax.get_xlim()[1], sy, t["no_value"], fontsize=8, color="#777", ha="right", va="bottom")
@@ -146,23 +193,35 @@ def growth_sns_map(scores: pl.DataFrame, *, lang: str = "ja", highlight: str | N
     cb.set_label(t["hhi"])
     # size legend, outside the plot: reference bubbles drawn with the same area scale as the data, and the
     # hollow marker of an unknown size
-    handles = [ax.scatter([], [], s=area(v), color="#bbbbbb", edgecolor="white", label=f"{v / 1e9:,.0f} bn USD")
-               for v in size_steps(smax)]
+    handles = [
+        ax.scatter([], [], s=area(v), color="#bbbbbb", edgecolor="white", label=f"{v / 1e9:,.0f} bn USD")
+        for v in size_steps(smax)
+    ]
     handles.append(ax.scatter([], [], s=120, color="none", edgecolor="#7f7f7f", linewidth=1.2, label=t["unknown"]))
-    ax.legend(handles=handles, title=t["size"], loc="upper left", bbox_to_anchor=(1.22, 1.0), frameon=False,
-              labelspacing=2.2, borderpad=1.2, handletextpad=1.6, fontsize=8)
+    ax.legend(
+        handles=handles,
+        title=t["size"],
+        loc="upper left",
+        bbox_to_anchor=(1.22, 1.0),
+        frameon=False,
+        labelspacing=2.2,
+        borderpad=1.2,
+        handletextpad=1.6,
+        fontsize=8,
+    )
     ax.set_xlabel(t["growth"])
     ax.set_ylabel(t["sns"])
     ax.set_title(t["map"], loc="left", fontsize=11)
-    note = ("* " + ("順位なし（データ不足）" if lang == "ja" else "not ranked (too little data)"))
+    note = "* " + ("順位なし（データ不足）" if lang == "ja" else "not ranked (too little data)")
     f.text(0.01, 0.005, note, fontsize=8, color="#555")
     f.tight_layout(rect=(0, 0.03, 1, 1))
     place_labels(ax, names)  # after the layout: label boxes are measured where they will be drawn
     return f
 
 
-def rank_shifts(directions: pl.DataFrame, scores: pl.DataFrame, *, lang: str = "ja",
-                highlight: str | None = None) -> plt.Figure:
+def rank_shifts(
+    directions: pl.DataFrame, scores: pl.DataFrame, *, lang: str = "ja", highlight: str | None = None
+) -> plt.Figure:
     """Slope chart: each country's rank with concentration read as channel (left) and as gatekeeper (right)."""
     apply()
     t = LABELS[lang]
@@ -170,7 +229,9 @@ def rank_shifts(directions: pl.DataFrame, scores: pl.DataFrame, *, lang: str = "
     d = directions.drop_nulls(["rank_channel", "rank_gatekeeper"])
     f, ax = plt.subplots(figsize=(7, 0.38 * max(d.height, 4) + 1.8))
     for r in d.iter_rows(named=True):
-        colour = HIGHLIGHT if r["iso3"] == highlight else (PALETTE[2] if abs(r["shift_to_gatekeeper"]) >= 3 else PALETTE[0])
+        colour = (
+            HIGHLIGHT if r["iso3"] == highlight else (PALETTE[2] if abs(r["shift_to_gatekeeper"]) >= 3 else PALETTE[0])
+        )
         ax.plot([0, 1], [r["rank_channel"], r["rank_gatekeeper"]], "-o", color=colour)
         ax.text(-0.04, r["rank_channel"], names[r["iso3"]], ha="right", va="center", fontsize=9)
         ax.text(1.04, r["rank_gatekeeper"], names[r["iso3"]], ha="left", va="center", fontsize=9)

@@ -1,4 +1,5 @@
 """House style: colours, fonts (IPAexGothic bundled by matplotlib-fontja), deterministic output."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -14,12 +15,32 @@ PALETTE = ["#1f4e79", "#5b9bd5", "#ed7d31", "#70ad47", "#ffc000", "#7030a0", "#2
 VINTAGE_PALETTE = ["#7f7f7f", "#bfbfbf", "#595959", "#d9d9d9"]
 
 LABELS = {
-    "ja": {"missing": "不明", "unidentified": "（不明）", "source": "出所", "external": "外部資料", "deck": "資料（デッキ）",
-           "slide": "スライド", "approx": "≈ 概数", "note": "注", "no_data": "データなし",
-           "stated": "デッキの記述（≈ 約、> 超、+ 以上）", "not_drawn": "図に描いていない値"},
-    "en": {"missing": "n/a", "unidentified": "unidentified", "source": "Source", "external": "external source",
-           "deck": "deck", "slide": "slide", "approx": "≈ approximate", "note": "Note", "no_data": "no data",
-           "stated": "as the deck states it (≈ about, > more than, + at least)", "not_drawn": "Not drawn"},
+    "ja": {
+        "missing": "不明",
+        "unidentified": "（不明）",
+        "source": "出所",
+        "external": "外部資料",
+        "deck": "資料（デッキ）",
+        "slide": "スライド",
+        "approx": "≈ 概数",
+        "note": "注",
+        "no_data": "データなし",
+        "stated": "デッキの記述（≈ 約、> 超、+ 以上）",
+        "not_drawn": "図に描いていない値",
+    },
+    "en": {
+        "missing": "n/a",
+        "unidentified": "unidentified",
+        "source": "Source",
+        "external": "external source",
+        "deck": "deck",
+        "slide": "slide",
+        "approx": "≈ approximate",
+        "note": "Note",
+        "no_data": "no data",
+        "stated": "as the deck states it (≈ about, > more than, + at least)",
+        "not_drawn": "Not drawn",
+    },
 }
 
 
@@ -29,8 +50,8 @@ FALLBACK_FAMILY = "Noto Sans SC"
 def _add_fallback_font() -> None:
     """Noto Sans SC (bundled by pylopdf-fonts-zh-cn) for glyphs IPAexGothic lacks: the deck cites Chinese
     sources in simplified characters."""
-    from matplotlib import font_manager
     import pylopdf_fonts_zh_cn
+    from matplotlib import font_manager
 
     path = str(pylopdf_fonts_zh_cn.sans_path())
     if not any(f.fname == path for f in font_manager.fontManager.ttflist):
@@ -42,22 +63,24 @@ def apply() -> None:
     sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE)
     matplotlib_fontja.japanize()
     _add_fallback_font()
-    plt.rcParams.update({
-        "font.family": ["IPAexGothic", FALLBACK_FAMILY],
-        "svg.hashsalt": "ecresearch",
-        "svg.fonttype": "path",  # glyphs as outlines: Japanese renders in any browser, no font needed
-        "figure.dpi": 100,
-        "savefig.dpi": 120,
-        "axes.titlesize": 13,
-        "axes.titleweight": "normal",
-        "axes.labelsize": 11,
-        "xtick.labelsize": 10,
-        "ytick.labelsize": 10,
-        "legend.fontsize": 9,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "path.simplify": False,
-    })
+    plt.rcParams.update(
+        {
+            "font.family": ["IPAexGothic", FALLBACK_FAMILY],
+            "svg.hashsalt": "ecresearch",
+            "svg.fonttype": "path",  # glyphs as outlines: Japanese renders in any browser, no font needed
+            "figure.dpi": 100,
+            "savefig.dpi": 120,
+            "axes.titlesize": 13,
+            "axes.titleweight": "normal",
+            "axes.labelsize": 11,
+            "xtick.labelsize": 10,
+            "ytick.labelsize": 10,
+            "legend.fontsize": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "path.simplify": False,
+        }
+    )
 
 
 def save(fig, stem) -> list:

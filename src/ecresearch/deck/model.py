@@ -3,6 +3,7 @@
 A figure description (see figures.py) is data: it names where the figure is in the deck, how to
 read its tokens, and what its numbers mean. Readers (readers.py) turn it into cells.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -4,6 +4,7 @@ Each reader is a small declarative object used in figures.py. ``read`` gets the 
 lines of its region (anchor .. until) and returns cells; anything that does not parse raises
 ExtractionError naming the figure, file and line.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,11 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ecresearch.countries import resolve
-from ecresearch.errors import ExtractionError
 from ecresearch.deck.model import Cat, Cell, Figure
 from ecresearch.deck.slides import Line
 from ecresearch.deck.tokens import is_number_token, normalize, parse_quantity, split_ticks, tick_run, token_value
-
+from ecresearch.errors import ExtractionError
 
 LAYOUT_NOTE = "paired by layout"
 
@@ -46,7 +46,7 @@ def _find_label(fig: Figure, lines: list[Line], label: str, after: int = 0) -> i
         _fail(fig, f"label {label!r} not found in the figure's text", lines[0].number if lines else None)
     # map the position in the whitespace-free text back to a line
     count = -1
-    for ch, owner in zip(text, owners):
+    for ch, owner in zip(text, owners, strict=False):
         if not ch.isspace():
             count += 1
             if count == pos:
@@ -145,10 +145,13 @@ class Run:
         ncat = len(self.categories)
         groups = self._split(fig, tokens, ncat)
         if len(groups) != len(self.series_keys(fig)):
-            _fail(fig, f"found {len(groups)} value series, the description has {len(self.series_keys(fig))}",
-                  tokens[0][1] if tokens else lines[0].number)
+            _fail(
+                fig,
+                f"found {len(groups)} value series, the description has {len(self.series_keys(fig))}",
+                tokens[0][1] if tokens else lines[0].number,
+            )
         cells: list[Cell] = []
-        for key, group in zip(self.series_keys(fig), groups):
+        for key, group in zip(self.series_keys(fig), groups, strict=False):
             s = fig.series_by_key(key)
             if len(group) > ncat:
                 _fail(fig, f"series {key!r}: {len(group)} values for {ncat} categories", group[0][1])
@@ -163,8 +166,17 @@ class Run:
                     cells.append(Cell(key, cat, None, None, (), status="missing", order=i + 1, note=note))
                 else:
                     value = token_value(tok[0], self.token) * s.scale
-                    cells.append(Cell(key, cat, tok[0], value, (tok[1],), order=i + 1,
-                                      note=f"{LAYOUT_NOTE}: the value follows its label" if interleaved else None))
+                    cells.append(
+                        Cell(
+                            key,
+                            cat,
+                            tok[0],
+                            value,
+                            (tok[1],),
+                            order=i + 1,
+                            note=f"{LAYOUT_NOTE}: the value follows its label" if interleaved else None,
+                        )
+                    )
         return cells
 
     def series_keys(self, fig: Figure) -> list[str]:
@@ -198,7 +210,7 @@ class Run:
             if len(found) != 1:
                 _fail(fig, f"sample size {n_series}/{n_cat} not read")
             weights[part_key] = float(found[0].value)
-        full = {k: [float(token_value(t[0], self.token)) for t in g] for k, g in zip(keys, groups)}
+        full = {k: [float(token_value(t[0], self.token)) for t in g] for k, g in zip(keys, groups, strict=False)}
         ncat = len(self.categories)
         best = None
         for gap in range(ncat):
@@ -209,8 +221,7 @@ class Run:
                 continue
             wsum = sum(weights.values())
             err = sum(
-                abs(sum(weights[k] * series[k][i] for k, _ in parts) / wsum - series[total_key][i])
-                for i in range(ncat)
+                abs(sum(weights[k] * series[k][i] for k, _ in parts) / wsum - series[total_key][i]) for i in range(ncat)
             )
             if best is None or err < best[0]:
                 best = (err, gap)
@@ -219,8 +230,10 @@ class Run:
         gap = best[1]
         slots = list(group[:gap]) + [None] + list(group[gap:])
         cat = self.categories[gap].ja
-        note = (f"not printed; placed at {cat!r} because the n-weighted mean of the parts then matches "
-                f"the total best (sum of abs. errors {best[0]:.2f} pp); the printed values already sum to 100")
+        note = (
+            f"not printed; placed at {cat!r} because the n-weighted mean of the parts then matches "
+            f"the total best (sum of abs. errors {best[0]:.2f} pp); the printed values already sum to 100"
+        )
         return slots, note
 
 
@@ -229,7 +242,7 @@ def _interleaved(label_lines: list[int], value_lines: list[int]) -> bool:
     if len(label_lines) < 2 or len(label_lines) != len(value_lines):
         return False
     bounds = label_lines[1:] + [10**9]
-    return all(lab <= val < nxt for lab, val, nxt in zip(label_lines, value_lines, bounds))
+    return all(lab <= val < nxt for lab, val, nxt in zip(label_lines, value_lines, bounds, strict=False))
 
 
 @dataclass(frozen=True)
@@ -241,8 +254,10 @@ class Combine:
     def read(self, fig: Figure, lines: list[Line], prior: list[Cell] = ()) -> list[Cell]:
         cells: list[Cell] = list(prior)
         for reader in self.readers:
-            cells.extend(reader.read(fig, lines, prior=cells) if isinstance(reader, (Run, Combine)) else reader.read(fig, lines))
-        return cells[len(prior):]
+            cells.extend(
+                reader.read(fig, lines, prior=cells) if isinstance(reader, (Run, Combine)) else reader.read(fig, lines)
+            )
+        return cells[len(prior) :]
 
 
 @dataclass(frozen=True)
@@ -256,8 +271,18 @@ class LabelsOnly:
         cells = []
         for i, cat in enumerate(self.categories, start=1):
             line = _find_label(fig, lines, cat.ja)
-            cells.append(Cell(self.series, cat, None, None, (line,), status="missing", order=i,
-                              note="label printed, value lost in the text extraction"))
+            cells.append(
+                Cell(
+                    self.series,
+                    cat,
+                    None,
+                    None,
+                    (line,),
+                    status="missing",
+                    order=i,
+                    note="label printed, value lost in the text extraction",
+                )
+            )
         return cells
 
 
@@ -314,7 +339,11 @@ class Stated:
             if nth is None and len(found) != 1:
                 _fail(fig, f"stated value /{pattern}/ matched {len(found)} times (expected once)", lines[0].number)
             if nth is not None and len(found) <= nth:
-                _fail(fig, f"stated value /{pattern}/ matched {len(found)} times (expected at least {nth + 1})", lines[0].number)
+                _fail(
+                    fig,
+                    f"stated value /{pattern}/ matched {len(found)} times (expected at least {nth + 1})",
+                    lines[0].number,
+                )
             m = found[nth or 0]
             s = fig.series_by_key(key)
             try:
@@ -322,8 +351,17 @@ class Stated:
             except ValueError as exc:
                 _fail(fig, str(exc), owners[m.start("value")])
             cells.append(
-                Cell(key, cat, m.group(0).strip(), q.base_value, (owners[m.start("value")],),
-                     status="stated_in_text", note=note or None, order=order, approx=approx)
+                Cell(
+                    key,
+                    cat,
+                    m.group(0).strip(),
+                    q.base_value,
+                    (owners[m.start("value")],),
+                    status="stated_in_text",
+                    note=note or None,
+                    order=order,
+                    approx=approx,
+                )
             )
         return cells
 
@@ -341,8 +379,16 @@ class RankList:
         for line in lines:
             m = re.match(self.pattern, normalize(line.text))
             if m:
-                cells.append(Cell(key, Cat(m["label"], country=fig.countries), m.group(0), Decimal(m["rank"]),
-                                  (line.number,), order=int(m["rank"])))
+                cells.append(
+                    Cell(
+                        key,
+                        Cat(m["label"], country=fig.countries),
+                        m.group(0),
+                        Decimal(m["rank"]),
+                        (line.number,),
+                        order=int(m["rank"]),
+                    )
+                )
         if self.expected is not None and len(cells) != self.expected:
             _fail(fig, f"expected {self.expected} ranks, found {len(cells)}", lines[0].number)
         return cells
@@ -371,9 +417,9 @@ class TokenTable:
             starts.append(hits[0].number)
         bounds = starts + [lines[-1].number + 1]
         cells = []
-        for label, start, end in zip(self.row_labels, bounds, bounds[1:]):
+        for label, start, end in zip(self.row_labels, bounds, bounds[1:], strict=False):
             row_lines = [l for l in lines if start <= l.number < end]
-            rest = " ".join(normalize(l.text) for l in row_lines)[len(label):]
+            rest = " ".join(normalize(l.text) for l in row_lines)[len(label) :]
             rest = re.sub(r"\s+", " ", rest).strip()
             # the row ends where the next non-table text begins
             rank = 0
@@ -383,7 +429,7 @@ class TokenTable:
                         rank += 1
                         cat = Cat(printed, canonical, iso3=resolve(label).iso3)
                         cells.append(Cell(key, cat, printed, Decimal(rank), (start,), order=rank))
-                        rest = rest[len(printed):].strip()
+                        rest = rest[len(printed) :].strip()
                         break
                 else:
                     _fail(fig, f"row {label!r}: cannot read a platform name at {rest[:30]!r}", start)
@@ -415,17 +461,44 @@ class TextTable:
             after = hits[0].number
         bounds = starts + [lines[-1].number + 1]
         cells = []
-        for order, ((header, en), start, end) in enumerate(zip(self.row_headers, bounds, bounds[1:]), start=1):
-            row = [l for l in lines if start <= l.number < end and l.text.strip()
-                   and not l.text.strip().startswith(("出典", "出所"))]
-            first = row[0].text.strip()[len(header):].strip()
+        for order, ((header, en), start, end) in enumerate(
+            zip(self.row_headers, bounds, bounds[1:], strict=False), start=1
+        ):  # noqa: E501 - a data string kept whole
+            row = [
+                l
+                for l in lines
+                if start <= l.number < end and l.text.strip() and not l.text.strip().startswith(("出典", "出所"))
+            ]
+            first = row[0].text.strip()[len(header) :].strip()
             body = " / ".join([first] + [l.text.strip() for l in row[1:]]).strip(" /")
             parts = first.split(" ") if len(row) == 1 else []
             if len(parts) == len(self.columns):
-                for col, part in zip(self.columns, parts):
-                    cells.append(Cell(key, Cat(header, en), None, None, (start,), status="printed",
-                                      order=order, text=part, column=col))
+                for col, part in zip(self.columns, parts, strict=False):
+                    cells.append(
+                        Cell(
+                            key,
+                            Cat(header, en),
+                            None,
+                            None,
+                            (start,),
+                            status="printed",
+                            order=order,
+                            text=part,
+                            column=col,
+                        )
+                    )
             else:
-                cells.append(Cell(key, Cat(header, en), None, None, tuple(range(start, end)), status="printed",
-                                  order=order, text=body, note="cells not separable in the extracted text"))
+                cells.append(
+                    Cell(
+                        key,
+                        Cat(header, en),
+                        None,
+                        None,
+                        tuple(range(start, end)),
+                        status="printed",
+                        order=order,
+                        text=body,
+                        note="cells not separable in the extracted text",
+                    )
+                )
         return cells

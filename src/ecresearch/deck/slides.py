@@ -5,6 +5,7 @@ space is found by its footer 'Copyright © 2022 JETRO. All rights reserved. N', 
 printed page number. Photo-only slides left no text, so slide numbers here count text slides in
 deck order; ``page`` is the printed page number where the text carries it.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,7 +39,7 @@ class Deck:
     file: str
 
     @classmethod
-    def from_text(cls, text: str, file: str) -> "Deck":
+    def from_text(cls, text: str, file: str) -> Deck:
         return cls(tuple(Line(i, t) for i, t in enumerate(text.split("\n"), start=1)), file)
 
     @cached_property

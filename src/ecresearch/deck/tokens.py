@@ -5,6 +5,7 @@ without thousands separators ($2638.72, $1,042.72), Japanese scale words (十億
 durations (3:53) and axis tick labels. Values are parsed as Decimal so that scaling to base units
 (USD, CNY, persons, minutes) is exact.
 """
+
 from __future__ import annotations
 
 import re
@@ -131,7 +132,7 @@ def tick_run(values: list[Decimal], *, min_len: int = 4, rel_tol: float = 0.04) 
     """
     if len(values) < min_len:
         return False
-    steps = [b - a for a, b in zip(values, values[1:])]
+    steps = [b - a for a, b in zip(values, values[1:], strict=False)]
     if any(s <= 0 for s in steps):
         return False
     mean = sum(steps) / len(steps)

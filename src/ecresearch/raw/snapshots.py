@@ -2,6 +2,7 @@
 sha256 and size. Builds verify them first, so a changed or unexplained raw file stops the build
 with a message naming the file.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -41,12 +42,17 @@ def read_provenance(path: Path) -> dict:
     except json.JSONDecodeError as exc:
         raise RawDataError(f"{paths.rel(side)}: line {exc.lineno}: not valid JSON ({exc.msg})") from None
     if not isinstance(meta, dict):
-        raise RawDataError(f"{paths.rel(side)}: must be a JSON object with the provenance fields, "
-                           f"got {type(meta).__name__}")
+        raise RawDataError(
+            f"{paths.rel(side)}: must be a JSON object with the provenance fields, got {type(meta).__name__}"
+        )
     missing = [f for f in REQUIRED_FIELDS if f not in meta]
     if missing:
         raise RawDataError(f"{paths.rel(side)}: missing provenance fields {missing}")
-    if not isinstance(meta["sha256"], str) or not isinstance(meta["size_bytes"], int) or isinstance(meta["size_bytes"], bool):
+    if (
+        not isinstance(meta["sha256"], str)
+        or not isinstance(meta["size_bytes"], int)
+        or isinstance(meta["size_bytes"], bool)
+    ):
         raise RawDataError(f"{paths.rel(side)}: 'sha256' must be a string and 'size_bytes' an integer")
     return meta
 
@@ -60,7 +66,9 @@ class RawFile:
 def verify_raw(root: Path | None = None) -> list[RawFile]:
     """Check every raw file against its sidecar; return them with their provenance."""
     root = root or paths.RAW
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.endswith(SIDECAR_SUFFIX) and p.name != ".gitkeep")
+    files = sorted(
+        p for p in root.rglob("*") if p.is_file() and not p.name.endswith(SIDECAR_SUFFIX) and p.name != ".gitkeep"
+    )
     if not files:
         raise RawDataError(f"{paths.rel(root)}: no raw files")
     out = []
@@ -90,19 +98,50 @@ def read_deck_text(path: Path | None = None) -> str:
 
 
 EXTERNAL_COLUMNS = (
-    "topic", "country_iso3", "entity", "metric", "period", "value", "unit",
-    "status", "vintage", "source_title", "source_url", "note",
+    "topic",
+    "country_iso3",
+    "entity",
+    "metric",
+    "period",
+    "value",
+    "unit",
+    "status",
+    "vintage",
+    "source_title",
+    "source_url",
+    "note",
 )
 OPTIONAL_COLUMNS = ("source_grade",)  # later snapshots grade their sources: A publisher, B reputable secondary
 KEY = ("topic", "country_iso3", "entity", "metric", "period", "vintage")
-LEVEL_UNITS = ("trillion USD", "billion USD", "billion EUR", "trillion CNY", "million persons", "million visits",
-               "million users", "million visitors", "billion CAD", "million EUR", "index")
+LEVEL_UNITS = (
+    "trillion USD",
+    "billion USD",
+    "billion EUR",
+    "trillion CNY",
+    "million persons",
+    "million visits",
+    "million users",
+    "million visitors",
+    "billion CAD",
+    "million EUR",
+    "index",
+)
 GRADES = ("A", "B", "C")
 # Reviewed list: sources of the founding file that are not citable (quiz-site mirrors, scraped copies in student
 # repositories, blogs, content farms, unsourced lists). Their rows are graded C: kept and shown as such in the
 # processed table, never used for scoring or reports.
-WEAK_SOURCE_MARKERS = ("JetPunk", "iPrice data scraped", "Thecekodok", "livedoor", "cnread", "scholarmate",
-                       "World of Statistics", "(mirror)", "mirror of", "wanwend mirror")
+WEAK_SOURCE_MARKERS = (
+    "JetPunk",
+    "iPrice data scraped",
+    "Thecekodok",
+    "livedoor",
+    "cnread",
+    "scholarmate",
+    "World of Statistics",
+    "(mirror)",
+    "mirror of",
+    "wanwend mirror",
+)
 
 
 def _check_value(unit: str, metric: str, value: float) -> str | None:
@@ -147,20 +186,22 @@ def parse_external(path: Path, *, known_iso3=None) -> pl.DataFrame:
         raise RawDataError(f"{where}: line 1: empty file, expected the header {','.join(EXTERNAL_COLUMNS)}")
     header = tuple(rows[0])
     if header not in (EXTERNAL_COLUMNS, EXTERNAL_COLUMNS + OPTIONAL_COLUMNS):
-        raise RawDataError(f"{where}: line 1: columns {list(header)} do not match the external-figures schema "
-                           f"{list(EXTERNAL_COLUMNS)} (optionally + {list(OPTIONAL_COLUMNS)})")
+        raise RawDataError(
+            f"{where}: line 1: columns {list(header)} do not match the external-figures schema "
+            f"{list(EXTERNAL_COLUMNS)} (optionally + {list(OPTIONAL_COLUMNS)})"
+        )
     reader = csv.reader(io.StringIO(text, newline=""))
     out, seen = [], {}
     line_of_record = []
     for _ in reader:  # the line where each record starts (records may span lines inside quotes)
         line_of_record.append(reader.line_num)
     starts = [1] + [n + 1 for n in line_of_record[:-1]]
-    for rec, line in zip(rows[1:], starts[1:]):
+    for rec, line in zip(rows[1:], starts[1:], strict=False):
         if not rec or rec == [""]:
             continue
         if len(rec) != len(header):
             raise RawDataError(f"{where}: line {line}: {len(rec)} fields, expected {len(header)}")
-        r = dict(zip(header, (v.strip() for v in rec)))
+        r = dict(zip(header, (v.strip() for v in rec), strict=False))
         try:
             value = float(r["value"])
         except ValueError:
@@ -186,10 +227,22 @@ def parse_external(path: Path, *, known_iso3=None) -> pl.DataFrame:
         if key in seen:
             raise RawDataError(f"{where}: line {line}: duplicate of line {seen[key]} (same {', '.join(KEY)})")
         seen[key] = line
-        out.append({**{c: (r[c] or None) for c in EXTERNAL_COLUMNS}, "value": value, "source_grade": grade,
-                    "snapshot": path.name, "csv_line": line})
-    schema = {**{c: pl.String for c in EXTERNAL_COLUMNS}, "value": pl.Float64, "source_grade": pl.String,
-              "snapshot": pl.String, "csv_line": pl.Int32}
+        out.append(
+            {
+                **{c: (r[c] or None) for c in EXTERNAL_COLUMNS},
+                "value": value,
+                "source_grade": grade,
+                "snapshot": path.name,
+                "csv_line": line,
+            }
+        )
+    schema = {
+        **{c: pl.String for c in EXTERNAL_COLUMNS},
+        "value": pl.Float64,
+        "source_grade": pl.String,
+        "snapshot": pl.String,
+        "csv_line": pl.Int32,
+    }
     return pl.DataFrame(out, schema=schema, orient="row")
 
 
@@ -210,11 +263,17 @@ def read_external(path: Path | None = None) -> pl.DataFrame:
     df = pl.concat(frames) if frames else parse_external(paths.EXTERNAL_CSV)
     dup = df.filter(pl.struct(*KEY).is_duplicated())
     if dup.height:
-        first = dup.sort(*KEY, "snapshot").group_by(KEY, maintain_order=True).agg("snapshot", "csv_line", "value").row(0, named=True)
+        first = (
+            dup.sort(*KEY, "snapshot")
+            .group_by(KEY, maintain_order=True)
+            .agg("snapshot", "csv_line", "value")
+            .row(0, named=True)
+        )
         if len(set(first["value"])) > 1:
-            places = " and ".join(f"{s} line {n}" for s, n in zip(first["snapshot"], first["csv_line"]))
-            raise RawDataError(f"external figures: {places} give two values for the same key "
-                               f"({', '.join(str(first[k]) for k in KEY)})")
+            places = " and ".join(f"{s} line {n}" for s, n in zip(first["snapshot"], first["csv_line"], strict=False))
+            raise RawDataError(
+                f"external figures: {places} give two values for the same key ({', '.join(str(first[k]) for k in KEY)})"
+            )
         df = df.unique(list(KEY), keep="first", maintain_order=True)
     return df
 
@@ -224,14 +283,33 @@ def snapshot_table() -> pl.DataFrame:
     rows = []
     for f in verify_raw():
         m = f.meta
-        rows.append({"file": paths.rel(f.path), "title": str(m.get("title")), "publisher": str(m.get("publisher")),
-                     "vintage": None if m.get("vintage") is None else str(m.get("vintage")),
-                     "source_url": None if m.get("source_url") is None else str(m.get("source_url")),
-                     "retrieved": str(m.get("retrieved")), "licence": str(m.get("licence")), "sha256": m["sha256"],
-                     "size_bytes": m["size_bytes"]})
-    return pl.DataFrame(rows, schema={"file": pl.String, "title": pl.String, "publisher": pl.String,
-                                      "vintage": pl.String, "source_url": pl.String, "retrieved": pl.String,
-                                      "licence": pl.String, "sha256": pl.String, "size_bytes": pl.Int64})
+        rows.append(
+            {
+                "file": paths.rel(f.path),
+                "title": str(m.get("title")),
+                "publisher": str(m.get("publisher")),
+                "vintage": None if m.get("vintage") is None else str(m.get("vintage")),
+                "source_url": None if m.get("source_url") is None else str(m.get("source_url")),
+                "retrieved": str(m.get("retrieved")),
+                "licence": str(m.get("licence")),
+                "sha256": m["sha256"],
+                "size_bytes": m["size_bytes"],
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "file": pl.String,
+            "title": pl.String,
+            "publisher": pl.String,
+            "vintage": pl.String,
+            "source_url": pl.String,
+            "retrieved": pl.String,
+            "licence": pl.String,
+            "sha256": pl.String,
+            "size_bytes": pl.Int64,
+        },
+    )
 
 
 def load_deck():
@@ -242,8 +320,17 @@ def load_deck():
 
 
 RULES_DIR_NAME = "rules"
-RULES_COLUMNS = ("country_iso3", "topic", "summary_en", "summary_ja", "effective", "source_title", "source_url",
-                 "vintage", "source_grade")
+RULES_COLUMNS = (
+    "country_iso3",
+    "topic",
+    "summary_en",
+    "summary_ja",
+    "effective",
+    "source_title",
+    "source_url",
+    "vintage",
+    "source_grade",
+)
 
 
 def read_rules() -> pl.DataFrame:
@@ -266,7 +353,7 @@ def read_rules() -> pl.DataFrame:
         for n, rec in enumerate(rows[1:], start=2):
             if len(rec) != len(RULES_COLUMNS):
                 raise RawDataError(f"{where}: record {n}: {len(rec)} fields, expected {len(RULES_COLUMNS)}")
-            r = dict(zip(RULES_COLUMNS, rec))
+            r = dict(zip(RULES_COLUMNS, rec, strict=False))
             if r["country_iso3"] not in known_codes():
                 raise RawDataError(f"{where}: record {n}: unknown country code {r['country_iso3']!r}")
             out.append({**{k: (v.strip() or None) for k, v in r.items()}, "snapshot": path.name, "record": n})
@@ -274,8 +361,18 @@ def read_rules() -> pl.DataFrame:
     return pl.DataFrame(out, schema=schema, orient="row")
 
 
-def add_snapshot(src: Path, *, kind: str, source: str, url: str | None, vintage: str, licence: str,
-                 retrieved: str, title: str | None = None, name: str | None = None) -> Path:
+def add_snapshot(
+    src: Path,
+    *,
+    kind: str,
+    source: str,
+    url: str | None,
+    vintage: str,
+    licence: str,
+    retrieved: str,
+    title: str | None = None,
+    name: str | None = None,
+) -> Path:
     """Copy ``src`` into data/raw/<kind>/ under a versioned name and write its sidecar. Refuses to overwrite a
     snapshot, and refuses a file that does not pass the checks of its kind (nothing is added then)."""
     import datetime as dt
@@ -295,7 +392,9 @@ def add_snapshot(src: Path, *, kind: str, source: str, url: str | None, vintage:
     if name is not None and not re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,79}", name.removesuffix(".csv")):
         raise RawDataError(f"--name {name!r}: use lower-case letters, digits, '_', '-' or '.' (no folders)")
     folder = paths.RAW / kind
-    stem = name.removesuffix(".csv") if name else re.sub(r"[^a-z0-9]+", "_", f"{src.stem}_{retrieved}".lower()).strip("_")
+    stem = (
+        name.removesuffix(".csv") if name else re.sub(r"[^a-z0-9]+", "_", f"{src.stem}_{retrieved}".lower()).strip("_")
+    )
     dest = folder / f"{stem}.csv"
     if dest.exists() or sidecar_path(dest).exists():
         raise RawDataError(f"{paths.rel(dest)} exists: raw snapshots are never overwritten (choose another --name)")
@@ -304,8 +403,16 @@ def add_snapshot(src: Path, *, kind: str, source: str, url: str | None, vintage:
     folder.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.tmp")
     shutil.copyfile(src, tmp)
-    meta = {"title": title or f"{source}: {vintage}", "publisher": source, "source_url": url, "vintage": vintage,
-            "retrieved": retrieved, "licence": licence, "sha256": sha256(tmp), "size_bytes": tmp.stat().st_size}
+    meta = {
+        "title": title or f"{source}: {vintage}",
+        "publisher": source,
+        "source_url": url,
+        "vintage": vintage,
+        "retrieved": retrieved,
+        "licence": licence,
+        "sha256": sha256(tmp),
+        "size_bytes": tmp.stat().st_size,
+    }
     side_tmp = sidecar_path(tmp)
     side_tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     if kind == RULES_DIR_NAME:
@@ -331,16 +438,21 @@ def _check_new_external(src: Path, df: pl.DataFrame) -> None:
     where = paths.rel(src)
     for r in df.iter_rows(named=True):
         if not re.search(r"(19|20)\d\d", r["vintage"]):
-            raise RawDataError(f"{where}: line {r['csv_line']}: vintage {r['vintage']!r} cannot be ordered: "
-                               "it must name a year (e.g. 'Digital 2024')")
+            raise RawDataError(
+                f"{where}: line {r['csv_line']}: vintage {r['vintage']!r} cannot be ordered: "
+                "it must name a year (e.g. 'Digital 2024')"
+            )
     existing = read_external()
     clash = df.join(existing, on=list(KEY), how="inner", suffix="_old").filter(pl.col("value") != pl.col("value_old"))
     if clash.height:
         r = clash.sort("csv_line").row(0, named=True)
-        raise RawDataError(f"{where}: line {r['csv_line']}: {r['value']:g} for a key that {r['snapshot_old']} line "
-                           f"{r['csv_line_old']} gives as {r['value_old']:g} ({', '.join(str(r[k]) for k in KEY)})")
+        raise RawDataError(
+            f"{where}: line {r['csv_line']}: {r['value']:g} for a key that {r['snapshot_old']} line "
+            f"{r['csv_line_old']} gives as {r['value_old']:g} ({', '.join(str(r[k]) for k in KEY)})"
+        )
 
 
 def os_replace_pair(a: Path, b: Path) -> None:
     import os
+
     os.replace(a, b)

@@ -2,6 +2,7 @@
 
 The notebook (04-country-report) only arranges these pieces; every number it shows goes through
 ``Report.cite`` so the provenance appendix lists it with its origin."""
+
 from __future__ import annotations
 
 import html as _h
@@ -11,48 +12,100 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from ecresearch import paths
-from ecresearch.reports.format import num, pct
-from ecresearch.reports.html import safe_url
-from ecresearch.tables import passages as market
 from ecresearch.countries import resolve
 from ecresearch.deck.figures import FIGURES
 from ecresearch.errors import CountryError, EcresearchError
+from ecresearch.reports.format import num, pct
+from ecresearch.reports.html import safe_url
+from ecresearch.tables import passages as market
 
 TEXT = {
-    "ja": {"title": "{name}：越境EC市場レポート", "summary_h": "要約", "score": "1. スコアと順位", "pillars": "2. 3つの柱",
-           "platforms": "3. 主要プラットフォーム", "social": "4. よく使われているSNS", "charts": "5. この市場に関するデッキの図表",
-           "notes": "6. デッキが述べていること", "programmes": "7. 合うジェトロの支援事業",
-           "checklist": "8. チェックリストと国別の規制・リスク", "provenance": "付録：数値の出所",
-           "no_notes": "デッキにはこの市場について述べた箇所がありません。", "missing": "欠落",
-           "none_found": "出所の範囲では見つからず",
-           "summary": "{name}は候補{n}か国中{rank}位（スコア {score}、モンテカルロの順位中央値 {median}、5～95%帯 {lo}～{hi}位）。{pillars}/3 の柱で評価。",
-           "pillar": "柱", "value": "値", "peers": "候補国（最小／中央値／最大）", "rank_in": "柱での順位", "source": "出所",
-           "platform": "プラットフォーム", "measure": "指標", "period": "時点", "origin": "由来",
-           "network": "SNS", "deck_quote": "デッキからの引用", "line": "スライド{slide}・{start}行目",
-           "risk": "規制・リスク", "effective": "施行"},
-    "en": {"title": "{name}: cross-border e-commerce market report", "summary_h": "Summary", "score": "1. Score and rank",
-           "pillars": "2. The three pillars", "platforms": "3. Platforms that matter", "social": "4. Social networks in use",
-           "charts": "5. The deck's charts on this market", "notes": "6. What the deck says",
-           "programmes": "7. JETRO programmes that fit", "checklist": "8. Checklist, and this market's rules and risks",
-           "provenance": "Appendix: where every number comes from",
-           "no_notes": "The deck says nothing specific about this market.", "missing": "missing",
-           "none_found": "none found in the sources",
-           "summary": "{name} ranks {rank} of {n} candidates (score {score}; Monte Carlo median rank {median}, "
-                      "5th–95th percentile {lo}–{hi}), on {pillars} of 3 pillars.",
-           "pillar": "pillar", "value": "value", "peers": "candidates (min / median / max)", "rank_in": "rank in pillar",
-           "source": "source", "platform": "platform", "measure": "measure", "period": "period", "origin": "origin",
-           "network": "network", "deck_quote": "quoted from the deck (Japanese)", "line": "slide {slide}, line {start}",
-           "risk": "Rules and risks", "effective": "effective"},
+    "ja": {
+        "title": "{name}：越境EC市場レポート",
+        "summary_h": "要約",
+        "score": "1. スコアと順位",
+        "pillars": "2. 3つの柱",
+        "platforms": "3. 主要プラットフォーム",
+        "social": "4. よく使われているSNS",
+        "charts": "5. この市場に関するデッキの図表",
+        "notes": "6. デッキが述べていること",
+        "programmes": "7. 合うジェトロの支援事業",
+        "checklist": "8. チェックリストと国別の規制・リスク",
+        "provenance": "付録：数値の出所",
+        "no_notes": "デッキにはこの市場について述べた箇所がありません。",
+        "missing": "欠落",
+        "none_found": "出所の範囲では見つからず",
+        "summary": "{name}は候補{n}か国中{rank}位（スコア {score}、モンテカルロの順位中央値 {median}、5～95%帯 {lo}～{hi}位）。{pillars}/3 の柱で評価。",  # noqa: E501 - a data string kept whole
+        "pillar": "柱",
+        "value": "値",
+        "peers": "候補国（最小／中央値／最大）",
+        "rank_in": "柱での順位",
+        "source": "出所",
+        "platform": "プラットフォーム",
+        "measure": "指標",
+        "period": "時点",
+        "origin": "由来",
+        "network": "SNS",
+        "deck_quote": "デッキからの引用",
+        "line": "スライド{slide}・{start}行目",
+        "risk": "規制・リスク",
+        "effective": "施行",
+    },
+    "en": {
+        "title": "{name}: cross-border e-commerce market report",
+        "summary_h": "Summary",
+        "score": "1. Score and rank",
+        "pillars": "2. The three pillars",
+        "platforms": "3. Platforms that matter",
+        "social": "4. Social networks in use",
+        "charts": "5. The deck's charts on this market",
+        "notes": "6. What the deck says",
+        "programmes": "7. JETRO programmes that fit",
+        "checklist": "8. Checklist, and this market's rules and risks",
+        "provenance": "Appendix: where every number comes from",
+        "no_notes": "The deck says nothing specific about this market.",
+        "missing": "missing",
+        "none_found": "none found in the sources",
+        "summary": "{name} ranks {rank} of {n} candidates (score {score}; Monte Carlo median rank {median}, "
+        "5th–95th percentile {lo}–{hi}), on {pillars} of 3 pillars.",
+        "pillar": "pillar",
+        "value": "value",
+        "peers": "candidates (min / median / max)",
+        "rank_in": "rank in pillar",
+        "source": "source",
+        "platform": "platform",
+        "measure": "measure",
+        "period": "period",
+        "origin": "origin",
+        "network": "network",
+        "deck_quote": "quoted from the deck (Japanese)",
+        "line": "slide {slide}, line {start}",
+        "risk": "Rules and risks",
+        "effective": "effective",
+    },
 }
-PILLAR_NAMES = {"ja": {"growth": "成長（EC小売額の伸び率、%）", "sns": "SNS利用（1日の利用時間、世界平均＝1）",
-                       "concentration": "プラットフォーム集中度（HHI、区間の採点点）"},
-                "en": {"growth": "Growth (retail e-commerce growth, %)",
-                       "sns": "SNS usage (daily time, world average = 1)",
-                       "concentration": "Platform concentration (HHI, scored point of its interval)"}}
+PILLAR_NAMES = {
+    "ja": {
+        "growth": "成長（EC小売額の伸び率、%）",
+        "sns": "SNS利用（1日の利用時間、世界平均＝1）",
+        "concentration": "プラットフォーム集中度（HHI、区間の採点点）",
+    },
+    "en": {
+        "growth": "Growth (retail e-commerce growth, %)",
+        "sns": "SNS usage (daily time, world average = 1)",
+        "concentration": "Platform concentration (HHI, scored point of its interval)",
+    },
+}
 PILLAR_COLUMN = {"growth": "growth_pct", "sns": "sns_ratio", "concentration": "hhi_value"}
 PILLAR_DIGITS = {"growth": 1, "sns": 2, "concentration": 0}
-ORIGIN = {"ja": {"deck": "デッキ", "external": "外部資料", "derived": "計算"}, "en": {"deck": "deck", "external": "external", "derived": "derived"}}
-MEASURE_JA = {"traffic rank (deck, Similarweb)": "訪問数の順位（デッキ、Similarweb）", "share of CBEC imports": "越境EC輸入のシェア"}
+ORIGIN = {
+    "ja": {"deck": "デッキ", "external": "外部資料", "derived": "計算"},
+    "en": {"deck": "deck", "external": "external", "derived": "derived"},
+}
+MEASURE_JA = {
+    "traffic rank (deck, Similarweb)": "訪問数の順位（デッキ、Similarweb）",
+    "share of CBEC imports": "越境EC輸入のシェア",
+}
 
 
 def heading(text: str, level: int = 2) -> str:
@@ -80,7 +133,11 @@ def target(country: str) -> str:
 def scored_countries(out: paths.OutputSet | None = None) -> pl.DataFrame:
     out = out or paths.output_set(None)
     if not out.scores.exists():
-        hint = "`ecresearch build`" if out.scenario is None else f"`ecresearch build --scenario {out.scenario}` with its parameters"
+        hint = (
+            "`ecresearch build`"
+            if out.scenario is None
+            else f"`ecresearch build --scenario {out.scenario}` with its parameters"
+        )
         raise EcresearchError(f"{paths.rel(out.scores)} is missing: run {hint} first")
     return pl.read_parquet(out.scores)
 
@@ -89,8 +146,9 @@ def require_scored(iso3: str, scores: pl.DataFrame) -> dict:
     row = scores.filter(pl.col("iso3") == iso3)
     name = resolve(iso3).name_en
     if row.height == 0:
-        raise CountryError(f"country {iso3} ({name}) is not among the scored candidates "
-                           f"({', '.join(scores['iso3'].to_list())})")
+        raise CountryError(
+            f"country {iso3} ({name}) is not among the scored candidates ({', '.join(scores['iso3'].to_list())})"
+        )
     r = row.row(0, named=True)
     if not r["ranked"]:
         raise CountryError(f"country {iso3} ({name}) has no score: data on {r['pillars']} of 3 pillars")
@@ -119,24 +177,62 @@ class Report:
     def t(self, key: str, **kw) -> str:
         return TEXT[self.lang][key].format(**kw)
 
-    def cite(self, what: str, value, unit: str, origin: str, source: str, vintage: str | None = None,
-             url: str | None = None, where: str | None = None) -> None:
-        self.cited.append({"what": what, "value": value, "unit": unit, "origin": origin, "source": source,
-                           "vintage": vintage, "url": url, "where": where})
+    def cite(
+        self,
+        what: str,
+        value,
+        unit: str,
+        origin: str,
+        source: str,
+        vintage: str | None = None,
+        url: str | None = None,
+        where: str | None = None,
+    ) -> None:
+        self.cited.append(
+            {
+                "what": what,
+                "value": value,
+                "unit": unit,
+                "origin": origin,
+                "source": source,
+                "vintage": vintage,
+                "url": url,
+                "where": where,
+            }
+        )
 
     # ── sections ─────────────────────────────────────────────────────────────────────────────
     def summary(self) -> str:
         r = self.row
         ranked = self.scores.filter(pl.col("ranked")).height
-        self.cite("score", num(r["score"], "en", 2), "index 1-100", "derived", "scores step (country_scores.parquet)",
-                  where=r["parameters"])
+        self.cite(
+            "score",
+            num(r["score"], "en", 2),
+            "index 1-100",
+            "derived",
+            "scores step (country_scores.parquet)",
+            where=r["parameters"],
+        )
         self.cite("rank", r["rank"], "rank", "derived", "scores step")
-        self.cite("rank band 5–95%", f"{num(r['rank_p05'], 'en', 0)}–{num(r['rank_p95'], 'en', 0)}", "rank", "derived",
-                  "scores step, Monte Carlo")
+        self.cite(
+            "rank band 5–95%",
+            f"{num(r['rank_p05'], 'en', 0)}–{num(r['rank_p95'], 'en', 0)}",
+            "rank",
+            "derived",
+            "scores step, Monte Carlo",
+        )
         L = self.lang
-        return self.t("summary", name=self.name, n=ranked, rank=r["rank"], score=num(r["score"], L, 1),
-                      median=num(r["median_rank"], L, 1), lo=num(r["rank_p05"], L, 0), hi=num(r["rank_p95"], L, 0),
-                      pillars=r["pillars_used"])
+        return self.t(
+            "summary",
+            name=self.name,
+            n=ranked,
+            rank=r["rank"],
+            score=num(r["score"], L, 1),
+            median=num(r["median_rank"], L, 1),
+            lo=num(r["rank_p05"], L, 0),
+            hi=num(r["rank_p95"], L, 0),
+            pillars=r["pillars_used"],
+        )
 
     def pillar_table(self) -> pl.DataFrame:
         ranked = self.scores.filter(pl.col("ranked"))
@@ -147,17 +243,28 @@ class Report:
             ind = self.indicators.filter((pl.col("iso3") == self.iso3) & (pl.col("pillar") == pillar))
             src = ind.row(0, named=True) if ind.height else None
             if mine is not None and src:
-                self.cite(pillar, num(mine, "en", 3), src["unit"], src["origin"], src["source"], src["vintage"], src["url"],
-                          src["note"])
+                self.cite(
+                    pillar,
+                    num(mine, "en", 3),
+                    src["unit"],
+                    src["origin"],
+                    src["source"],
+                    src["vintage"],
+                    src["url"],
+                    src["note"],
+                )
             rank_in = None if mine is None else 1 + int((values > mine).sum())
-            rows.append({
-                self.t("pillar"): PILLAR_NAMES[self.lang][pillar],
-                self.t("value"): num(mine, self.lang, PILLAR_DIGITS[pillar]),
-                self.t("peers"): " / ".join(num(v, self.lang, PILLAR_DIGITS[pillar])
-                                            for v in (values.min(), values.median(), values.max())),
-                self.t("rank_in"): self.t("missing") if rank_in is None else f"{rank_in} / {values.len()}",
-                self.t("source"): "—" if src is None else f"{src['source']} [{src['vintage']}]",
-            })
+            rows.append(
+                {
+                    self.t("pillar"): PILLAR_NAMES[self.lang][pillar],
+                    self.t("value"): num(mine, self.lang, PILLAR_DIGITS[pillar]),
+                    self.t("peers"): " / ".join(
+                        num(v, self.lang, PILLAR_DIGITS[pillar]) for v in (values.min(), values.median(), values.max())
+                    ),
+                    self.t("rank_in"): self.t("missing") if rank_in is None else f"{rank_in} / {values.len()}",
+                    self.t("source"): "—" if src is None else f"{src['source']} [{src['vintage']}]",
+                }
+            )
         return pl.DataFrame(rows)
 
     def concentration_reading(self) -> str:
@@ -167,26 +274,39 @@ class Report:
         parts = []
         if r["hhi_lower"] is not None:
             from ecresearch.scoring.hhi import HHI_BANDS_2010, HHI_BANDS_2023, hhi_band
+
             lo, hi = r["hhi_lower"], r["hhi_upper"]
             b10 = (hhi_band(lo, HHI_BANDS_2010), hhi_band(hi, HHI_BANDS_2010))
             b23 = (hhi_band(lo, HHI_BANDS_2023), hhi_band(hi, HHI_BANDS_2023))
-            self.cite("HHI interval", f"{num(lo, 'en', 0)}–{num(hi, 'en', 0)}", "hhi", "derived",
-                      "listed shares; unlisted players no larger than the smallest listed")
+            self.cite(
+                "HHI interval",
+                f"{num(lo, 'en', 0)}–{num(hi, 'en', 0)}",
+                "hhi",
+                "derived",
+                "listed shares; unlisted players no larger than the smallest listed",
+            )
             if self.lang == "ja":
-                parts.append(f"HHIは{num(lo, 'ja', 0)}～{num(hi, 'ja', 0)}（掲載事業者のシェア{num(r['hhi_coverage'], 'ja', 0)}%分から。"
-                             "掲載外の事業者は掲載された最小の事業者より小さいとして上限を計算）。"
-                             f"米国合併ガイドラインの目安では、2010年版で「{b10[0]}」～「{b10[1]}」、2023年版で「{b23[0]}」～「{b23[1]}」"
-                             "（記述的な目安であり、独禁法上の市場画定ではない）。")
+                parts.append(
+                    f"HHIは{num(lo, 'ja', 0)}～{num(hi, 'ja', 0)}（掲載事業者のシェア{num(r['hhi_coverage'], 'ja', 0)}%分から。"  # noqa: E501 - a data string kept whole
+                    "掲載外の事業者は掲載された最小の事業者より小さいとして上限を計算）。"
+                    f"米国合併ガイドラインの目安では、2010年版で「{b10[0]}」～「{b10[1]}」、2023年版で「{b23[0]}」～「{b23[1]}」"
+                    "（記述的な目安であり、独禁法上の市場画定ではない）。"
+                )
             else:
-                parts.append(f"HHI between {num(lo, 'en', 0)} and {num(hi, 'en', 0)} (bounds from listed players covering "
-                             f"{num(r['hhi_coverage'], 'en', 0)}% of the market; unlisted players are no larger than the "
-                             "smallest listed one). Against the US merger guidelines, as descriptive "
-                             f"yardsticks only: 2010 bands {b10[0]} to {b10[1]}; 2023 bands {b23[0]} to {b23[1]}.")
+                parts.append(
+                    f"HHI between {num(lo, 'en', 0)} and {num(hi, 'en', 0)} (bounds from listed players covering "
+                    f"{num(r['hhi_coverage'], 'en', 0)}% of the market; unlisted players are no larger than the "
+                    "smallest listed one). Against the US merger guidelines, as descriptive "
+                    f"yardsticks only: 2010 bands {b10[0]} to {b10[1]}; 2023 bands {b23[0]} to {b23[1]}."
+                )
         if top5:
-            parts.append("デッキの上位5サイトは訪問数（Similarweb）による順位であり、売上シェアではない。順位からは主要な入口が"
-                         "どこかは分かるが、集中度（HHI）は計算できない。" if self.lang == "ja" else
-                         "The deck's top-5 list ranks sites by traffic (Similarweb), not by sales: it shows which sites are "
-                         "the main doors into the market, but no concentration index can be computed from ranks.")
+            parts.append(
+                "デッキの上位5サイトは訪問数（Similarweb）による順位であり、売上シェアではない。順位からは主要な入口が"
+                "どこかは分かるが、集中度（HHI）は計算できない。"
+                if self.lang == "ja"
+                else "The deck's top-5 list ranks sites by traffic (Similarweb), not by sales: it shows which sites are "  # noqa: E501 - a data string kept whole
+                "the main doors into the market, but no concentration index can be computed from ranks."
+            )
         return " ".join(parts)
 
     def _measure(self, text: str) -> str:
@@ -194,8 +314,14 @@ class Report:
 
     def _row(self, platform, measure, value, period, origin, source) -> dict:
         t = self.t
-        return {t("platform"): platform, t("measure"): self._measure(measure), t("value"): value, t("period"): period,
-                t("origin"): ORIGIN[self.lang][origin], t("source"): source}
+        return {
+            t("platform"): platform,
+            t("measure"): self._measure(measure),
+            t("value"): value,
+            t("period"): period,
+            t("origin"): ORIGIN[self.lang][origin],
+            t("source"): source,
+        }
 
     def _ext_value(self, r: dict) -> str:
         if r["unit"] == "pct":
@@ -206,48 +332,126 @@ class Report:
         """The market's platforms: shares or traffic from external snapshots (largest first, each data set with
         its metric and vintage), the deck's traffic ranks, and for China the deck's cross-border import shares."""
         rows = []
-        ext = external.filter((pl.col("country_iso3") == self.iso3)
-                              & pl.col("topic").is_in(["platform_share", "platform_visits", "platform_sales", "us_retailer_share"]))
+        ext = external.filter(
+            (pl.col("country_iso3") == self.iso3)
+            & pl.col("topic").is_in(["platform_share", "platform_visits", "platform_sales", "us_retailer_share"])
+        )
         # the same figure carried by two snapshots is listed once (the graded row first)
         ext = ext.sort(pl.col("source_grade").fill_null("Z"), "snapshot", "csv_line").unique(
-            ["entity", "metric", "period", "value"], keep="first", maintain_order=True)
+            ["entity", "metric", "period", "value"], keep="first", maintain_order=True
+        )
         for _, g in ext.group_by("metric", "period", "vintage", maintain_order=True):
             for r in g.sort("value", descending=True).iter_rows(named=True):
-                rows.append(self._row(r["entity"], r["metric"], self._ext_value(r), r["period"], "external",
-                                      f"{r['source_title']} [{r['vintage']}]"))
-                self.cite(f"{r['entity']}: {r['metric']}", num(r["value"], "en", 2), r["unit"], "external",
-                          r["source_title"], r["vintage"], r["source_url"], f"{r['snapshot']} line {r['csv_line']}")
+                rows.append(
+                    self._row(
+                        r["entity"],
+                        r["metric"],
+                        self._ext_value(r),
+                        r["period"],
+                        "external",
+                        f"{r['source_title']} [{r['vintage']}]",
+                    )
+                )
+                self.cite(
+                    f"{r['entity']}: {r['metric']}",
+                    num(r["value"], "en", 2),
+                    r["unit"],
+                    "external",
+                    r["source_title"],
+                    r["vintage"],
+                    r["source_url"],
+                    f"{r['snapshot']} line {r['csv_line']}",
+                )
         top5 = self.figures.filter((pl.col("figure_id") == "sea_top5_platforms") & (pl.col("iso3") == self.iso3))
         for r in top5.sort("value").iter_rows(named=True):
-            rows.append(self._row(r["category_en"], "traffic rank (deck, Similarweb)", f"#{r['value']:.0f}", r["period"],
-                                  "deck", self.t("line", slide=r["slide"], start=r["line_start"])))
-            self.cite(f"{r['category_en']} rank", int(r["value"]), "rank", "deck", r["source"], where=f"line {r['line_start']}")
+            rows.append(
+                self._row(
+                    r["category_en"],
+                    "traffic rank (deck, Similarweb)",
+                    f"#{r['value']:.0f}",
+                    r["period"],
+                    "deck",
+                    self.t("line", slide=r["slide"], start=r["line_start"]),
+                )
+            )
+            self.cite(
+                f"{r['category_en']} rank",
+                int(r["value"]),
+                "rank",
+                "deck",
+                r["source"],
+                where=f"line {r['line_start']}",
+            )
         if self.iso3 == "CHN":
-            cn = self.figures.filter((pl.col("figure_id") == "china_cbec_platform_share") & (pl.col("series") == "share"))
+            cn = self.figures.filter(
+                (pl.col("figure_id") == "china_cbec_platform_share") & (pl.col("series") == "share")
+            )
             for i, r in enumerate(cn.iter_rows(named=True), start=1):
-                name = f"越境ECプラットフォーム{i}（名称は印字されず）" if self.lang == "ja" else f"cross-border platform {i} (name not printed)"
-                rows.append(self._row(name, "share of CBEC imports", num(r["value"], self.lang, 1) + "%", r["period"], "deck",
-                                      self.t("line", slide=r["slide"], start=r["line_start"])))
-                self.cite(f"CBEC platform {i} share", r["value"], "percent", "deck", r["source"], where=f"line {r['line_start']}")
+                name = (
+                    f"越境ECプラットフォーム{i}（名称は印字されず）"
+                    if self.lang == "ja"
+                    else f"cross-border platform {i} (name not printed)"
+                )
+                rows.append(
+                    self._row(
+                        name,
+                        "share of CBEC imports",
+                        num(r["value"], self.lang, 1) + "%",
+                        r["period"],
+                        "deck",
+                        self.t("line", slide=r["slide"], start=r["line_start"]),
+                    )
+                )
+                self.cite(
+                    f"CBEC platform {i} share",
+                    r["value"],
+                    "percent",
+                    "deck",
+                    r["source"],
+                    where=f"line {r['line_start']}",
+                )
         if self.iso3 == "USA":
-            us = self.figures.filter((pl.col("figure_id") == "us_top15_retailers") & pl.col("value").is_not_null()
-                                     & (pl.col("origin") == "deck") & (pl.col("series") != "unassigned"))
+            us = self.figures.filter(
+                (pl.col("figure_id") == "us_top15_retailers")
+                & pl.col("value").is_not_null()
+                & (pl.col("origin") == "deck")
+                & (pl.col("series") != "unassigned")
+            )
             for r in us.iter_rows(named=True):
-                rows.append(self._row(r["category_en"], r["series_en"], num(r["value"], self.lang, 1) + "%", r["period"],
-                                      "deck", self.t("line", slide=r["slide"], start=r["line_start"])))
+                rows.append(
+                    self._row(
+                        r["category_en"],
+                        r["series_en"],
+                        num(r["value"], self.lang, 1) + "%",
+                        r["period"],
+                        "deck",
+                        self.t("line", slide=r["slide"], start=r["line_start"]),
+                    )
+                )
         cols = [self.t(k) for k in ("platform", "measure", "value", "period", "origin", "source")]
         return pl.DataFrame(rows, schema={k: pl.String for k in cols})
 
     def platform_names(self, external: pl.DataFrame, n: int = 3) -> list[str]:
         """The leading platforms by the market's best data set (shares first, then traffic ranks)."""
-        ext = external.filter((pl.col("country_iso3") == self.iso3) & pl.col("topic").is_in(["platform_share", "us_retailer_share"]))
+        ext = external.filter(
+            (pl.col("country_iso3") == self.iso3) & pl.col("topic").is_in(["platform_share", "us_retailer_share"])
+        )
         if ext.height:
-            best = ext.group_by("metric", "period", "vintage").agg(pl.col("value").sum().alias("cov"), pl.len().alias("n")) \
-                .sort("n", "cov", descending=True).row(0, named=True)
-            g = ext.filter((pl.col("metric") == best["metric"]) & (pl.col("period") == best["period"])
-                           & (pl.col("vintage") == best["vintage"])).sort("value", descending=True)
+            best = (
+                ext.group_by("metric", "period", "vintage")
+                .agg(pl.col("value").sum().alias("cov"), pl.len().alias("n"))
+                .sort("n", "cov", descending=True)
+                .row(0, named=True)
+            )
+            g = ext.filter(
+                (pl.col("metric") == best["metric"])
+                & (pl.col("period") == best["period"])
+                & (pl.col("vintage") == best["vintage"])
+            ).sort("value", descending=True)
             return [f"{r['entity']} ({num(r['value'], self.lang, 0)}%)" for r in g.head(n).iter_rows(named=True)]
-        top5 = self.figures.filter((pl.col("figure_id") == "sea_top5_platforms") & (pl.col("iso3") == self.iso3)).sort("value")
+        top5 = self.figures.filter((pl.col("figure_id") == "sea_top5_platforms") & (pl.col("iso3") == self.iso3)).sort(
+            "value"
+        )
         return top5["category_en"].head(n).to_list()
 
     def social_networks(self, external: pl.DataFrame) -> pl.DataFrame:
@@ -256,22 +460,52 @@ class Report:
         rows = []
         for _, g in soc.group_by("metric", "period", "vintage", maintain_order=True):
             for r in g.sort("value", descending=True).iter_rows(named=True):
-                rows.append({self.t("network"): r["entity"], self.t("measure"): r["metric"],
-                             self.t("value"): self._ext_value(r), self.t("period"): r["period"],
-                             self.t("source"): f"{r['source_title']} [{r['vintage']}]"})
-                self.cite(f"{r['entity']}: {r['metric']}", num(r["value"], "en", 1), r["unit"], "external",
-                          r["source_title"], r["vintage"], r["source_url"], f"{r['snapshot']} line {r['csv_line']}")
+                rows.append(
+                    {
+                        self.t("network"): r["entity"],
+                        self.t("measure"): r["metric"],
+                        self.t("value"): self._ext_value(r),
+                        self.t("period"): r["period"],
+                        self.t("source"): f"{r['source_title']} [{r['vintage']}]",
+                    }
+                )
+                self.cite(
+                    f"{r['entity']}: {r['metric']}",
+                    num(r["value"], "en", 1),
+                    r["unit"],
+                    "external",
+                    r["source_title"],
+                    r["vintage"],
+                    r["source_url"],
+                    f"{r['snapshot']} line {r['csv_line']}",
+                )
         if not rows:
-            rows.append({self.t("network"): self.t("none_found"), self.t("measure"): "", self.t("value"): "",
-                         self.t("period"): "", self.t("source"): ""})
-        return pl.DataFrame(rows, schema={self.t(k): pl.String for k in ("network", "measure", "value", "period", "source")})
+            rows.append(
+                {
+                    self.t("network"): self.t("none_found"),
+                    self.t("measure"): "",
+                    self.t("value"): "",
+                    self.t("period"): "",
+                    self.t("source"): "",
+                }
+            )
+        return pl.DataFrame(
+            rows, schema={self.t(k): pl.String for k in ("network", "measure", "value", "period", "source")}
+        )
 
     def network_names(self, external: pl.DataFrame, n: int = 3) -> list[str]:
         soc = external.filter((pl.col("country_iso3") == self.iso3) & (pl.col("topic") == "social_platform_use"))
         if soc.height == 0:
             return []
-        best = soc.group_by("metric", "period", "vintage").agg(pl.len().alias("n")).sort("n", descending=True).row(0, named=True)
-        g = soc.filter((pl.col("metric") == best["metric"]) & (pl.col("vintage") == best["vintage"])).sort("value", descending=True)
+        best = (
+            soc.group_by("metric", "period", "vintage")
+            .agg(pl.len().alias("n"))
+            .sort("n", descending=True)
+            .row(0, named=True)
+        )
+        g = soc.filter((pl.col("metric") == best["metric"]) & (pl.col("vintage") == best["vintage"])).sort(
+            "value", descending=True
+        )
         return g["entity"].head(n).to_list()
 
     def quotes_html(self, passages: pl.DataFrame, kind: str) -> str:
@@ -285,8 +519,10 @@ class Report:
             key = f"<b>{_h.escape(r['key'])}</b> — " if kind == "programme" else ""
             cat = f"[{_h.escape(r['category'])}] " if r["category"] else ""
             gloss = f"<br><i>{_h.escape(r['en'])}</i>" if self.lang == "en" and r["en"] else ""
-            items.append(f"<li class='quote'>{cat}{key}<span lang='ja'>「{_h.escape(r['text_ja'])}」</span> "
-                         f"<small>({_h.escape(self.t('deck_quote'))}, {_h.escape(where)})</small>{gloss}</li>")
+            items.append(
+                f"<li class='quote'>{cat}{key}<span lang='ja'>「{_h.escape(r['text_ja'])}」</span> "
+                f"<small>({_h.escape(self.t('deck_quote'))}, {_h.escape(where)})</small>{gloss}</li>"
+            )
         return "<ul>" + "".join(items) + "</ul>"
 
     def risks(self, rules: pl.DataFrame) -> pl.DataFrame:
@@ -302,28 +538,45 @@ class Report:
         for r in rows.iter_rows(named=True):
             text = (r["summary_ja"] or r["summary_en"]) if self.lang == "ja" else r["summary_en"]
             url = safe_url(r["source_url"])
-            src = (f"<a href='{_h.escape(url)}'>{_h.escape(r['source_title'])}</a>" if url else _h.escape(r["source_title"]))
+            src = (
+                f"<a href='{_h.escape(url)}'>{_h.escape(r['source_title'])}</a>"
+                if url
+                else _h.escape(r["source_title"])
+            )
             eff = f" ({_h.escape(self.t('effective'))} {_h.escape(r['effective'])})" if r["effective"] else ""
-            items.append(f"<li><b>{_h.escape(r['topic'].replace('_', ' '))}</b>{eff}: {_h.escape(text)} <small>— {src} [{_h.escape(r['vintage'] or '')}]</small></li>")
+            items.append(
+                f"<li><b>{_h.escape(r['topic'].replace('_', ' '))}</b>{eff}: {_h.escape(text)} <small>— {src} [{_h.escape(r['vintage'] or '')}]</small></li>"  # noqa: E501 - a data string kept whole
+            )
         return "".join(out) + "<ul>" + "".join(items) + "</ul>"
 
-    def summary_html(self, passages: pl.DataFrame, external: pl.DataFrame, rules: pl.DataFrame,
-                     results: dict[str, pl.DataFrame]) -> str:
+    def summary_html(
+        self, passages: pl.DataFrame, external: pl.DataFrame, rules: pl.DataFrame, results: dict[str, pl.DataFrame]
+    ) -> str:
         """A summary an analyst can paste into a proposal: each sentence generated from the data, with its source."""
         r, L = self.row, self.lang
         ja = L == "ja"
         items = [self.summary()]
         p1, p3 = pct(r["p_rank1"], L), pct(r["p_top3"], L)
-        items.append(f"モンテカルロ（重み±、HHI区間）で1位になる確率 {p1}、上位3位以内の確率 {p3}。" if ja else
-                     f"Across the Monte Carlo (weights perturbed, each HHI anywhere in its interval): P(rank 1) {p1}, P(top 3) {p3}.")
+        items.append(
+            f"モンテカルロ（重み±、HHI区間）で1位になる確率 {p1}、上位3位以内の確率 {p3}。"
+            if ja
+            else f"Across the Monte Carlo (weights perturbed, each HHI anywhere in its interval): P(rank 1) {p1}, P(top 3) {p3}."  # noqa: E501 - a data string kept whole
+        )
         pairs = results.get("robust_pairs")
         if pairs is not None:
-            ties = [b if a == self.iso3 else a for a, b in pairs.filter((pl.col("a") == self.iso3) | (pl.col("b") == self.iso3))
-                    .select("a", "b").rows()]
+            ties = [
+                b if a == self.iso3 else a
+                for a, b in pairs.filter((pl.col("a") == self.iso3) | (pl.col("b") == self.iso3))
+                .select("a", "b")
+                .rows()
+            ]
             if ties:
                 names = ", ".join(resolve(c).name_ja if ja else resolve(c).name_en for c in ties)
-                items.append(f"次の国とは順位の差が不確実性の範囲内で区別できない: {names}。" if ja else
-                             f"Cannot be told apart from: {names} (neither ranks above the other in 90% of draws).")
+                items.append(
+                    f"次の国とは順位の差が不確実性の範囲内で区別できない: {names}。"
+                    if ja
+                    else f"Cannot be told apart from: {names} (neither ranks above the other in 90% of draws)."
+                )
         strong, weak = [], []
         ranked = self.scores.filter(pl.col("ranked"))
         for pillar, col in PILLAR_COLUMN.items():
@@ -335,19 +588,32 @@ class Report:
             pos = 1 + int((vals > mine).sum())
             label = PILLAR_NAMES[L][pillar].split("（")[0].split(" (")[0]
             (strong if pos <= max(1, vals.len() // 3) else weak if pos > vals.len() - vals.len() // 3 else []).append(
-                f"{label} {pos}/{vals.len()}")
+                f"{label} {pos}/{vals.len()}"
+            )
         if strong:
-            items.append(("強み: " if ja else "Strengths against the peers: ") + ", ".join(strong) + ("。" if ja else "."))
+            items.append(
+                ("強み: " if ja else "Strengths against the peers: ") + ", ".join(strong) + ("。" if ja else ".")
+            )
         if weak:
-            items.append(("弱み: " if ja else "Weaknesses against the peers: ") + ", ".join(weak) + ("。" if ja else "."))
+            items.append(
+                ("弱み: " if ja else "Weaknesses against the peers: ") + ", ".join(weak) + ("。" if ja else ".")
+            )
         plats = self.platform_names(external)
-        items.append(("主要プラットフォーム: " if ja else "Leading platforms: ") + (", ".join(plats) if plats else self.t("none_found")))
+        items.append(
+            ("主要プラットフォーム: " if ja else "Leading platforms: ")
+            + (", ".join(plats) if plats else self.t("none_found"))
+        )
         nets = self.network_names(external)
-        items.append(("よく使われているSNS: " if ja else "Most used social networks: ") + (", ".join(nets) if nets else self.t("none_found")))
+        items.append(
+            ("よく使われているSNS: " if ja else "Most used social networks: ")
+            + (", ".join(nets) if nets else self.t("none_found"))
+        )
         progs = market.for_market(passages, self.iso3, "programme")["key"].unique(maintain_order=True).to_list()
         items.append(("合うジェトロ事業: " if ja else "JETRO programmes that fit: ") + ", ".join(progs))
         risks = [t.replace("_", " ") for t in self.risks(rules)["topic"].unique(maintain_order=True).to_list()]
-        items.append(("規制・リスク: " if ja else "Rules and risks: ") + (", ".join(risks) if risks else self.t("none_found")))
+        items.append(
+            ("規制・リスク: " if ja else "Rules and risks: ") + (", ".join(risks) if risks else self.t("none_found"))
+        )
         body = "".join(f"<li>{_h.escape(i)}</li>" for i in items)
         return heading(self.t("summary_h")) + f"<ul class='summary'>{body}</ul>"
 
@@ -364,15 +630,33 @@ class Report:
                 out.append(fig.id)
                 for r in t.filter(pl.col("iso3") == self.iso3).iter_rows(named=True):
                     if r["value"] is not None:
-                        self.cite(f"{fig.id}: {r['series_en']}", r["value"], r["unit"], r["origin"], r["source"],
-                                  r["vintage"], r["url"], f"line {r['line_start']}" if r["line_start"] else r["note"])
+                        self.cite(
+                            f"{fig.id}: {r['series_en']}",
+                            r["value"],
+                            r["unit"],
+                            r["origin"],
+                            r["source"],
+                            r["vintage"],
+                            r["url"],
+                            f"line {r['line_start']}" if r["line_start"] else r["note"],
+                        )
         return out
 
     def provenance(self) -> pl.DataFrame:
-        schema = {"what": pl.String, "value": pl.String, "unit": pl.String, "origin": pl.String, "source": pl.String,
-                  "vintage": pl.String, "url": pl.String, "where": pl.String}
-        rows = [{**c, "value": cell_text(c["value"]) if isinstance(c["value"], float) else str(c["value"])}
-                for c in self.cited]
+        schema = {
+            "what": pl.String,
+            "value": pl.String,
+            "unit": pl.String,
+            "origin": pl.String,
+            "source": pl.String,
+            "vintage": pl.String,
+            "url": pl.String,
+            "where": pl.String,
+        }
+        rows = [
+            {**c, "value": cell_text(c["value"]) if isinstance(c["value"], float) else str(c["value"])}
+            for c in self.cited
+        ]
         return pl.DataFrame(rows, schema=schema, orient="row").unique(maintain_order=True)
 
 
@@ -384,8 +668,14 @@ def load(country: str, lang: str = "ja", scenario: str | None = None) -> Report:
     out = paths.output_set(scenario)
     scores = scored_countries(out)
     require_scored(iso3, scores)
-    return Report(iso3, lang, scores, pl.read_parquet(out.indicators),
-                  pl.read_parquet(paths.PROCESSED / "deck_figures.parquet"), out=out)
+    return Report(
+        iso3,
+        lang,
+        scores,
+        pl.read_parquet(out.indicators),
+        pl.read_parquet(paths.PROCESSED / "deck_figures.parquet"),
+        out=out,
+    )
 
 
 def results(out: paths.OutputSet) -> dict[str, pl.DataFrame]:
@@ -414,6 +704,8 @@ def html_table(df: pl.DataFrame, links: tuple[str, ...] = ()) -> str:
         for c, v in row.items():
             text = cell_text(v)
             url = safe_url(text) if c in links else None
-            cells.append(f"<td><a href='{_h.escape(url)}'>{_h.escape(text)}</a></td>" if url else f"<td>{_h.escape(text)}</td>")
+            cells.append(
+                f"<td><a href='{_h.escape(url)}'>{_h.escape(text)}</a></td>" if url else f"<td>{_h.escape(text)}</td>"
+            )
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"

@@ -1,4 +1,5 @@
 """Numbers for people: formatted for the page's locale with Babel, never a raw float."""
+
 from __future__ import annotations
 
 from babel.numbers import format_decimal, format_percent

@@ -1,6 +1,7 @@
 """Pages of the site: Jinja2 templates with autoescape (one base template, one stylesheet), and executed
 notebooks exported through an nbconvert template of our own (code hidden, no external scripts, the site's
 navigation). Text from data is always escaped; links are made only for http(s) URLs."""
+
 from __future__ import annotations
 
 import hashlib
@@ -18,10 +19,20 @@ from ecresearch.reports.webfont import font_css, font_stack
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NAV_TEXT = {
-    "ja": {"index": "トップ", "gallery": "デッキの図表", "quality": "データ品質", "scores": "スコアリング",
-           "other": "English"},
-    "en": {"index": "Home", "gallery": "Deck charts", "quality": "Data quality", "scores": "Scoring",
-           "other": "日本語"},
+    "ja": {
+        "index": "トップ",
+        "gallery": "デッキの図表",
+        "quality": "データ品質",
+        "scores": "スコアリング",
+        "other": "English",
+    },
+    "en": {
+        "index": "Home",
+        "gallery": "Deck charts",
+        "quality": "Data quality",
+        "scores": "Scoring",
+        "other": "日本語",
+    },
 }
 
 
@@ -33,8 +44,13 @@ def safe_url(url) -> str | None:
 
 @lru_cache(maxsize=1)
 def env() -> jinja2.Environment:
-    e = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "pages"), autoescape=True,
-                           undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    e = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES / "pages"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     e.filters["safe_url"] = safe_url
     return e
 
@@ -52,8 +68,11 @@ def stamp(out: paths.OutputSet, lang: str) -> dict:
     meta = json.loads(out.params_json.read_text(encoding="utf-8"))
     label = ("本ビルド" if out.scenario is None else f"シナリオ {out.scenario}") if lang == "ja" else out.label()
     prefix = "作成時のパラメーター" if lang == "ja" else "Made with parameters"
-    return {"digest": meta["digest"], "scores_sha": _sha(out.scores),
-            "text": f"{prefix} ({label}, {meta['digest']}): {meta['describe']}"}
+    return {
+        "digest": meta["digest"],
+        "scores_sha": _sha(out.scores),
+        "text": f"{prefix} ({label}, {meta['digest']}): {meta['describe']}",
+    }
 
 
 def rel_link(page: Path, target: Path) -> str:
@@ -63,10 +82,12 @@ def rel_link(page: Path, target: Path) -> str:
 def site_nav(page: Path, lang: str, out: paths.OutputSet | None, other: Path | None = None) -> dict:
     t = NAV_TEXT[lang]
     out = out or paths.output_set(None)
-    links = [{"href": rel_link(page, out.index), "text": t["index"]},
-             {"href": rel_link(page, paths.GALLERY), "text": t["gallery"]},
-             {"href": rel_link(page, paths.QUALITY_PAGE), "text": t["quality"]},
-             {"href": rel_link(page, out.scores_dir / "scores.html"), "text": t["scores"]}]
+    links = [
+        {"href": rel_link(page, out.index), "text": t["index"]},
+        {"href": rel_link(page, paths.GALLERY), "text": t["gallery"]},
+        {"href": rel_link(page, paths.QUALITY_PAGE), "text": t["quality"]},
+        {"href": rel_link(page, out.scores_dir / "scores.html"), "text": t["scores"]},
+    ]
     other_lang = None
     if other is not None:
         o = "en" if lang == "ja" else "ja"
@@ -74,12 +95,27 @@ def site_nav(page: Path, lang: str, out: paths.OutputSet | None, other: Path | N
     return {"nav": links, "other_lang": other_lang}
 
 
-def render_page(template: str, page: Path, *, title: str, lang: str, out: paths.OutputSet | None = None,
-                other: Path | None = None, subtitle: str | None = None, with_stamp: bool = False, **ctx) -> str:
+def render_page(
+    template: str,
+    page: Path,
+    *,
+    title: str,
+    lang: str,
+    out: paths.OutputSet | None = None,
+    other: Path | None = None,
+    subtitle: str | None = None,
+    with_stamp: bool = False,
+    **ctx,
+) -> str:
     """A self-contained page (stylesheet and subset fonts inline) from a template extending base.html.j2."""
-    values = {"title": title, "subtitle": subtitle, "lang": lang,
-              "stamp": stamp(out, lang) if with_stamp and out is not None else None,
-              **site_nav(page, lang, out, other), **ctx}
+    values = {
+        "title": title,
+        "subtitle": subtitle,
+        "lang": lang,
+        "stamp": stamp(out, lang) if with_stamp and out is not None else None,
+        **site_nav(page, lang, out, other),
+        **ctx,
+    }
     body = env().get_template(template).render(css="", **values)
     return env().get_template(template).render(css=font_css(body) + stylesheet(), **values)
 
@@ -103,8 +139,9 @@ def _exporter():
     return exporter
 
 
-def notebook_page(nb: nbformat.NotebookNode, page: Path, *, title: str, lang: str, out: paths.OutputSet,
-                  other: Path | None = None) -> str:
+def notebook_page(
+    nb: nbformat.NotebookNode, page: Path, *, title: str, lang: str, out: paths.OutputSet, other: Path | None = None
+) -> str:
     nb = nbformat.from_dict(nb)
     nb.cells = [c for c in nb.cells if c.cell_type == "code"]  # the template's notes are for notebook readers
     for cell in nb.cells:  # stream output (nbval's pinned lines) is for CI, not the analyst
@@ -113,20 +150,25 @@ def notebook_page(nb: nbformat.NotebookNode, page: Path, *, title: str, lang: st
     chrome = env().get_template("chrome.html.j2").render(**values)
     footer = env().get_template("stamp.html.j2").render(**values)
     meta = env().get_template("meta.html.j2").render(**values)
-    resources = {"metadata": {"name": title}, "language_code": lang,
-                 "ecresearch": {"header": chrome, "footer": footer, "meta": meta, "css": ""}}
+    resources = {
+        "metadata": {"name": title},
+        "language_code": lang,
+        "ecresearch": {"header": chrome, "footer": footer, "meta": meta, "css": ""},
+    }
     exporter = _exporter()
     exporter.language_code = lang  # the <html lang> of the page (the exporter's trait wins over resources)
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     import re
+
     visible = re.sub(r"<[^>]+>", " ", body)
     resources["ecresearch"]["css"] = font_css(visible + title) + stylesheet()
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     return body
 
 
-def write_html(notebook: Path, output: Path, *, page: str, lang: str, out: paths.OutputSet,
-               iso3: str | None = None) -> None:
+def write_html(
+    notebook: Path, output: Path, *, page: str, lang: str, out: paths.OutputSet, iso3: str | None = None
+) -> None:
     """Export an executed notebook as the report (or scores) page of ``out``; ``output`` is its staged path."""
     from ecresearch.build.atomic import write_text
     from ecresearch.countries import resolve
@@ -136,8 +178,11 @@ def write_html(notebook: Path, output: Path, *, page: str, lang: str, out: paths
         c = resolve(iso3)
         final = out.report_dir(iso3, lang) / "report.html"
         other = out.report_dir(iso3, "en" if lang == "ja" else "ja") / "report.html"
-        title = (f"{c.name_ja}：越境EC市場レポート" if lang == "ja"
-                 else f"{c.name_en}: cross-border e-commerce market report")
+        title = (
+            f"{c.name_ja}：越境EC市場レポート"
+            if lang == "ja"
+            else f"{c.name_en}: cross-border e-commerce market report"
+        )
     else:
         final, other = out.scores_dir / "scores.html", None
         title = "Target-country scoring" + ("" if out.scenario is None else f" — scenario {out.scenario}")

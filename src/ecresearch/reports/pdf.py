@@ -1,4 +1,5 @@
 """A report page as PDF (WeasyPrint), with the page's embedded Japanese fonts, written atomically beside it."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,7 +33,8 @@ def write_pdf(html_path: Path, pdf_path: Path | None = None) -> Path:
     os.close(fd)
     try:
         HTML(filename=str(html_path), base_url=str(html_path.parent)).write_pdf(
-            tmp, stylesheets=[CSS(string=PRINT_CSS)], metadata={"modified": None, "created": None})
+            tmp, stylesheets=[CSS(string=PRINT_CSS)], metadata={"modified": None, "created": None}
+        )
         os.chmod(tmp, 0o644)
         os.replace(tmp, pdf_path)
     except BaseException:

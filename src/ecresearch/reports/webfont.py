@@ -1,5 +1,6 @@
 """Fonts for HTML pages: the bundled IPAexGothic (and Noto Sans SC for simplified Chinese), subset to the
 characters a page uses and embedded as data URIs, so Japanese renders in any browser without system fonts."""
+
 from __future__ import annotations
 
 import base64

@@ -1,5 +1,6 @@
 """What the ranking can and cannot conclude: robust statements, global sensitivity (Sobol), the pillars'
 statistical structure (JRC step 4), the two concentration directions side by side, and an outside check."""
+
 from __future__ import annotations
 
 import math
@@ -43,15 +44,22 @@ def directions(figures: pl.DataFrame, external: pl.DataFrame, result: Result) ->
     other = "gatekeeper" if result.params.concentration_direction == "channel" else "channel"
     alt = score(figures, external, with_direction(result.params, other))
     a = result.scores.select("iso3", pl.col("rank").alias(f"rank_{result.params.concentration_direction}"))
-    b = alt.scores.select("iso3", pl.col("rank").alias(f"rank_{other}"),
-                          pl.col("rank_p05").alias(f"p05_{other}"), pl.col("rank_p95").alias(f"p95_{other}"))
+    b = alt.scores.select(
+        "iso3",
+        pl.col("rank").alias(f"rank_{other}"),
+        pl.col("rank_p05").alias(f"p05_{other}"),
+        pl.col("rank_p95").alias(f"p95_{other}"),
+    )
     df = a.join(b, on="iso3", how="full", coalesce=True)
-    return df.with_columns((pl.col("rank_gatekeeper") - pl.col("rank_channel")).alias("shift_to_gatekeeper")) \
-        .select("iso3", "rank_channel", "rank_gatekeeper", "shift_to_gatekeeper", f"p05_{other}", f"p95_{other}") \
+    return (
+        df.with_columns((pl.col("rank_gatekeeper") - pl.col("rank_channel")).alias("shift_to_gatekeeper"))
+        .select("iso3", "rank_channel", "rank_gatekeeper", "shift_to_gatekeeper", f"p05_{other}", f"p95_{other}")
         .sort("rank_channel", "iso3", nulls_last=True)
+    )
 
 
 # ── JRC step 4: multivariate analysis ──────────────────────────────────────────────────────────
+
 
 def pillar_correlations(result: Result) -> pl.DataFrame:
     """Pearson r between pillars over the ranked countries that have both (n per pair)."""
@@ -63,10 +71,19 @@ def pillar_correlations(result: Result) -> pl.DataFrame:
             ia, ib = PILLARS.index(a), PILLARS.index(b)
             ok = ~np.isnan(x[:, ia]) & ~np.isnan(x[:, ib])
             r = float(np.corrcoef(x[ok, ia], x[ok, ib])[0, 1]) if ok.sum() >= 3 else None
-            rows.append({"pillar_a": a, "pillar_b": b, "r": r, "n": int(ok.sum()),
-                         "redundant": bool(a != b and r is not None and abs(r) > REDUNDANT_R)})
-    return pl.DataFrame(rows, schema={"pillar_a": pl.String, "pillar_b": pl.String, "r": pl.Float64, "n": pl.Int64,
-                                      "redundant": pl.Boolean})
+            rows.append(
+                {
+                    "pillar_a": a,
+                    "pillar_b": b,
+                    "r": r,
+                    "n": int(ok.sum()),
+                    "redundant": bool(a != b and r is not None and abs(r) > REDUNDANT_R),
+                }
+            )
+    return pl.DataFrame(
+        rows,
+        schema={"pillar_a": pl.String, "pillar_b": pl.String, "r": pl.Float64, "n": pl.Int64, "redundant": pl.Boolean},
+    )
 
 
 def pca(result: Result) -> tuple[pl.DataFrame, float | None, int]:
@@ -82,9 +99,15 @@ def pca(result: Result) -> tuple[pl.DataFrame, float | None, int]:
     order = np.argsort(vals)[::-1]
     vals, vecs = vals[order], vecs[:, order]
     vecs = vecs * np.sign(vecs[np.argmax(np.abs(vecs), axis=0), range(vecs.shape[1])])  # deterministic signs
-    rows = [{"component": k + 1, "eigenvalue": float(vals[k]), "explained": float(vals[k] / vals.sum()),
-             **{f"loading_{p}": float(vecs[i, k]) for i, p in enumerate(("growth", "sns", "concentration"))}}
-            for k in range(len(vals))]
+    rows = [
+        {
+            "component": k + 1,
+            "eigenvalue": float(vals[k]),
+            "explained": float(vals[k] / vals.sum()),
+            **{f"loading_{p}": float(vecs[i, k]) for i, p in enumerate(("growth", "sns", "concentration"))},
+        }
+        for k in range(len(vals))
+    ]
     k = z.shape[1]
     item_var = z.var(axis=0, ddof=1).sum()
     total_var = z.sum(axis=1).var(ddof=1)
@@ -93,6 +116,7 @@ def pca(result: Result) -> tuple[pl.DataFrame, float | None, int]:
 
 
 # ── global sensitivity: Sobol indices ──────────────────────────────────────────────────────────
+
 
 def sobol_problem(result: Result) -> tuple[dict, list[str]]:
     """The uncertain inputs: a multiplier per weighted pillar, each market's HHI position in its interval
@@ -134,7 +158,7 @@ def _evaluate(result: Result, problem: dict, sample: np.ndarray) -> np.ndarray:
                 x[i, CONC] = result.low[i] + row[idx[f"hhi_{c}"]] * (result.high[i] - result.low[i])
         norm = NORMALISATIONS[int(row[idx["normalisation"]] >= 0.5)] if "normalisation" in idx else p.normalisation
         agg = AGGREGATIONS[int(row[idx["aggregation"]] >= 0.5)] if "aggregation" in idx else p.aggregation
-        out[s] = ranks(composite(x, dict(zip(PILLARS, w)), norm, agg, p.concentration_direction))
+        out[s] = ranks(composite(x, dict(zip(PILLARS, w, strict=False)), norm, agg, p.concentration_direction))
     return out
 
 
@@ -158,35 +182,62 @@ def sobol_indices(problem: dict, evaluate, base_samples: int, seed: int) -> list
             out.append({"variance": 0.0, "factors": {}})
             continue
         si = sobol_analyze.analyze(problem, y[:, j], calc_second_order=False, seed=seed, print_to_console=False)
-        out.append({"variance": var, "factors": {n: {k: float(si[k][i]) for k in ("S1", "S1_conf", "ST", "ST_conf")}
-                                                 for i, n in enumerate(names)}})
+        out.append(
+            {
+                "variance": var,
+                "factors": {
+                    n: {k: float(si[k][i]) for k in ("S1", "S1_conf", "ST", "ST_conf")} for i, n in enumerate(names)
+                },
+            }
+        )
     return out
 
 
 def sobol(result: Result, base_samples: int = 256) -> pl.DataFrame:
     """Sobol indices of each input group on each country's rank (see ``sobol_indices``)."""
     problem, _ = sobol_problem(result)
-    schema = {"iso3": pl.String, "factor": pl.String, "variance": pl.Float64, "S1": pl.Float64,
-              "S1_conf": pl.Float64, "ST": pl.Float64, "ST_conf": pl.Float64}
+    schema = {
+        "iso3": pl.String,
+        "factor": pl.String,
+        "variance": pl.Float64,
+        "S1": pl.Float64,
+        "S1_conf": pl.Float64,
+        "ST": pl.Float64,
+        "ST_conf": pl.Float64,
+    }
     if problem["num_vars"] == 0:
         return pl.DataFrame(schema=schema)
     per_output = sobol_indices(problem, lambda smp: _evaluate(result, problem, smp), base_samples, result.params.seed)
-    rows = [{"iso3": c, "factor": f, "variance": o["variance"], **v}
-            for c, o in zip(result.countries, per_output) for f, v in o["factors"].items()]
+    rows = [
+        {"iso3": c, "factor": f, "variance": o["variance"], **v}
+        for c, o in zip(result.countries, per_output, strict=False)
+        for f, v in o["factors"].items()
+    ]
     return pl.DataFrame(rows, schema=schema)
 
 
 def sobol_summary(per_country: pl.DataFrame) -> pl.DataFrame:
     """Indices averaged over countries, weighted by each country's rank variance."""
     if per_country.height == 0:
-        return pl.DataFrame(schema={"factor": pl.String, "S1": pl.Float64, "S1_conf": pl.Float64, "ST": pl.Float64,
-                                    "ST_conf": pl.Float64})
+        return pl.DataFrame(
+            schema={
+                "factor": pl.String,
+                "S1": pl.Float64,
+                "S1_conf": pl.Float64,
+                "ST": pl.Float64,
+                "ST_conf": pl.Float64,
+            }
+        )
     w = pl.col("variance") / pl.col("variance").sum().over("factor")
-    return per_country.group_by("factor").agg(
-        (pl.col(c) * w).sum().alias(c) for c in ("S1", "S1_conf", "ST", "ST_conf")).sort("ST", descending=True)
+    return (
+        per_country.group_by("factor")
+        .agg((pl.col(c) * w).sum().alias(c) for c in ("S1", "S1_conf", "ST", "ST_conf"))
+        .sort("ST", descending=True)
+    )
 
 
 # ── outside check ──────────────────────────────────────────────────────────────────────────────
+
 
 def spearman_ci(a, b) -> tuple[float | None, float | None, float | None, int]:
     """Spearman's rho with a 95% interval (Fisher z, Bonett-Wright standard error), and n."""
@@ -197,18 +248,37 @@ def spearman_ci(a, b) -> tuple[float | None, float | None, float | None, int]:
     ra = pl.Series(a).rank().to_numpy()
     rb = pl.Series(b).rank().to_numpy()
     rho = float(np.corrcoef(ra, rb)[0, 1])
-    se = math.sqrt((1 + rho ** 2 / 2) / (n - 3))
+    se = math.sqrt((1 + rho**2 / 2) / (n - 3))
     z = math.atanh(max(min(rho, 0.999999), -0.999999))
     return rho, math.tanh(z - 1.96 * se), math.tanh(z + 1.96 * se), n
 
 
 def unctad_comparison(scores: pl.DataFrame, external: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
     """Our rank beside UNCTAD's B2C E-commerce Index 2020 rank (one edition), with rho, its interval and n."""
-    un = external.filter((pl.col("topic") == "unctad_b2c_index") & (pl.col("vintage") == "UNCTAD B2C E-commerce Index 2020")
-                         & pl.col("metric").str.contains("rank")).unique(["country_iso3"], keep="first", maintain_order=True)
-    df = scores.select("iso3", "rank").join(
-        un.select(pl.col("country_iso3").alias("iso3"), pl.col("value").alias("unctad_rank_2020"),
-                  pl.col("source_title").alias("unctad_source")), on="iso3", how="left").sort("rank")
+    un = external.filter(
+        (pl.col("topic") == "unctad_b2c_index")
+        & (pl.col("vintage") == "UNCTAD B2C E-commerce Index 2020")
+        & pl.col("metric").str.contains("rank")
+    ).unique(["country_iso3"], keep="first", maintain_order=True)
+    df = (
+        scores.select("iso3", "rank")
+        .join(
+            un.select(
+                pl.col("country_iso3").alias("iso3"),
+                pl.col("value").alias("unctad_rank_2020"),
+                pl.col("source_title").alias("unctad_source"),
+            ),
+            on="iso3",
+            how="left",
+        )
+        .sort("rank")
+    )
     both = df.drop_nulls("unctad_rank_2020")
     rho, lo, hi, n = spearman_ci(both["rank"].to_list(), both["unctad_rank_2020"].to_list())
-    return df, {"rho": rho, "ci_low": lo, "ci_high": hi, "n": n, "missing": df.filter(pl.col("unctad_rank_2020").is_null())["iso3"].to_list()}
+    return df, {
+        "rho": rho,
+        "ci_low": lo,
+        "ci_high": hi,
+        "n": n,
+        "missing": df.filter(pl.col("unctad_rank_2020").is_null())["iso3"].to_list(),
+    }

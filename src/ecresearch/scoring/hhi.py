@@ -8,6 +8,7 @@ no larger than the smallest listed one (otherwise the source would have listed t
 When a source gives only a concentration ratio CR-n (the top n together hold C), the bounds come from the
 most equal and the most unequal split of C compatible with the rest being no larger than the n-th player.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,7 +23,7 @@ def hhi(shares) -> float:
         raise ValueError("no shares")
     if (s < 0).any() or not np.isfinite(s).all() or s.sum() > 100 + 0.5 * s.size:  # printed shares are rounded
         raise ValueError(f"shares must be finite, >= 0 and sum to at most 100 (plus rounding), got {s.tolist()}")
-    return float((s ** 2).sum())
+    return float((s**2).sum())
 
 
 def _packed(rest: float, cap: float) -> float:
@@ -30,7 +31,7 @@ def _packed(rest: float, cap: float) -> float:
     if rest <= 0 or cap <= 0:
         return 0.0
     k = math.floor(rest / cap + 1e-12)
-    return k * cap ** 2 + (rest - k * cap) ** 2
+    return k * cap**2 + (rest - k * cap) ** 2
 
 
 def hhi_interval(shares) -> tuple[float, float, float]:
@@ -48,7 +49,7 @@ def cr_interval(combined: float, n: int) -> tuple[float, float, float]:
         raise ValueError(f"a concentration ratio needs 0 < CR <= 100 and n >= 1, got CR{n} = {combined}")
     rest = 100.0 - combined
     # lower: the n players equal (C/n each); the rest in ever smaller players
-    low = combined ** 2 / n
+    low = combined**2 / n
     # upper: one leader, n-1 players of size m, the rest packed at m; search m on a fine grid
     best = low + _packed(rest, combined / n)
     for m in np.linspace(0, combined / n, 401)[1:]:
@@ -57,9 +58,9 @@ def cr_interval(combined: float, n: int) -> tuple[float, float, float]:
             continue
         if rest > 0 and m * 1e6 < rest:  # the rest needs players of at most m: always possible, few of them
             pass
-        best = max(best, leader ** 2 + (n - 1) * m ** 2 + _packed(rest, m))
+        best = max(best, leader**2 + (n - 1) * m**2 + _packed(rest, m))
     if n == 1:
-        best = combined ** 2 + _packed(rest, combined)
+        best = combined**2 + _packed(rest, combined)
     return low, best, combined
 
 

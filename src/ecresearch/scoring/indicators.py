@@ -3,6 +3,7 @@
 Growth and SNS usage come from the deck first and from external snapshots where the deck is silent; platform
 concentration is an HHI interval from one data set per market, chosen by metric class, then coverage.
 """
+
 from __future__ import annotations
 
 import polars as pl
@@ -14,12 +15,21 @@ from ecresearch.scoring.hhi import hhi_interval
 # Platform-share metrics in classes, best first: shares of the whole market (0), spend surveys (1), shares of a
 # subset of platforms (2). Web visits are not shares and are not used.
 SHARE_METRICS = {
-    "GMV share": 0, "ecommerce share": 0, "share of online shopping": 0, "share of retail ecommerce": 0,
-    "share of US retail ecommerce": 0, "share of online retail (own sales and marketplace)": 0,
-    "share of online retail": 0, "ecommerce share (excl. C2C)": 0, "share of B2C ecommerce": 0,
-    "transaction value share (consumer survey)": 1, "share of online spend on physical goods (excl. grocers)": 1,
-    "share of online spend": 1, "share of online spend (consumer survey)": 1,
-    "GMV share among the top platforms": 2, "share of sales of the four largest platforms (excl. TikTok)": 2,
+    "GMV share": 0,
+    "ecommerce share": 0,
+    "share of online shopping": 0,
+    "share of retail ecommerce": 0,
+    "share of US retail ecommerce": 0,
+    "share of online retail (own sales and marketplace)": 0,
+    "share of online retail": 0,
+    "ecommerce share (excl. C2C)": 0,
+    "share of B2C ecommerce": 0,
+    "transaction value share (consumer survey)": 1,
+    "share of online spend on physical goods (excl. grocers)": 1,
+    "share of online spend": 1,
+    "share of online spend (consumer survey)": 1,
+    "GMV share among the top platforms": 2,
+    "share of sales of the four largest platforms (excl. TikTok)": 2,
 }
 SHARE_TOPICS = ("platform_share", "us_retailer_share")
 AGGREGATE_WORDS = (" + ", "largest", "Others", "others")
@@ -29,9 +39,20 @@ TARGET_YEAR = 2022  # the deck's reference year
 # ── indicators ───────────────────────────────────────────────────────────────────────────────
 
 INDICATOR_SCHEMA = {
-    "iso3": pl.String, "pillar": pl.String, "indicator": pl.String, "value": pl.Float64, "unit": pl.String,
-    "low": pl.Float64, "high": pl.Float64, "coverage": pl.Float64, "period": pl.String, "origin": pl.String,
-    "source": pl.String, "vintage": pl.String, "url": pl.String, "note": pl.String,
+    "iso3": pl.String,
+    "pillar": pl.String,
+    "indicator": pl.String,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "low": pl.Float64,
+    "high": pl.Float64,
+    "coverage": pl.Float64,
+    "period": pl.String,
+    "origin": pl.String,
+    "source": pl.String,
+    "vintage": pl.String,
+    "url": pl.String,
+    "note": pl.String,
 }
 
 
@@ -48,27 +69,68 @@ def growth_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dic
     deck = figures.filter((pl.col("figure_id") == "top10_countries") & (pl.col("series") == "growth_2022"))
     sizes = figures.filter((pl.col("figure_id") == "top10_countries") & (pl.col("series") == "sales_2022"))
     for r in deck.iter_rows(named=True):
-        rows.append(_row(iso3=r["iso3"], pillar="growth", indicator="ecommerce_growth_2022", value=r["value"],
-                         unit="percent", period="2022", origin="deck", source=r["source"], vintage="eMarketer Feb 2023",
-                         note=f"deck slide {r['slide']}, line {r['line_start']}"))
+        rows.append(
+            _row(
+                iso3=r["iso3"],
+                pillar="growth",
+                indicator="ecommerce_growth_2022",
+                value=r["value"],
+                unit="percent",
+                period="2022",
+                origin="deck",
+                source=r["source"],
+                vintage="eMarketer Feb 2023",
+                note=f"deck slide {r['slide']}, line {r['line_start']}",
+            )
+        )
     for r in sizes.iter_rows(named=True):
-        rows.append(_row(iso3=r["iso3"], pillar="size", indicator="ecommerce_sales_2022", value=r["value"],
-                         unit="USD", period="2022", origin="deck", source=r["source"], vintage="eMarketer Feb 2023",
-                         note=f"deck slide {r['slide']}, line {r['line_start']}"))
+        rows.append(
+            _row(
+                iso3=r["iso3"],
+                pillar="size",
+                indicator="ecommerce_sales_2022",
+                value=r["value"],
+                unit="USD",
+                period="2022",
+                origin="deck",
+                source=r["source"],
+                vintage="eMarketer Feb 2023",
+                note=f"deck slide {r['slide']}, line {r['line_start']}",
+            )
+        )
     have = set(deck["iso3"].to_list())
-    ext = external.filter(pl.col("topic").is_in(["ecommerce_growth_2022f", "ecommerce_growth"])
-                          & (pl.col("metric") == "retail ecommerce growth") & ~pl.col("country_iso3").is_in(list(have))
-                          & (pl.col("country_iso3").str.len_chars() == 3)
-                          & ~pl.col("country_iso3").is_in(["SEA", "WLD"]))
+    ext = external.filter(
+        pl.col("topic").is_in(["ecommerce_growth_2022f", "ecommerce_growth"])
+        & (pl.col("metric") == "retail ecommerce growth")
+        & ~pl.col("country_iso3").is_in(list(have))
+        & (pl.col("country_iso3").str.len_chars() == 3)
+        & ~pl.col("country_iso3").is_in(["SEA", "WLD"])
+    )
     # per country: the year nearest the deck's, then the newest edition
-    ext = ext.with_columns(pl.col("period").map_elements(lambda p: abs(_year(p) - TARGET_YEAR), return_dtype=pl.Int64).alias("_gap"),
-                           pl.col("vintage").map_elements(_edition_year, return_dtype=pl.Int64).alias("_ed")) \
-        .sort("country_iso3", "_gap", pl.col("_ed"), descending=[False, False, True]).unique("country_iso3", keep="first", maintain_order=True)
+    ext = (
+        ext.with_columns(
+            pl.col("period").map_elements(lambda p: abs(_year(p) - TARGET_YEAR), return_dtype=pl.Int64).alias("_gap"),
+            pl.col("vintage").map_elements(_edition_year, return_dtype=pl.Int64).alias("_ed"),
+        )
+        .sort("country_iso3", "_gap", pl.col("_ed"), descending=[False, False, True])
+        .unique("country_iso3", keep="first", maintain_order=True)
+    )
     for r in ext.iter_rows(named=True):
-        rows.append(_row(iso3=r["country_iso3"], pillar="growth", indicator="ecommerce_growth_2022", value=r["value"],
-                         unit="percent", period=r["period"], origin="external", source=r["source_title"],
-                         vintage=r["vintage"], url=r["source_url"],
-                         note="another edition than the deck's (a forecast); flagged" + (f"; {r['note']}" if r["note"] else "")))
+        rows.append(
+            _row(
+                iso3=r["country_iso3"],
+                pillar="growth",
+                indicator="ecommerce_growth_2022",
+                value=r["value"],
+                unit="percent",
+                period=r["period"],
+                origin="external",
+                source=r["source_title"],
+                vintage=r["vintage"],
+                url=r["source_url"],
+                note="another edition than the deck's (a forecast); flagged" + (f"; {r['note']}" if r["note"] else ""),
+            )
+        )
     return rows
 
 
@@ -87,13 +149,27 @@ def sns_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dict]:
     if world_deck.height:
         avg = world_deck["value"][0]
         for r in deck.filter(pl.col("iso3") != "WLD").iter_rows(named=True):
-            rows.append(_row(iso3=r["iso3"], pillar="sns", indicator="sns_minutes_vs_world", value=r["value"] / avg,
-                             unit="ratio", period="2020-01", origin="deck", source="deck slide %d (labels matched to Digital 2020)" % r["slide"],
-                             vintage="Digital 2020", url=r["url"],
-                             note=f"{r['value']:.0f} min vs world {avg:.0f} min; deck line {r['line_start']}"))
+            rows.append(
+                _row(
+                    iso3=r["iso3"],
+                    pillar="sns",
+                    indicator="sns_minutes_vs_world",
+                    value=r["value"] / avg,
+                    unit="ratio",
+                    period="2020-01",
+                    origin="deck",
+                    source=f"deck slide {r['slide']} (labels matched to Digital 2020)",
+                    vintage="Digital 2020",
+                    url=r["url"],
+                    note=f"{r['value']:.0f} min vs world {avg:.0f} min; deck line {r['line_start']}",
+                )
+            )
             done.add(r["iso3"])
-    sns = external.filter(pl.col("topic").str.starts_with("sns_time") & pl.col("vintage").str.starts_with("Digital ")
-                          & (pl.col("metric") == "daily social media time"))
+    sns = external.filter(
+        pl.col("topic").str.starts_with("sns_time")
+        & pl.col("vintage").str.starts_with("Digital ")
+        & (pl.col("metric") == "daily social media time")
+    )
     for edition in sorted(set(sns["vintage"].to_list()), key=_edition_year, reverse=True):
         ed = sns.filter(pl.col("vintage") == edition)
         world = ed.filter(pl.col("country_iso3") == "WLD").unique("value")  # the same figure from two snapshots
@@ -103,10 +179,21 @@ def sns_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dict]:
         for r in ed.filter(pl.col("country_iso3") != "WLD").sort("country_iso3").iter_rows(named=True):
             if r["country_iso3"] in done:
                 continue
-            rows.append(_row(iso3=r["country_iso3"], pillar="sns", indicator="sns_minutes_vs_world",
-                             value=r["value"] / avg, unit="ratio", period=r["period"], origin="external",
-                             source=r["source_title"], vintage=edition, url=r["source_url"],
-                             note=f"{r['value']:.0f} min vs world {avg:.0f} min of the same edition ({edition})"))
+            rows.append(
+                _row(
+                    iso3=r["country_iso3"],
+                    pillar="sns",
+                    indicator="sns_minutes_vs_world",
+                    value=r["value"] / avg,
+                    unit="ratio",
+                    period=r["period"],
+                    origin="external",
+                    source=r["source_title"],
+                    vintage=edition,
+                    url=r["source_url"],
+                    note=f"{r['value']:.0f} min vs world {avg:.0f} min of the same edition ({edition})",
+                )
+            )
             done.add(r["country_iso3"])
     return rows
 
@@ -126,13 +213,28 @@ def concentration_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> l
     cn = figures.filter((pl.col("figure_id") == "china_cbec_platform_share") & (pl.col("series") == "share"))
     if cn.height:
         low, high, cov = hhi_interval(cn["value"].to_list())
-        rows.append(_row(iso3="CHN", pillar="concentration", indicator="hhi", value=low, low=low, high=high,
-                         coverage=cov, unit="hhi", period="2022Q3", origin="deck", source=cn["source"][0],
-                         vintage="Analysys 2022Q3",
-                         note=f"{cn.height} cross-border import platforms (names not printed), shares sum to {cov:.1f}%; "
-                              "metric: share of cross-border import e-commerce, not of domestic e-commerce"))
+        rows.append(
+            _row(
+                iso3="CHN",
+                pillar="concentration",
+                indicator="hhi",
+                value=low,
+                low=low,
+                high=high,
+                coverage=cov,
+                unit="hhi",
+                period="2022Q3",
+                origin="deck",
+                source=cn["source"][0],
+                vintage="Analysys 2022Q3",
+                note=f"{cn.height} cross-border import platforms (names not printed), shares sum to {cov:.1f}%; "
+                "metric: share of cross-border import e-commerce, not of domestic e-commerce",
+            )
+        )
     shares = external.filter(pl.col("topic").is_in(list(SHARE_TOPICS)))
-    individual = shares.filter(~pl.any_horizontal([pl.col("entity").str.contains(w, literal=True) for w in AGGREGATE_WORDS]))
+    individual = shares.filter(
+        ~pl.any_horizontal([pl.col("entity").str.contains(w, literal=True) for w in AGGREGATE_WORDS])
+    )
     for iso3 in sorted(set(individual["country_iso3"].to_list()) - {"CHN", "SEA"}):
         best = None
         for metric, klass in SHARE_METRICS.items():
@@ -146,12 +248,26 @@ def concentration_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> l
             continue
         _, metric, period, vintage, g = best
         low, high, cov = hhi_interval(g["value"].to_list())
-        players = ", ".join(f"{e} {v:g}" for e, v in zip(g["entity"], g["value"]))
-        rows.append(_row(iso3=iso3, pillar="concentration", indicator="hhi", value=low, low=low, high=high,
-                         coverage=cov, unit="hhi", period=period, origin="external", source=g["source_title"][0],
-                         vintage=vintage, url=g["source_url"][0],
-                         note=f"{metric}: {players} (covers {cov:.0f}%); interval: unlisted players no larger "
-                              f"than the smallest listed; comparable only within one metric"))
+        players = ", ".join(f"{e} {v:g}" for e, v in zip(g["entity"], g["value"], strict=False))
+        rows.append(
+            _row(
+                iso3=iso3,
+                pillar="concentration",
+                indicator="hhi",
+                value=low,
+                low=low,
+                high=high,
+                coverage=cov,
+                unit="hhi",
+                period=period,
+                origin="external",
+                source=g["source_title"][0],
+                vintage=vintage,
+                url=g["source_url"][0],
+                note=f"{metric}: {players} (covers {cov:.0f}%); interval: unlisted players no larger "
+                f"than the smallest listed; comparable only within one metric",
+            )
+        )
     return rows
 
 
@@ -165,8 +281,11 @@ def apply_pins(external: pl.DataFrame, pins: dict | None) -> pl.DataFrame:
 def indicators(figures: pl.DataFrame, external: pl.DataFrame, pins: dict | None = None) -> pl.DataFrame:
     # weak sources (grade C) are kept in the processed table for the record, never scored
     external = apply_pins(external.filter(pl.col("source_grade").fill_null("") != "C"), pins)
-    rows = growth_indicators(figures, external) + sns_indicators(figures, external) + \
-        concentration_indicators(figures, external)
+    rows = (
+        growth_indicators(figures, external)
+        + sns_indicators(figures, external)
+        + concentration_indicators(figures, external)
+    )
     return pl.DataFrame(rows, schema=INDICATOR_SCHEMA, orient="row").sort("pillar", "iso3")
 
 
@@ -175,8 +294,13 @@ def coverage(ind: pl.DataFrame, candidates) -> pl.DataFrame:
     rows = []
     for iso3 in candidates:
         have = set(ind.filter((pl.col("iso3") == iso3) & pl.col("pillar").is_in(list(PILLARS)))["pillar"].to_list())
-        rows.append({"iso3": iso3, "name_en": resolve(iso3).name_en, "name_ja": resolve(iso3).name_ja,
-                     **{p: p in have for p in PILLARS}, "pillars": len(have - {"size"})})
+        rows.append(
+            {
+                "iso3": iso3,
+                "name_en": resolve(iso3).name_en,
+                "name_ja": resolve(iso3).name_ja,
+                **{p: p in have for p in PILLARS},
+                "pillars": len(have - {"size"}),
+            }
+        )
     return pl.DataFrame(rows)
-
-

@@ -6,6 +6,7 @@ Monte Carlo over what is *uncertain* around the analyst's choices — weights ar
 within its interval, and normalisation/aggregation only when asked. The concentration direction is the
 analyst's goal (a dominant platform as channel or as gatekeeper), never drawn at random.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -13,7 +14,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 import polars as pl
 
-from ecresearch.countries import resolve
 from ecresearch.errors import ParameterError
 from ecresearch.params import AGGREGATIONS, NORMALISATIONS, PILLARS, Params, validate
 from ecresearch.scoring.hhi import point
@@ -127,26 +127,29 @@ def monte_carlo(x: np.ndarray, low: np.ndarray, high: np.ndarray, params: Params
         xd = x.copy()
         has = ~np.isnan(low)
         xd[has, CONC] = rng.uniform(low[has], high[has])  # each market's HHI anywhere in its interval
-        out[d] = ranks(composite(xd, dict(zip(PILLARS, w)), norm, agg, params.concentration_direction))
+        out[d] = ranks(composite(xd, dict(zip(PILLARS, w, strict=False)), norm, agg, params.concentration_direction))
     return out
 
 
-def score(figures: pl.DataFrame, external: pl.DataFrame, params: Params = Params()) -> Result:
-    params = validate(params)
+def score(figures: pl.DataFrame, external: pl.DataFrame, params: Params | None = None) -> Result:
+    params = validate(params or Params())
     ind = indicators(figures, external, params.pins)
     cov = coverage(ind, params.candidates)
     x_all, _, _ = pillar_matrix(ind, list(params.candidates))
     miss = missing_weight(x_all, params.weights)
-    cov = cov.with_columns(pl.Series("missing_weight", miss.round(6)),
-                           pl.Series("ranked", miss <= params.max_missing_weight + 1e-9))
+    cov = cov.with_columns(
+        pl.Series("missing_weight", miss.round(6)), pl.Series("ranked", miss <= params.max_missing_weight + 1e-9)
+    )
     countries = cov.filter(pl.col("ranked"))["iso3"].to_list()
     if len(countries) < 2:
-        raise ParameterError(f"parameter 'weights': with these weights fewer than two candidates have enough data "
-                             f"(a country is unranked when its missing pillars carry more than "
-                             f"{params.max_missing_weight:.0%} of the weight)")
+        raise ParameterError(
+            f"parameter 'weights': with these weights fewer than two candidates have enough data "
+            f"(a country is unranked when its missing pillars carry more than "
+            f"{params.max_missing_weight:.0%} of the weight)"
+        )
     x, low, high = pillar_matrix(ind, countries)
     has = ~np.isnan(low)
-    x[has, CONC] = [point(lo, hi, params.hhi_point) for lo, hi in zip(low[has], high[has])]
+    x[has, CONC] = [point(lo, hi, params.hhi_point) for lo, hi in zip(low[has], high[has], strict=False)]
     base = composite(x, params.weights, params.normalisation, params.aggregation, params.concentration_direction)
     base_rank = ranks(base)
     signed = x.copy()
@@ -156,14 +159,21 @@ def score(figures: pl.DataFrame, external: pl.DataFrame, params: Params = Params
     mc = monte_carlo(x, low, high, params)
     rows = []
     for i, c in enumerate(countries):
-        rows.append({
-            "iso3": c, **{f"{p}_value": _f(x[i, j]) for j, p in enumerate(PILLARS)},
-            **{f"{p}_norm": _f(z[i, j]) for j, p in enumerate(PILLARS)},
-            "pillars_used": int(np.sum(~np.isnan(x[i, :3]))), "score": float(base[i]), "rank": int(base_rank[i]),
-            "median_rank": float(np.median(mc[:, i])), "rank_p05": float(np.percentile(mc[:, i], 5)),
-            "rank_p95": float(np.percentile(mc[:, i], 95)), "p_rank1": float(np.mean(mc[:, i] == 1)),
-            "p_top3": float(np.mean(mc[:, i] <= 3)),
-        })
+        rows.append(
+            {
+                "iso3": c,
+                **{f"{p}_value": _f(x[i, j]) for j, p in enumerate(PILLARS)},
+                **{f"{p}_norm": _f(z[i, j]) for j, p in enumerate(PILLARS)},
+                "pillars_used": int(np.sum(~np.isnan(x[i, :3]))),
+                "score": float(base[i]),
+                "rank": int(base_rank[i]),
+                "median_rank": float(np.median(mc[:, i])),
+                "rank_p05": float(np.percentile(mc[:, i], 5)),
+                "rank_p95": float(np.percentile(mc[:, i], 95)),
+                "p_rank1": float(np.mean(mc[:, i] == 1)),
+                "p_top3": float(np.mean(mc[:, i] <= 3)),
+            }
+        )
     scores = pl.DataFrame(rows, infer_schema_length=None).sort("rank", "iso3")
     return Result(params, ind, cov, scores, mc, countries, x, low, high)
 

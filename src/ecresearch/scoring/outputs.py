@@ -1,5 +1,6 @@
 """The scores step's outputs: the scores table, the indicators, the analysis tables and the charts of one
 output set, each stamped with the parameters that made them."""
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,6 @@ import polars as pl  # noqa: E402
 from ecresearch import paths  # noqa: E402
 from ecresearch.build.atomic import staged, write_text  # noqa: E402
 from ecresearch.params import PILLARS  # noqa: E402
-from ecresearch.scoring import analysis  # noqa: E402
 from ecresearch.scoring.hhi import HHI_BANDS_2010, HHI_BANDS_2023, hhi_band  # noqa: E402
 from ecresearch.scoring.model import Result  # noqa: E402
 
@@ -29,25 +29,45 @@ def scores_table(result: Result) -> pl.DataFrame:
 
     def pick(pillar: str, prefix: str, extra: dict | None = None) -> pl.DataFrame:
         cols = {**SOURCE_COLS, **(extra or {})}
-        return ind.filter(pl.col("pillar") == pillar).unique("iso3", keep="first", maintain_order=True).select(
-            "iso3", *[pl.col(k).alias(f"{prefix}_{v}") for k, v in cols.items()])
+        return (
+            ind.filter(pl.col("pillar") == pillar)
+            .unique("iso3", keep="first", maintain_order=True)
+            .select("iso3", *[pl.col(k).alias(f"{prefix}_{v}") for k, v in cols.items()])
+        )
 
     p = result.params
-    wide = (result.coverage.select("iso3", "name_en", "name_ja", "ranked", "pillars", "missing_weight")
-            .join(result.scores.drop("growth_value", "sns_value", "size_value")
-                  .rename({"concentration_value": "hhi_value"}), on="iso3", how="left")
-            .join(pick("growth", "growth"), on="iso3", how="left")
-            .join(pick("sns", "sns"), on="iso3", how="left")
-            .join(pick("concentration", "hhi", {"low": "lower", "high": "upper", "coverage": "coverage"}),
-                  on="iso3", how="left")
-            .join(pick("size", "size"), on="iso3", how="left"))
-    raw = pl.DataFrame([{"iso3": r["iso3"], **{p_: r[p_] for p_ in PILLARS}}
-                        for r in ind.pivot(on="pillar", index="iso3", values="value", aggregate_function="first")
-                        .with_columns([pl.lit(None, pl.Float64).alias(q) for q in PILLARS
-                                       if q not in ind["pillar"].unique().to_list()]).iter_rows(named=True)],
-                       schema={"iso3": pl.String, **{q: pl.Float64 for q in PILLARS}})
-    wide = wide.join(raw.rename({"growth": "growth_pct", "sns": "sns_ratio", "concentration": "hhi_listed",
-                                 "size": "size_usd"}), on="iso3", how="left")
+    wide = (
+        result.coverage.select("iso3", "name_en", "name_ja", "ranked", "pillars", "missing_weight")
+        .join(
+            result.scores.drop("growth_value", "sns_value", "size_value").rename({"concentration_value": "hhi_value"}),
+            on="iso3",
+            how="left",
+        )
+        .join(pick("growth", "growth"), on="iso3", how="left")
+        .join(pick("sns", "sns"), on="iso3", how="left")
+        .join(
+            pick("concentration", "hhi", {"low": "lower", "high": "upper", "coverage": "coverage"}),
+            on="iso3",
+            how="left",
+        )
+        .join(pick("size", "size"), on="iso3", how="left")
+    )
+    raw = pl.DataFrame(
+        [
+            {"iso3": r["iso3"], **{p_: r[p_] for p_ in PILLARS}}
+            for r in ind.pivot(on="pillar", index="iso3", values="value", aggregate_function="first")
+            .with_columns(
+                [pl.lit(None, pl.Float64).alias(q) for q in PILLARS if q not in ind["pillar"].unique().to_list()]
+            )
+            .iter_rows(named=True)
+        ],
+        schema={"iso3": pl.String, **{q: pl.Float64 for q in PILLARS}},
+    )
+    wide = wide.join(
+        raw.rename({"growth": "growth_pct", "sns": "sns_ratio", "concentration": "hhi_listed", "size": "size_usd"}),
+        on="iso3",
+        how="left",
+    )
 
     def band(col: str, bands) -> pl.Expr:
         return pl.col(col).map_elements(lambda v: hhi_band(v, bands), return_dtype=pl.String)
@@ -57,7 +77,8 @@ def scores_table(result: Result) -> pl.DataFrame:
         band("hhi_upper", HHI_BANDS_2010).alias("hhi_band_2010_upper"),
         band("hhi_lower", HHI_BANDS_2023).alias("hhi_band_2023_lower"),
         band("hhi_upper", HHI_BANDS_2023).alias("hhi_band_2023_upper"),
-        pl.lit(p.describe()).alias("parameters"), pl.lit(p.digest()).alias("params_digest"),
+        pl.lit(p.describe()).alias("parameters"),
+        pl.lit(p.digest()).alias("params_digest"),
     )
     return wide.sort(pl.col("rank").fill_null(999), "iso3")
 
@@ -80,13 +101,28 @@ def write(result: Result, tables: dict[str, pl.DataFrame], extra: dict, root: Pa
         _parquet(df, staged(root, out.results / f"{name}.parquet"))
     ranked = table.filter(pl.col("ranked"))["iso3"].to_list()
     write_text(staged(root, out.ranked), json.dumps({"ranked": ranked}) + "\n")
-    write_text(staged(root, out.params_json), json.dumps(
-        {"scenario": out.scenario, "digest": result.params.digest(), "describe": result.params.describe(),
-         "params": result.params.to_dict(), **extra}, indent=1, ensure_ascii=False, sort_keys=True) + "\n")
+    write_text(
+        staged(root, out.params_json),
+        json.dumps(
+            {
+                "scenario": out.scenario,
+                "digest": result.params.digest(),
+                "describe": result.params.describe(),
+                "params": result.params.to_dict(),
+                **extra,
+            },
+            indent=1,
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+        + "\n",
+    )
     charts = staged(root, out.scores_dir / "charts" / "x").parent
     for lang in ("ja", "en"):
-        for name, fig in (("rank_bands", rank_bands(table, lang=lang)),
-                          ("growth_sns_map", growth_sns_map(table, lang=lang)),
-                          ("rank_shifts", rank_shifts(tables["directions"], table, lang=lang))):
+        for name, fig in (
+            ("rank_bands", rank_bands(table, lang=lang)),
+            ("growth_sns_map", growth_sns_map(table, lang=lang)),
+            ("rank_shifts", rank_shifts(tables["directions"], table, lang=lang)),
+        ):
             save(fig, charts / f"{name}.{lang}")
             plt.close(fig)

@@ -1,6 +1,7 @@
 """The scores step: processed tables + parameters → scores, analysis tables and charts of one output set.
 
 A Python step (not a notebook): notebook 03 reads what it writes and explains it."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,14 +24,24 @@ def compute(params: Params) -> tuple:
     pca, alpha, n_pca = analysis.pca(result)
     unctad, rho = analysis.unctad_comparison(table.filter(pl.col("ranked")), external)
     tables = {
-        "coverage": result.coverage, "directions": analysis.directions(figures, external, result),
-        "robust_pairs": analysis.robust_pairs(result), "contributions": analysis.contributions(result),
-        "sobol_by_country": per_country, "sobol": analysis.sobol_summary(per_country),
-        "correlations": corr, "pca": pca, "unctad": unctad,
+        "coverage": result.coverage,
+        "directions": analysis.directions(figures, external, result),
+        "robust_pairs": analysis.robust_pairs(result),
+        "contributions": analysis.contributions(result),
+        "sobol_by_country": per_country,
+        "sobol": analysis.sobol_summary(per_country),
+        "correlations": corr,
+        "pca": pca,
+        "unctad": unctad,
     }
-    extra = {"cronbach_alpha": alpha, "pca_n": n_pca, "unctad_spearman": rho,
-             "redundant_pairs": corr.filter(pl.col("redundant") & (pl.col("pillar_a") < pl.col("pillar_b")))
-             .select("pillar_a", "pillar_b").rows()}
+    extra = {
+        "cronbach_alpha": alpha,
+        "pca_n": n_pca,
+        "unctad_spearman": rho,
+        "redundant_pairs": corr.filter(pl.col("redundant") & (pl.col("pillar_a") < pl.col("pillar_b")))
+        .select("pillar_a", "pillar_b")
+        .rows(),
+    }
     return result, tables, extra
 
 

@@ -5,6 +5,7 @@ descriptions name from the external figures (flagged, with their vintage), and r
 table of every number plus a table of text-table cells. Every row says where it came from:
 figure, slide, raw line numbers, origin (deck / external), source, vintage and URL.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,17 +35,43 @@ EXTERNAL_UNITS: dict[str, tuple[str, float]] = {
 }
 
 LONG_SCHEMA: dict[str, pl.DataType] = {
-    "figure_id": pl.String, "section": pl.String, "slide": pl.Int32, "page": pl.Int32,
-    "series": pl.String, "series_ja": pl.String, "series_en": pl.String,
-    "category_ja": pl.String, "category_en": pl.String, "iso3": pl.String, "order": pl.Int32,
-    "period": pl.String, "value": pl.Float64, "unit": pl.String, "printed": pl.String, "approx": pl.Boolean,
-    "origin": pl.String, "status": pl.String, "line_start": pl.Int32, "line_end": pl.Int32,
-    "source": pl.String, "vintage": pl.String, "url": pl.String, "note": pl.String,
+    "figure_id": pl.String,
+    "section": pl.String,
+    "slide": pl.Int32,
+    "page": pl.Int32,
+    "series": pl.String,
+    "series_ja": pl.String,
+    "series_en": pl.String,
+    "category_ja": pl.String,
+    "category_en": pl.String,
+    "iso3": pl.String,
+    "order": pl.Int32,
+    "period": pl.String,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "printed": pl.String,
+    "approx": pl.Boolean,
+    "origin": pl.String,
+    "status": pl.String,
+    "line_start": pl.Int32,
+    "line_end": pl.Int32,
+    "source": pl.String,
+    "vintage": pl.String,
+    "url": pl.String,
+    "note": pl.String,
 }
 
 TEXT_SCHEMA: dict[str, pl.DataType] = {
-    "figure_id": pl.String, "slide": pl.Int32, "order": pl.Int32, "row_ja": pl.String, "row_en": pl.String,
-    "column": pl.String, "text": pl.String, "line_start": pl.Int32, "line_end": pl.Int32, "note": pl.String,
+    "figure_id": pl.String,
+    "slide": pl.Int32,
+    "order": pl.Int32,
+    "row_ja": pl.String,
+    "row_en": pl.String,
+    "column": pl.String,
+    "text": pl.String,
+    "line_start": pl.Int32,
+    "line_end": pl.Int32,
+    "note": pl.String,
 }
 
 UNIDENTIFIED_JA, UNIDENTIFIED_EN = "（不明）", "unidentified"
@@ -70,15 +97,17 @@ def region_lines(fig: Figure, deck: Deck) -> tuple[list[Line], int]:
     if fig.until:
         after = [l for l in deck.lines if l.number > anchor.number and fig.until in l.text]
         if not after:
-            raise ExtractionError(fig.id, f"end text {fig.until!r} not found after the anchor", file=deck.file,
-                                  line=anchor.number)
+            raise ExtractionError(
+                fig.id, f"end text {fig.until!r} not found after the anchor", file=deck.file, line=anchor.number
+            )
         end = after[0].number - 1
     lines = [l for l in deck.lines if start <= l.number <= end]
     if fig.source_ja:
         span = "".join(l.text for l in deck.lines if slide.first_line <= l.number <= max(end, slide.lines[-1].number))
         if fig.source_ja.replace(" ", "") not in span.replace(" ", "").replace("\n", ""):
-            raise ExtractionError(fig.id, f"source {fig.source_ja!r} not found on the slide", file=deck.file,
-                                  line=slide.first_line)
+            raise ExtractionError(
+                fig.id, f"source {fig.source_ja!r} not found on the slide", file=deck.file, line=slide.first_line
+            )
     return lines, slide.number
 
 
@@ -111,8 +140,12 @@ def _check_unit(fig: Figure, cell: Cell, deck: Deck) -> None:
     except ValueError:
         return  # durations, stated phrases: the reader already parsed them
     if unit and unit != s.unit:
-        raise ExtractionError(fig.id, f"{cell.printed!r} is in {unit}, series {s.key!r} expects {s.unit}",
-                              file=deck.file, line=cell.lines[0] if cell.lines else None)
+        raise ExtractionError(
+            fig.id,
+            f"{cell.printed!r} is in {unit}, series {s.key!r} expects {s.unit}",
+            file=deck.file,
+            line=cell.lines[0] if cell.lines else None,
+        )
 
 
 def _deck_rows(fig: Figure, cells: list[Cell], slide_no: int, deck: Deck) -> list[dict]:
@@ -123,26 +156,48 @@ def _deck_rows(fig: Figure, cells: list[Cell], slide_no: int, deck: Deck) -> lis
         cat_ja, cat_en, iso3 = _category(fig, cell.category, line, deck)
         _check_unit(fig, cell, deck)
         status = cell.status if cell.category.ja is not None or cell.status == "missing" else "unidentified_label"
-        rows.append({
-            "figure_id": fig.id, "section": fig.section, "slide": slide_no, "page": _page(deck, slide_no),
-            "series": s.key, "series_ja": s.ja, "series_en": s.en,
-            "category_ja": cat_ja, "category_en": cat_en, "iso3": iso3 if iso3 else (fig.iso3 if not fig.countries else None),
-            "order": cell.order, "period": cat_ja if s.period == "*" else s.period,
-            "value": float(cell.value) if cell.value is not None else None, "unit": s.unit,
-            "printed": re.sub(r"\s+", " ", cell.printed) if cell.printed else None, "approx": cell.approx, "origin": "deck", "status": status,
-            "line_start": min(cell.lines) if cell.lines else None, "line_end": max(cell.lines) if cell.lines else None,
-            "source": fig.source_ja or fig.source_en, "vintage": None, "url": None, "note": cell.note,
-        })
+        rows.append(
+            {
+                "figure_id": fig.id,
+                "section": fig.section,
+                "slide": slide_no,
+                "page": _page(deck, slide_no),
+                "series": s.key,
+                "series_ja": s.ja,
+                "series_en": s.en,
+                "category_ja": cat_ja,
+                "category_en": cat_en,
+                "iso3": iso3 if iso3 else (fig.iso3 if not fig.countries else None),
+                "order": cell.order,
+                "period": cat_ja if s.period == "*" else s.period,
+                "value": float(cell.value) if cell.value is not None else None,
+                "unit": s.unit,
+                "printed": re.sub(r"\s+", " ", cell.printed) if cell.printed else None,
+                "approx": cell.approx,
+                "origin": "deck",
+                "status": status,
+                "line_start": min(cell.lines) if cell.lines else None,
+                "line_end": max(cell.lines) if cell.lines else None,
+                "source": fig.source_ja or fig.source_en,
+                "vintage": None,
+                "url": None,
+                "note": cell.note,
+            }
+        )
     return rows
 
 
-def _external_row(fig: Figure, series_key: str, ext: dict, category_from: str, order: int, slide_no: int,
-                  deck: Deck, note: str = "") -> dict:
+def _external_row(
+    fig: Figure, series_key: str, ext: dict, category_from: str, order: int, slide_no: int, deck: Deck, note: str = ""
+) -> dict:
     s = fig.series_by_key(series_key)
     unit, mult = EXTERNAL_UNITS[ext["unit"]]
     if unit != s.unit:
-        raise ExtractionError(fig.id, f"external row (CSV line {ext['csv_line']}) is in {ext['unit']}, "
-                                      f"series {s.key!r} expects {s.unit}", file=paths.rel(paths.EXTERNAL_CSV))
+        raise ExtractionError(
+            fig.id,
+            f"external row (CSV line {ext['csv_line']}) is in {ext['unit']}, series {s.key!r} expects {s.unit}",
+            file=paths.rel(paths.EXTERNAL_CSV),
+        )
     if category_from == "period":
         cat_ja = cat_en = ext["period"]
         iso3 = ext["country_iso3"]
@@ -154,12 +209,30 @@ def _external_row(fig: Figure, series_key: str, ext: dict, category_from: str, o
         iso3 = ext["country_iso3"]
     notes = [n for n in (note, ext["note"], f"external CSV line {ext['csv_line']}") if n]
     return {
-        "figure_id": fig.id, "section": fig.section, "slide": slide_no, "page": _page(deck, slide_no),
-        "series": s.key, "series_ja": s.ja, "series_en": s.en,
-        "category_ja": cat_ja, "category_en": cat_en, "iso3": iso3, "order": order,
-        "period": ext["period"], "value": ext["value"] * mult, "unit": unit, "printed": None, "approx": False,
-        "origin": "external", "status": f"external_{ext['status']}", "line_start": None, "line_end": None,
-        "source": ext["source_title"], "vintage": ext["vintage"], "url": ext["source_url"], "note": "; ".join(notes),
+        "figure_id": fig.id,
+        "section": fig.section,
+        "slide": slide_no,
+        "page": _page(deck, slide_no),
+        "series": s.key,
+        "series_ja": s.ja,
+        "series_en": s.en,
+        "category_ja": cat_ja,
+        "category_en": cat_en,
+        "iso3": iso3,
+        "order": order,
+        "period": ext["period"],
+        "value": ext["value"] * mult,
+        "unit": unit,
+        "printed": None,
+        "approx": False,
+        "origin": "external",
+        "status": f"external_{ext['status']}",
+        "line_start": None,
+        "line_end": None,
+        "source": ext["source_title"],
+        "vintage": ext["vintage"],
+        "url": ext["source_url"],
+        "note": "; ".join(notes),
     }
 
 
@@ -182,8 +255,11 @@ def _fills(fig: Figure, external: pl.DataFrame, slide_no: int, deck: Deck, start
         if fill.period:
             sel = sel.filter(pl.col("period") == fill.period)
         if sel.height == 0:
-            raise ExtractionError(fig.id, f"no external rows for topic {fill.topic!r}, metric {fill.metric!r}",
-                                  file=paths.rel(paths.EXTERNAL_CSV))
+            raise ExtractionError(
+                fig.id,
+                f"no external rows for topic {fill.topic!r}, metric {fill.metric!r}",
+                file=paths.rel(paths.EXTERNAL_CSV),
+            )
         for ext in citable(sel).sort("period", "snapshot", "csv_line").iter_rows(named=True):
             order += 1
             rows.append(_external_row(fig, fill.series, ext, fill.category_from, order, slide_no, deck, fill.note))
@@ -193,18 +269,31 @@ def _fills(fig: Figure, external: pl.DataFrame, slide_no: int, deck: Deck, start
 def _deck_fills(fig: Figure, done: list[dict], slide_no: int, deck: Deck) -> list[dict]:
     rows = []
     for i, fill in enumerate(fig.deck_fills, start=1):
-        src = [r for r in done if r["figure_id"] == fill.figure and r["series"] == fill.series and r["iso3"] == fill.iso3]
+        src = [
+            r for r in done if r["figure_id"] == fill.figure and r["series"] == fill.series and r["iso3"] == fill.iso3
+        ]
         if len(src) != 1:
             raise ExtractionError(fig.id, f"deck fill from {fill.figure}/{fill.series}/{fill.iso3}: {len(src)} rows")
         s = fig.series_by_key(fill.to_series)
         r = dict(src[0])
-        r.update({
-            "figure_id": fig.id, "section": fig.section, "slide": slide_no, "page": _page(deck, slide_no),
-            "series": s.key, "series_ja": s.ja, "series_en": s.en, "category_ja": fill.to_category,
-            "category_en": fill.to_category, "iso3": fill.iso3, "order": i, "period": fill.to_category,
-            "status": "printed_elsewhere",
-            "note": f"printed in figure {fill.figure} (slide {src[0]['slide']}), same source and vintage",
-        })
+        r.update(
+            {
+                "figure_id": fig.id,
+                "section": fig.section,
+                "slide": slide_no,
+                "page": _page(deck, slide_no),
+                "series": s.key,
+                "series_ja": s.ja,
+                "series_en": s.en,
+                "category_ja": fill.to_category,
+                "category_en": fill.to_category,
+                "iso3": fill.iso3,
+                "order": i,
+                "period": fill.to_category,
+                "status": "printed_elsewhere",
+                "note": f"printed in figure {fill.figure} (slide {src[0]['slide']}), same source and vintage",
+            }
+        )
         rows.append(r)
     return rows
 
@@ -222,32 +311,51 @@ def _label_by_value(fig: Figure, rows: list[dict], external: pl.DataFrame) -> No
         if match.height == 1:
             m = match.row(0, named=True)
             c = resolve(m["country_iso3"])
-            row.update({
-                "category_ja": c.name_ja, "category_en": c.name_en, "iso3": c.iso3, "status": "label_external",
-                "vintage": m["vintage"], "url": m["source_url"],
-                "note": f"label matched by value to {m['source_title']} ({m['vintage']}, CSV line {m['csv_line']})"
-                        + (f"; {m['note']}" if m["note"] else ""),
-            })
+            row.update(
+                {
+                    "category_ja": c.name_ja,
+                    "category_en": c.name_en,
+                    "iso3": c.iso3,
+                    "status": "label_external",
+                    "vintage": m["vintage"],
+                    "url": m["source_url"],
+                    "note": f"label matched by value to {m['source_title']} ({m['vintage']}, CSV line {m['csv_line']})"
+                    + (f"; {m['note']}" if m["note"] else ""),
+                }
+            )
         else:
-            row["note"] = (f"no single {rule.topic} row has this value ({match.height} candidates): label unidentified")
+            row["note"] = f"no single {rule.topic} row has this value ({match.height} candidates): label unidentified"
 
 
 def _text_rows(fig: Figure, cells: list[Cell], slide_no: int) -> list[dict]:
-    return [{
-        "figure_id": fig.id, "slide": slide_no, "order": c.order, "row_ja": c.category.ja, "row_en": c.category.en,
-        "column": c.column, "text": c.text, "line_start": min(c.lines) if c.lines else None, "line_end": max(c.lines) if c.lines else None,
-        "note": c.note,
-    } for c in cells]
+    return [
+        {
+            "figure_id": fig.id,
+            "slide": slide_no,
+            "order": c.order,
+            "row_ja": c.category.ja,
+            "row_en": c.category.en,
+            "column": c.column,
+            "text": c.text,
+            "line_start": min(c.lines) if c.lines else None,
+            "line_end": max(c.lines) if c.lines else None,
+            "note": c.note,
+        }
+        for c in cells
+    ]
 
 
 def _merge_missing(rows: list[dict]) -> list[dict]:
     """A value stated elsewhere on the slide replaces the 'missing' placeholder of the same cell."""
-    have = {(r["series"], r["category_ja"]) for r in rows if r["value"] is not None and r["category_ja"] != UNIDENTIFIED_JA}
+    have = {
+        (r["series"], r["category_ja"]) for r in rows if r["value"] is not None and r["category_ja"] != UNIDENTIFIED_JA
+    }
     return [r for r in rows if not (r["status"] == "missing" and (r["series"], r["category_ja"]) in have)]
 
 
 def external_table(external: pl.DataFrame) -> pl.DataFrame:
     """External figures, typed, each country code checked and named."""
+
     def _name(code: str) -> str:
         try:
             return resolve(code).name_en
@@ -261,8 +369,9 @@ def external_table(external: pl.DataFrame) -> pl.DataFrame:
     ).sort("snapshot", "csv_line")
 
 
-def extract_figure(fig: Figure, deck: Deck, external: pl.DataFrame,
-                   done: list[dict]) -> tuple[list[dict], list[dict], int]:
+def extract_figure(
+    fig: Figure, deck: Deck, external: pl.DataFrame, done: list[dict]
+) -> tuple[list[dict], list[dict], int]:
     if fig.reader is None:
         hits = deck.find(fig.anchor)
         if not hits:
@@ -296,10 +405,15 @@ def extract_all(deck: Deck, external: pl.DataFrame, figures=FIGURES) -> Extracte
     long = pl.DataFrame(all_rows, schema=LONG_SCHEMA, orient="row") if all_rows else pl.DataFrame(schema=LONG_SCHEMA)
     fig_order = {fid: i for i, fid in enumerate(ids)}
     series_order = {f"{f.id}/{s.key}": i for f in figures for i, s in enumerate(f.series)}
-    long = (long.with_columns(
-                pl.col("figure_id").replace_strict(fig_order, return_dtype=pl.Int32).alias("_fig"),
-                (pl.col("figure_id") + "/" + pl.col("series")).replace_strict(series_order, return_dtype=pl.Int32).alias("_ser"))
-            .sort("_fig", "_ser", "order", "category_ja", "period", maintain_order=True).drop("_fig", "_ser"))
+    long = (
+        long.with_columns(
+            pl.col("figure_id").replace_strict(fig_order, return_dtype=pl.Int32).alias("_fig"),
+            (pl.col("figure_id") + "/" + pl.col("series"))
+            .replace_strict(series_order, return_dtype=pl.Int32)
+            .alias("_ser"),
+        )
+        .sort("_fig", "_ser", "order", "category_ja", "period", maintain_order=True)
+        .drop("_fig", "_ser")
+    )
     texts = pl.DataFrame(text_rows, schema=TEXT_SCHEMA, orient="row")
     return Extracted(long, texts, external_table(external), slides)
-

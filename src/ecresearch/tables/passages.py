@@ -1,6 +1,7 @@
 """What the deck says about a market: its notes, the JETRO programmes that fit, and the checklist items that
 matter. Every item is found in the raw deck text by an anchor (and fails loudly if the text changes), so the
 report quotes the deck with line numbers instead of paraphrasing it."""
+
 from __future__ import annotations
 
 import re
@@ -12,12 +13,43 @@ from ecresearch.deck.slides import Deck, Line
 from ecresearch.errors import ExtractionError
 
 SEA = ("SGP", "MYS", "THA", "IDN", "VNM", "PHL")
-EU = ("AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "IRL", "ITA", "LVA",
-      "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE")
+EU = (
+    "AUT",
+    "BEL",
+    "BGR",
+    "HRV",
+    "CYP",
+    "CZE",
+    "DNK",
+    "EST",
+    "FIN",
+    "FRA",
+    "DEU",
+    "GRC",
+    "HUN",
+    "IRL",
+    "ITA",
+    "LVA",
+    "LTU",
+    "LUX",
+    "MLT",
+    "NLD",
+    "POL",
+    "PRT",
+    "ROU",
+    "SVK",
+    "SVN",
+    "ESP",
+    "SWE",
+)
 ALL = "*"
 
 # The deck's section markers for its three market chapters.
-SECTION_MARKERS = {"CHN": ("～中国～", "（中国）"), "USA": ("～米国～", "（米国）"), **{c: ("～東南アジア～",) for c in SEA}}
+SECTION_MARKERS = {
+    "CHN": ("～中国～", "（中国）"),
+    "USA": ("～米国～", "（米国）"),
+    **{c: ("～東南アジア～",) for c in SEA},
+}
 BULLET = re.compile(r"^\s*[◼•➢]\s*")
 
 
@@ -34,66 +66,179 @@ class Item:
 
 
 PROGRAMMES = (
-    Item("JAPAN STREET", ALL, "全世界を対象としたジェトロ招待バイヤー専用の商品カタログサイト",
-         "Online catalogue seen by JETRO-invited buyers worldwide (B2B); registration free."),
-    Item("JAPAN MALL", ALL, "2022年度は18カ国・地域にて60案件以上で実施",
-         "Overseas e-commerce buyers purchase outright in Japan (domestic delivery and payment in yen); "
-         "60+ projects in 18 countries/regions in FY2022."),
-    Item("JAPAN MALL", ("CHN",), "京東内に「日本酒館」にて日本産酒類を販売",
-         "Partner case: Frank Japan sells Japanese sake and food on JD.com."),
-    Item("JAPAN MALL", ("KOR", "SGP", "JPN"), "韓国を中心に日本、シンガポールでも展開しているECプラットフォーム",
-         "Partner case: Qoo10 (Korea, Japan, Singapore), about 16 million members."),
-    Item("JAPAN MALL", ("USA",), "米ニューヨークで日本産調理器具・食器・食材などを販売するMTC KICHENと連携",
-         "Partner case: MTC Kitchen (New York), kitchenware and food."),
-    Item("JAPAN MALL", ("CAN",), "自社ECおよびAmazon上でも販売するカナダのECサイトIPPINKA",
-         "Partner case: IPPINKA (Canada), own site and Amazon."),
-    Item("JAPAN MALL", ("THA",), "タイで2大総合ECプラットフォーム（LAZADA/Shopee）",
-         "Partner case: three Japanese trading houses sell on Lazada, Shopee and Konvy in Thailand."),
-    Item("JAPAN STORE", ("USA", "GBR"), "Amazon.com（米国）、Amazon.co.uk（英",
-         "Listing and promotion on Amazon.com / Amazon.co.uk; basic plan free, premium plan paid."),
+    Item(
+        "JAPAN STREET",
+        ALL,
+        "全世界を対象としたジェトロ招待バイヤー専用の商品カタログサイト",
+        "Online catalogue seen by JETRO-invited buyers worldwide (B2B); registration free.",
+    ),
+    Item(
+        "JAPAN MALL",
+        ALL,
+        "2022年度は18カ国・地域にて60案件以上で実施",
+        "Overseas e-commerce buyers purchase outright in Japan (domestic delivery and payment in yen); "
+        "60+ projects in 18 countries/regions in FY2022.",
+    ),
+    Item(
+        "JAPAN MALL",
+        ("CHN",),
+        "京東内に「日本酒館」にて日本産酒類を販売",
+        "Partner case: Frank Japan sells Japanese sake and food on JD.com.",
+    ),
+    Item(
+        "JAPAN MALL",
+        ("KOR", "SGP", "JPN"),
+        "韓国を中心に日本、シンガポールでも展開しているECプラットフォーム",
+        "Partner case: Qoo10 (Korea, Japan, Singapore), about 16 million members.",
+    ),
+    Item(
+        "JAPAN MALL",
+        ("USA",),
+        "米ニューヨークで日本産調理器具・食器・食材などを販売するMTC KICHENと連携",
+        "Partner case: MTC Kitchen (New York), kitchenware and food.",
+    ),
+    Item(
+        "JAPAN MALL",
+        ("CAN",),
+        "自社ECおよびAmazon上でも販売するカナダのECサイトIPPINKA",
+        "Partner case: IPPINKA (Canada), own site and Amazon.",
+    ),
+    Item(
+        "JAPAN MALL",
+        ("THA",),
+        "タイで2大総合ECプラットフォーム（LAZADA/Shopee）",
+        "Partner case: three Japanese trading houses sell on Lazada, Shopee and Konvy in Thailand.",
+    ),
+    Item(
+        "JAPAN STORE",
+        ("USA", "GBR"),
+        "Amazon.com（米国）、Amazon.co.uk（英",
+        "Listing and promotion on Amazon.com / Amazon.co.uk; basic plan free, premium plan paid.",
+    ),
 )
 
 CHECKLIST = (
-    Item("export", ALL, "自社で取り扱っている商品は、相手国に輸出できるか？", "Can the product be exported to the country?",
-         "regulation"),
-    Item("certification", ALL, "商品を販売するために事前に取得する必要のある認証",
-         "Which certifications and regulations apply before selling?", "certification"),
+    Item(
+        "export",
+        ALL,
+        "自社で取り扱っている商品は、相手国に輸出できるか？",
+        "Can the product be exported to the country?",
+        "regulation",
+    ),
+    Item(
+        "certification",
+        ALL,
+        "商品を販売するために事前に取得する必要のある認証",
+        "Which certifications and regulations apply before selling?",
+        "certification",
+    ),
     Item("fda", ("USA",), "米国向け：FDA（食品、化粧品）", "US: FDA registration (food, cosmetics).", "certification"),
     Item("euhaccp", EU, "EU向け：EUHACCP（水産物等）", "EU: EU-HACCP (seafood etc.).", "certification"),
     Item("nmpa", ("CHN",), "中国向け：NMPA（化粧品）", "China: NMPA (cosmetics).", "certification"),
-    Item("positive_list", ("CHN",), "越境ECポジティブリストに掲載され",
-         "Cross-border e-commerce: only goods on the positive list.", "regulation"),
-    Item("limits", ("CHN",), "・購入者1回あたり5,000元", "Limits per buyer: 5,000 yuan per purchase, 26,000 yuan a year.",
-         "regulation"),
-    Item("ten_prefectures", ("CHN",), "原発関連で10都県は不可",
-         "Food and feed from ten prefectures are banned (Niigata rice excepted).", "regulation"),
-    Item("sns_links", ("CHN",), "SNSから商品販売ページにリンクを貼る",
-         "Links from social media to sales pages are not allowed: promotion must lead to search.", "marketing"),
-    Item("uk_vat", ("GBR",), "Amazon.co.uk（英国）でのご出品ではVAT登録が必要です", "UK: VAT registration needed.",
-         "regulation"),
-    Item("uk_hfss", ("GBR",), "脂肪、塩分、糖分が多い食品は",
-         "UK: foods high in fat, salt or sugar are restricted.", "regulation"),
-    Item("site_rules", ALL, "出品する海外ECサイトで販売出来るか？", "Can the product be sold on the chosen site?",
-         "regulation"),
-    Item("payment", ALL, "決済手段、配送方法の不安を解消", "Remove buyers' worries about payment and delivery.",
-         "payment"),
-    Item("trust", ALL, "販売者や決済の信頼性", "Buyers worry about the seller's and the payment's reliability.",
-         "payment"),
+    Item(
+        "positive_list",
+        ("CHN",),
+        "越境ECポジティブリストに掲載され",
+        "Cross-border e-commerce: only goods on the positive list.",
+        "regulation",
+    ),
+    Item(
+        "limits",
+        ("CHN",),
+        "・購入者1回あたり5,000元",
+        "Limits per buyer: 5,000 yuan per purchase, 26,000 yuan a year.",
+        "regulation",
+    ),
+    Item(
+        "ten_prefectures",
+        ("CHN",),
+        "原発関連で10都県は不可",
+        "Food and feed from ten prefectures are banned (Niigata rice excepted).",
+        "regulation",
+    ),
+    Item(
+        "sns_links",
+        ("CHN",),
+        "SNSから商品販売ページにリンクを貼る",
+        "Links from social media to sales pages are not allowed: promotion must lead to search.",
+        "marketing",
+    ),
+    Item(
+        "uk_vat",
+        ("GBR",),
+        "Amazon.co.uk（英国）でのご出品ではVAT登録が必要です",
+        "UK: VAT registration needed.",
+        "regulation",
+    ),
+    Item(
+        "uk_hfss",
+        ("GBR",),
+        "脂肪、塩分、糖分が多い食品は",
+        "UK: foods high in fat, salt or sugar are restricted.",
+        "regulation",
+    ),
+    Item(
+        "site_rules",
+        ALL,
+        "出品する海外ECサイトで販売出来るか？",
+        "Can the product be sold on the chosen site?",
+        "regulation",
+    ),
+    Item(
+        "payment",
+        ALL,
+        "決済手段、配送方法の不安を解消",
+        "Remove buyers' worries about payment and delivery.",
+        "payment",
+    ),
+    Item(
+        "trust",
+        ALL,
+        "販売者や決済の信頼性",
+        "Buyers worry about the seller's and the payment's reliability.",
+        "payment",
+    ),
     Item("shipping", ALL, "配送コスト、配送に時間がかかる", "Shipping cost and time.", "logistics"),
-    Item("duties", ALL, "関税等追加コストの発生/情報不足", "Duties and other extra costs; lack of information.",
-         "logistics"),
+    Item(
+        "duties",
+        ALL,
+        "関税等追加コストの発生/情報不足",
+        "Duties and other extra costs; lack of information.",
+        "logistics",
+    ),
     Item("lead_time", ALL, "配送方法・リード", "Check delivery method, lead time and return conditions.", "logistics"),
 )
 
 
 NEW_ITEM = re.compile(r"^\s*(?:[◼•➢■●・※]|[0-9０-９①-⑳]+[.．、）)]|出所|出典|Source)")
 # Names that mark a sentence as being about another market than the report's.
-MARKET_WORDS = {"CHN": ("中国",), "USA": ("米国", "アメリカ"), "HKG": ("香港", "HKTV"), "KOR": ("韓国",),
-                "SGP": ("シンガポール",), "MYS": ("マレーシア",), "THA": ("タイ",), "IDN": ("インドネシア",),
-                "VNM": ("ベトナム",), "PHL": ("フィリピン",), "TWN": ("台湾",), "GBR": ("英国", "イギリス"),
-                "CAN": ("カナダ",), "IND": ("インド",)}
-PASSAGE_SCHEMA = {"kind": pl.String, "key": pl.String, "iso3": pl.String, "category": pl.String, "text_ja": pl.String,
-                  "en": pl.String, "slide": pl.Int32, "line_start": pl.Int32, "line_end": pl.Int32}
+MARKET_WORDS = {
+    "CHN": ("中国",),
+    "USA": ("米国", "アメリカ"),
+    "HKG": ("香港", "HKTV"),
+    "KOR": ("韓国",),
+    "SGP": ("シンガポール",),
+    "MYS": ("マレーシア",),
+    "THA": ("タイ",),
+    "IDN": ("インドネシア",),
+    "VNM": ("ベトナム",),
+    "PHL": ("フィリピン",),
+    "TWN": ("台湾",),
+    "GBR": ("英国", "イギリス"),
+    "CAN": ("カナダ",),
+    "IND": ("インド",),
+}
+PASSAGE_SCHEMA = {
+    "kind": pl.String,
+    "key": pl.String,
+    "iso3": pl.String,
+    "category": pl.String,
+    "text_ja": pl.String,
+    "en": pl.String,
+    "slide": pl.Int32,
+    "line_start": pl.Int32,
+    "line_end": pl.Int32,
+}
 
 
 def sentence(deck: Deck, start: Line, max_lines: int = 4) -> tuple[str, int]:
@@ -101,7 +246,7 @@ def sentence(deck: Deck, start: Line, max_lines: int = 4) -> tuple[str, int]:
     blank line, or a line that starts a new item. Returns the text and its last line number."""
     text = BULLET.sub("", start.text).strip()
     last = start.number
-    for line in deck.lines[start.number: start.number + max_lines]:
+    for line in deck.lines[start.number : start.number + max_lines]:
         if text.endswith(("。", "）", ")")) or not line.text.strip() or NEW_ITEM.match(line.text):
             break
         text += line.text.strip()
@@ -132,9 +277,19 @@ def _item_rows(deck: Deck, items, kind: str) -> list[dict]:
         text, last = sentence(deck, hits[0])
         countries = ["*"] if item.countries == ALL else list(item.countries)
         for c in countries:
-            rows.append({"kind": kind, "key": item.key, "iso3": c, "category": item.category or None, "text_ja": text,
-                         "en": item.en, "slide": _slide_of(deck, hits[0].number), "line_start": hits[0].number,
-                         "line_end": last})
+            rows.append(
+                {
+                    "kind": kind,
+                    "key": item.key,
+                    "iso3": c,
+                    "category": item.category or None,
+                    "text_ja": text,
+                    "en": item.en,
+                    "slide": _slide_of(deck, hits[0].number),
+                    "line_start": hits[0].number,
+                    "line_end": last,
+                }
+            )
     return rows
 
 
@@ -151,8 +306,19 @@ def note_rows(deck: Deck) -> list[dict]:
                 text, last = sentence(deck, line)
                 if about_other_market(text, iso3):
                     continue
-                rows.append({"kind": "note", "key": "note", "iso3": iso3, "category": None, "text_ja": text, "en": None,
-                             "slide": slide.number, "line_start": line.number, "line_end": last})
+                rows.append(
+                    {
+                        "kind": "note",
+                        "key": "note",
+                        "iso3": iso3,
+                        "category": None,
+                        "text_ja": text,
+                        "en": None,
+                        "slide": slide.number,
+                        "line_start": line.number,
+                        "line_end": last,
+                    }
+                )
     return rows
 
 
@@ -161,7 +327,8 @@ def passages(deck: Deck) -> pl.DataFrame:
     market it applies to ('*' = every market), slide and raw lines."""
     rows = note_rows(deck) + _item_rows(deck, PROGRAMMES, "programme") + _item_rows(deck, CHECKLIST, "checklist")
     return pl.DataFrame(rows, schema=PASSAGE_SCHEMA, orient="row").unique(
-        ["kind", "key", "iso3", "line_start"], keep="first", maintain_order=True)
+        ["kind", "key", "iso3", "line_start"], keep="first", maintain_order=True
+    )
 
 
 def for_market(table: pl.DataFrame, iso3: str, kind: str) -> pl.DataFrame:

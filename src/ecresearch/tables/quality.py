@@ -4,6 +4,7 @@ Each check returns findings: what was checked, whether it holds, and for every p
 resolution the pipeline chose and why. Nothing is corrected silently: values stay as printed and
 the findings go to reports/data-quality.md and data/processed/quality_findings.parquet.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -12,16 +13,28 @@ from itertools import combinations
 import polars as pl
 
 from ecresearch.deck.figures import FIGURES
-from ecresearch.textsafe import md_escape
 from ecresearch.deck.model import (
-    Figure, GrowthCheck, MeanCheck, PairTotalCheck, PartsCheck, RegionMeanCheck, WeightedMeanCheck,
+    Figure,
+    GrowthCheck,
+    MeanCheck,
+    PairTotalCheck,
+    PartsCheck,
+    RegionMeanCheck,
+    WeightedMeanCheck,
 )
 from ecresearch.deck.readers import LAYOUT_NOTE, Combine, Run
 from ecresearch.tables.extract import EXTERNAL_UNITS
+from ecresearch.textsafe import md_escape
 
 FINDING_SCHEMA = {
-    "check": pl.String, "figure_id": pl.String, "subject": pl.String, "outcome": pl.String,
-    "expected": pl.Float64, "actual": pl.Float64, "message": pl.String, "resolution": pl.String,
+    "check": pl.String,
+    "figure_id": pl.String,
+    "subject": pl.String,
+    "outcome": pl.String,
+    "expected": pl.Float64,
+    "actual": pl.Float64,
+    "message": pl.String,
+    "resolution": pl.String,
 }
 
 
@@ -56,11 +69,18 @@ def share_sums(fig: Figure, long: pl.DataFrame) -> list[Finding]:
         total = float(vals.sum())
         tol = 0.05 * len(vals) + 1e-9  # each printed share is rounded to 0.1
         ok = abs(total - fig.shares_total) <= tol
-        out.append(Finding(
-            "share_sum", fig.id, series, "pass" if ok else "issue",
-            f"{len(vals)} shares sum to {total:.1f} (expected {fig.shares_total:.0f} ± {tol:.2f} for rounding)",
-            "" if ok else "kept as printed; the chart shows the shares as printed",
-            fig.shares_total, round(total, 6)))
+        out.append(
+            Finding(
+                "share_sum",
+                fig.id,
+                series,
+                "pass" if ok else "issue",
+                f"{len(vals)} shares sum to {total:.1f} (expected {fig.shares_total:.0f} ± {tol:.2f} for rounding)",
+                "" if ok else "kept as printed; the chart shows the shares as printed",
+                fig.shares_total,
+                round(total, 6),
+            )
+        )
     return out
 
 
@@ -79,17 +99,30 @@ def growth(fig: Figure, check: GrowthCheck, long: pl.DataFrame) -> list[Finding]
         computed = b / a if unit == "ratio" else (b / a - 1) * 100
         tol = check.tolerance_pp / 100 if unit == "ratio" else check.tolerance_pp
         ok = abs(computed - printed) <= tol + 1e-9
-        what = (f"{check.later}/{check.earlier} = ×{computed:.2f}" if unit == "ratio"
-                else f"{check.earlier}→{check.later}: {computed:+.1f}%")
-        out.append(Finding(
-            "growth_vs_levels", fig.id, check.growth_series, "pass" if ok else "issue",
-            f"printed {printed:g}{'' if unit == 'ratio' else '%'}, levels give {what}",
-            "" if ok else "both kept: the printed rate is shown as printed; the levels are the chart's data; "
-                          "the difference is reported, not corrected",
-            printed, round(computed, 4)))
+        what = (
+            f"{check.later}/{check.earlier} = ×{computed:.2f}"
+            if unit == "ratio"
+            else f"{check.earlier}→{check.later}: {computed:+.1f}%"
+        )
+        out.append(
+            Finding(
+                "growth_vs_levels",
+                fig.id,
+                check.growth_series,
+                "pass" if ok else "issue",
+                f"printed {printed:g}{'' if unit == 'ratio' else '%'}, levels give {what}",
+                ""
+                if ok
+                else "both kept: the printed rate is shown as printed; the levels are the chart's data; "
+                "the difference is reported, not corrected",
+                printed,
+                round(computed, 4),
+            )
+        )
         return out
     levels = df.filter(pl.col("series").is_in([check.earlier, check.later])).pivot(
-        on="series", index="category_ja", values="value")
+        on="series", index="category_ja", values="value"
+    )
     g = df.filter(pl.col("series") == check.growth_series).select("category_ja", pl.col("value").alias("g"))
     joined = levels.join(g, on="category_ja", how="inner")
     bad = []
@@ -97,11 +130,18 @@ def growth(fig: Figure, check: GrowthCheck, long: pl.DataFrame) -> list[Finding]
         computed = (row[check.later] / row[check.earlier] - 1) * 100
         if abs(computed - row["g"]) > check.tolerance_pp + 0.05:
             bad.append(f"{row['category_ja']}: printed {row['g']:+.1f}%, levels give {computed:+.2f}%")
-    out.append(Finding(
-        "growth_vs_levels", fig.id, check.growth_series, "issue" if bad else "pass",
-        (f"{len(bad)} of {joined.height} growth rates differ from the levels: " + "; ".join(bad)) if bad
-        else f"all {joined.height} growth rates equal the change between the printed levels (±{check.tolerance_pp} pp)",
-        "kept as printed; differences reported" if bad else ""))
+    out.append(
+        Finding(
+            "growth_vs_levels",
+            fig.id,
+            check.growth_series,
+            "issue" if bad else "pass",
+            (f"{len(bad)} of {joined.height} growth rates differ from the levels: " + "; ".join(bad))
+            if bad
+            else f"all {joined.height} growth rates equal the change between the printed levels (±{check.tolerance_pp} pp)",  # noqa: E501 - a data string kept whole
+            "kept as printed; differences reported" if bad else "",
+        )
+    )
     return out
 
 
@@ -110,7 +150,11 @@ def weighted_mean(fig: Figure, check: WeightedMeanCheck, long: pl.DataFrame) -> 
     n = {key: _cell(long, fig.id, "n", cat) for key, cat in check.parts}
     if None in n.values():
         return [Finding("weighted_mean", fig.id, "n", "issue", "sample sizes not found", "check skipped")]
-    cats = [check.category] if check.category else df.filter(pl.col("series") == check.parts[0][0])["category_ja"].to_list()
+    cats = (
+        [check.category]
+        if check.category
+        else df.filter(pl.col("series") == check.parts[0][0])["category_ja"].to_list()
+    )
     errs, details = [], []
     for cat in cats:
         parts = {key: _cell(long, fig.id, key, cat) for key, _ in check.parts}
@@ -125,15 +169,27 @@ def weighted_mean(fig: Figure, check: WeightedMeanCheck, long: pl.DataFrame) -> 
         errs.append((cat, total, mean))
     bad = [(c, t, m) for c, t, m in errs if abs(t - m) > check.tolerance_pp]
     weights = ", ".join(f"{k} n={v:g}" for k, v in n.items())
-    msg = (f"total vs n-weighted mean of parts ({weights}): " +
-           "; ".join(f"{c}: {t:g} vs {m:.2f}" for c, t, m in (bad or errs[:3])) +
-           (f" ({len(errs)} categories compared)" if not bad else ""))
+    msg = (
+        f"total vs n-weighted mean of parts ({weights}): "
+        + "; ".join(f"{c}: {t:g} vs {m:.2f}" for c, t, m in (bad or errs[:3]))
+        + (f" ({len(errs)} categories compared)" if not bad else "")
+    )
     if details:
         msg += "; " + "; ".join(details)
-    out = [Finding("weighted_mean", fig.id, check.total or check.stated_total[0], "issue" if bad else "pass", msg,
-                   "kept as printed; differences reported" if bad else
-                   "confirms the pairing of value runs with the legend's series in printed order",
-                   errs[0][1] if len(errs) == 1 else None, round(errs[0][2], 4) if len(errs) == 1 else None)]
+    out = [
+        Finding(
+            "weighted_mean",
+            fig.id,
+            check.total or check.stated_total[0],
+            "issue" if bad else "pass",
+            msg,
+            "kept as printed; differences reported"
+            if bad
+            else "confirms the pairing of value runs with the legend's series in printed order",
+            errs[0][1] if len(errs) == 1 else None,
+            round(errs[0][2], 4) if len(errs) == 1 else None,
+        )
+    ]
     return out
 
 
@@ -146,9 +202,18 @@ def parts(fig: Figure, check: PartsCheck, long: pl.DataFrame) -> list[Finding]:
     ok = abs(computed - parent) <= check.tolerance + 1e-9
     op = " − " if check.relation == "difference" else " + "
     names = op.join(f"{p[2]}[{p[1]}]" for p in check.parts)
-    return [Finding("parts_sum", fig.id, f"{check.parent[1]}/{check.parent[2]}", "pass" if ok else "issue",
-                    f"{check.parent[2]}[{check.parent[1]}] = {parent:g}; {names} = {computed:g}",
-                    "" if ok else "kept as printed; difference reported", parent, computed)]
+    return [
+        Finding(
+            "parts_sum",
+            fig.id,
+            f"{check.parent[1]}/{check.parent[2]}",
+            "pass" if ok else "issue",
+            f"{check.parent[2]}[{check.parent[1]}] = {parent:g}; {names} = {computed:g}",
+            "" if ok else "kept as printed; difference reported",
+            parent,
+            computed,
+        )
+    ]
 
 
 def region_mean(fig: Figure, check: RegionMeanCheck, long: pl.DataFrame) -> list[Finding]:
@@ -161,15 +226,24 @@ def region_mean(fig: Figure, check: RegionMeanCheck, long: pl.DataFrame) -> list
     lo, hi = min(v for _, v in growths), max(v for _, v in growths)
     ok = abs(region - computed) <= check.tolerance_pp
     members = ", ".join(f"{c} {v:+.1f}%" for c, v in growths)
-    return [Finding(
-        "weighted_mean", fig.id, check.region, "pass" if ok else "issue",
-        f"{check.region} is printed as {region:+.1f}%, but its listed members ({members}) grow {computed:+.2f}% "
-        f"together (sales-weighted, from {check.members_figure}); a weighted mean must lie within "
-        f"[{lo:+.1f}, {hi:+.1f}]",
-        "" if ok else "kept as printed. The value and label runs are paired in printed order, which may be wrong "
-                      "for this chart (see label_order); eMarketer's region may also include more than the US and Canada. "
-                      "Not corrected.",
-        region, round(computed, 4))]
+    return [
+        Finding(
+            "weighted_mean",
+            fig.id,
+            check.region,
+            "pass" if ok else "issue",
+            f"{check.region} is printed as {region:+.1f}%, but its listed members ({members}) grow {computed:+.2f}% "
+            f"together (sales-weighted, from {check.members_figure}); a weighted mean must lie within "
+            f"[{lo:+.1f}, {hi:+.1f}]",
+            ""
+            if ok
+            else "kept as printed. The value and label runs are paired in printed order, which may be wrong "
+            "for this chart (see label_order); eMarketer's region may also include more than the US and Canada. "
+            "Not corrected.",
+            region,
+            round(computed, 4),
+        )
+    ]
 
 
 def pair_total(fig: Figure, check: PairTotalCheck, long: pl.DataFrame) -> list[Finding]:
@@ -178,13 +252,31 @@ def pair_total(fig: Figure, check: PairTotalCheck, long: pl.DataFrame) -> list[F
     hits = [(a, b) for a, b in combinations(vals, 2) if abs(a[1] + b[1] - float(check.total)) < 0.05]
     if len(hits) == 1:
         (i, x), (j, y) = hits[0]
-        return [Finding("subtotal", fig.id, check.series, "pass",
-                        f"the printed subtotal {check.total}% equals slices {i} and {j} ({x:g}% + {y:g}%), and no other pair",
-                        "slices kept unidentified; the pair is noted as the subtotal's members (the reference file "
-                        "names them Tmall Global + Kaola, an inference)", float(check.total), x + y)]
-    return [Finding("subtotal", fig.id, check.series, "issue",
-                    f"the printed subtotal {check.total}% matches {len(hits)} pairs of slices",
-                    "ambiguous: no slice is named", float(check.total), None)]
+        return [
+            Finding(
+                "subtotal",
+                fig.id,
+                check.series,
+                "pass",
+                f"the printed subtotal {check.total}% equals slices {i} and {j} ({x:g}% + {y:g}%), and no other pair",
+                "slices kept unidentified; the pair is noted as the subtotal's members (the reference file "
+                "names them Tmall Global + Kaola, an inference)",
+                float(check.total),
+                x + y,
+            )
+        ]
+    return [
+        Finding(
+            "subtotal",
+            fig.id,
+            check.series,
+            "issue",
+            f"the printed subtotal {check.total}% matches {len(hits)} pairs of slices",
+            "ambiguous: no slice is named",
+            float(check.total),
+            None,
+        )
+    ]
 
 
 def plain_mean(fig: Figure, check: MeanCheck, long: pl.DataFrame) -> list[Finding]:
@@ -193,12 +285,21 @@ def plain_mean(fig: Figure, check: MeanCheck, long: pl.DataFrame) -> list[Findin
     members = df.filter(pl.col("category_ja") != check.average)["value"]
     mean = float(members.mean())
     ok = abs(mean - avg) <= check.tolerance_pp
-    return [Finding(
-        "weighted_mean", fig.id, check.average, "pass" if ok else "issue",
-        f"printed average {avg:g}% vs plain mean of the {members.len()} countries {mean:.2f}%",
-        "" if ok else "kept as printed: the source's average is probably weighted (by population or respondents), "
-                      "and its weights are not printed",
-        avg, round(mean, 4))]
+    return [
+        Finding(
+            "weighted_mean",
+            fig.id,
+            check.average,
+            "pass" if ok else "issue",
+            f"printed average {avg:g}% vs plain mean of the {members.len()} countries {mean:.2f}%",
+            ""
+            if ok
+            else "kept as printed: the source's average is probably weighted (by population or respondents), "
+            "and its weights are not printed",
+            avg,
+            round(mean, 4),
+        )
+    ]
 
 
 def gaps(fig: Figure, long: pl.DataFrame) -> list[Finding]:
@@ -206,33 +307,59 @@ def gaps(fig: Figure, long: pl.DataFrame) -> list[Finding]:
     df = _deck(long, fig.id)
     if fig.reader is None:
         ext = long.filter((pl.col("figure_id") == fig.id) & (pl.col("origin") == "external")).height
-        return [Finding("missing_values", fig.id, "*", "issue",
-                        f"no values of this chart are in the deck text ({fig.status})",
-                        f"{ext} external values shown, flagged with source and vintage" if ext
-                        else "not reproducible: listed in the catalogue with the reason")]
+        return [
+            Finding(
+                "missing_values",
+                fig.id,
+                "*",
+                "issue",
+                f"no values of this chart are in the deck text ({fig.status})",
+                f"{ext} external values shown, flagged with source and vintage"
+                if ext
+                else "not reproducible: listed in the catalogue with the reason",
+            )
+        ]
     for series in df["series"].unique(maintain_order=True):
         s = df.filter(pl.col("series") == series)
         missing = s.filter(pl.col("status") == "missing")
         unlabelled = s.filter(pl.col("status") == "unidentified_label")
         if missing.height:
             notes = {n for n in missing["note"].to_list() if n}
-            out.append(Finding(
-                "missing_values", fig.id, series, "issue",
-                f"{s.height - missing.height} printed values for {s.height} categories; missing: "
-                + ", ".join(missing["category_ja"].to_list()),
-                "; ".join(sorted(notes)) or "shown as a gap ('missing'); no value imputed"))
+            out.append(
+                Finding(
+                    "missing_values",
+                    fig.id,
+                    series,
+                    "issue",
+                    f"{s.height - missing.height} printed values for {s.height} categories; missing: "
+                    + ", ".join(missing["category_ja"].to_list()),
+                    "; ".join(sorted(notes)) or "shown as a gap ('missing'); no value imputed",
+                )
+            )
         if unlabelled.height:
-            out.append(Finding(
-                "missing_values", fig.id, series, "issue",
-                f"{unlabelled.height} of {s.height} values have no printed label: "
-                + ", ".join(f"{v:g}" for v in unlabelled["value"].to_list()),
-                "shown as 'unidentified'; no label guessed"))
+            out.append(
+                Finding(
+                    "missing_values",
+                    fig.id,
+                    series,
+                    "issue",
+                    f"{unlabelled.height} of {s.height} values have no printed label: "
+                    + ", ".join(f"{v:g}" for v in unlabelled["value"].to_list()),
+                    "shown as 'unidentified'; no label guessed",
+                )
+            )
         named = s.filter(pl.col("status") == "label_external")
         if named.height:
-            out.append(Finding(
-                "missing_values", fig.id, series, "issue",
-                f"{named.height} labels were lost and matched by value to external rows of one edition",
-                "each matched row names its source; bars with no unique match stay 'unidentified'"))
+            out.append(
+                Finding(
+                    "missing_values",
+                    fig.id,
+                    series,
+                    "issue",
+                    f"{named.height} labels were lost and matched by value to external rows of one edition",
+                    "each matched row names its source; bars with no unique match stay 'unidentified'",
+                )
+            )
     return out
 
 
@@ -250,21 +377,44 @@ def label_order(fig: Figure, long: pl.DataFrame, confirmed: set[str]) -> list[Fi
         labelled = [c for c in run.categories if c.ja is not None]
         cells = _deck(long, fig.id).filter(pl.col("series").is_in(list(run.series)) & pl.col("value").is_not_null())
         if labelled and cells.height and cells["note"].fill_null("").str.starts_with(LAYOUT_NOTE).all():
-            out.append(Finding(
-                "label_order", fig.id, ",".join(run.series), "pass",
-                "each value is printed right after its label", "paired by layout"))
+            out.append(
+                Finding(
+                    "label_order",
+                    fig.id,
+                    ",".join(run.series),
+                    "pass",
+                    "each value is printed right after its label",
+                    "paired by layout",
+                )
+            )
         elif len(labelled) >= 2 or len(run.series) >= 2:
-            by = "confirmed by a consistency check on this figure" if fig.id in confirmed else "not confirmed by any check"
-            out.append(Finding(
-                "label_order", fig.id, ",".join(run.series), "issue" if fig.id not in confirmed else "pass",
-                f"values and labels/series are printed in separate runs ({len(labelled)} labels, "
-                f"{len(run.series)} series); paired in printed order",
-                f"printed order assumed, {by}"))
+            by = (
+                "confirmed by a consistency check on this figure"
+                if fig.id in confirmed
+                else "not confirmed by any check"
+            )
+            out.append(
+                Finding(
+                    "label_order",
+                    fig.id,
+                    ",".join(run.series),
+                    "issue" if fig.id not in confirmed else "pass",
+                    f"values and labels/series are printed in separate runs ({len(labelled)} labels, "
+                    f"{len(run.series)} series); paired in printed order",
+                    f"printed order assumed, {by}",
+                )
+            )
         elif not labelled and fig.label_by_value is None and run.series == ("unassigned",):
-            out.append(Finding(
-                "label_order", fig.id, "unassigned", "issue",
-                "a value is printed apart from the chart's labels and cannot be tied to one of them",
-                "kept in series 'unassigned' with no label; not attributed"))
+            out.append(
+                Finding(
+                    "label_order",
+                    fig.id,
+                    "unassigned",
+                    "issue",
+                    "a value is printed apart from the chart's labels and cannot be tied to one of them",
+                    "kept in series 'unassigned' with no label; not attributed",
+                )
+            )
     return out
 
 
@@ -287,16 +437,23 @@ def external_compare(fig: Figure, long: pl.DataFrame, external: pl.DataFrame) ->
                 tol = cmp.tolerance if unit != "percent" or cmp.tolerance >= 0.1 else 0.05
                 ok = rel <= tol + 1e-12
                 label = row["category_en"] or row["category_ja"]
-                shown = (lambda v: f"{v:g}%") if unit == "percent" else (lambda v: f"{v:.4g} {unit}")
-                out.append(Finding(
-                    "deck_vs_external", fig.id, f"{label} {row['period']}", "pass" if ok else "issue",
-                    f"deck {shown(dv)} (line {row['line_start']}) vs {m['source_title']} ({m['vintage']}, "
-                    f"CSV line {m['csv_line']}) {shown(ev)}",
-                    ("agree" + ("" if row["approx"] is False else " (the deck's value is approximate)")) if ok else
-                    f"both kept; the deck's value is used (deck wins). Deck source: {row['source']}; "
-                    f"external vintage: {m['vintage']}"
-                    + (f"; external note: {m['note']}" if m["note"] else ""),
-                    dv, ev))
+                shown = (lambda v: f"{v:g}%") if unit == "percent" else (lambda v, u=unit: f"{v:.4g} {u}")
+                out.append(
+                    Finding(
+                        "deck_vs_external",
+                        fig.id,
+                        f"{label} {row['period']}",
+                        "pass" if ok else "issue",
+                        f"deck {shown(dv)} (line {row['line_start']}) vs {m['source_title']} ({m['vintage']}, "
+                        f"CSV line {m['csv_line']}) {shown(ev)}",
+                        ("agree" + ("" if row["approx"] is False else " (the deck's value is approximate)"))
+                        if ok
+                        else f"both kept; the deck's value is used (deck wins). Deck source: {row['source']}; "
+                        f"external vintage: {m['vintage']}" + (f"; external note: {m['note']}" if m["note"] else ""),
+                        dv,
+                        ev,
+                    )
+                )
     return out
 
 
@@ -307,15 +464,27 @@ def vintage_mix(fig: Figure, long: pl.DataFrame) -> list[Finding]:
         vintages = ext.filter(pl.col("series") == series)["vintage"].unique(maintain_order=True).to_list()
         deck_src = {fig.source_ja or fig.source_en}
         if len(vintages) > 1:
-            out.append(Finding(
-                "vintage_mix", fig.id, series, "issue",
-                f"external values for this series come from {len(vintages)} vintages: {'; '.join(vintages)}",
-                "each value keeps its vintage; charts colour or note them; no comparison across vintages"))
+            out.append(
+                Finding(
+                    "vintage_mix",
+                    fig.id,
+                    series,
+                    "issue",
+                    f"external values for this series come from {len(vintages)} vintages: {'; '.join(vintages)}",
+                    "each value keeps its vintage; charts colour or note them; no comparison across vintages",
+                )
+            )
         elif vintages:
-            out.append(Finding(
-                "vintage_mix", fig.id, series, "pass",
-                f"external values from one vintage ({vintages[0]}); the deck's source is {deck_src.pop()}",
-                "flagged as external on the chart"))
+            out.append(
+                Finding(
+                    "vintage_mix",
+                    fig.id,
+                    series,
+                    "pass",
+                    f"external values from one vintage ({vintages[0]}); the deck's source is {deck_src.pop()}",
+                    "flagged as external on the chart",
+                )
+            )
     return out
 
 
@@ -352,8 +521,11 @@ def run_checks(long: pl.DataFrame, external: pl.DataFrame, figures=FIGURES) -> p
     order = {f.id: i for i, f in enumerate(figures)}
     rows = [asdict(f) for f in findings]
     df = pl.DataFrame(rows, schema=FINDING_SCHEMA, orient="row") if rows else pl.DataFrame(schema=FINDING_SCHEMA)
-    return (df.with_columns(pl.col("figure_id").replace_strict(order, return_dtype=pl.Int32).alias("_o"))
-            .sort("_o", "check", "subject", maintain_order=True).drop("_o"))
+    return (
+        df.with_columns(pl.col("figure_id").replace_strict(order, return_dtype=pl.Int32).alias("_o"))
+        .sort("_o", "check", "subject", maintain_order=True)
+        .drop("_o")
+    )
 
 
 def report_markdown(findings: pl.DataFrame) -> str:
@@ -370,13 +542,21 @@ def report_markdown(findings: pl.DataFrame) -> str:
         "| check | issues | passes |",
         "| --- | ---: | ---: |",
     ]
-    summary = findings.group_by("check").agg(
-        (pl.col("outcome") == "issue").sum().alias("issues"), (pl.col("outcome") == "pass").sum().alias("passes")
-    ).sort("check")
+    summary = (
+        findings.group_by("check")
+        .agg((pl.col("outcome") == "issue").sum().alias("issues"), (pl.col("outcome") == "pass").sum().alias("passes"))
+        .sort("check")
+    )
     for row in summary.iter_rows(named=True):
         lines.append(f"| {row['check']} | {row['issues']} | {row['passes']} |")
     for title, df in (("Problems and resolutions", issues), ("Checks that hold", passes)):
-        lines += ["", f"## {title}", "", "| figure | check | subject | finding | resolution |", "| --- | --- | --- | --- | --- |"]
+        lines += [
+            "",
+            f"## {title}",
+            "",
+            "| figure | check | subject | finding | resolution |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         for row in df.iter_rows(named=True):
             cells = [row["figure_id"], row["check"], row["subject"], row["message"], row["resolution"] or ""]
             lines.append("| " + " | ".join(md_escape(c) for c in cells) + " |")

@@ -1,5 +1,6 @@
 """Pandera (polars) schemas: one for the long table, one per figure table generated from its
 description, one for the external figures and one for text tables. Validated on every build."""
+
 from __future__ import annotations
 
 import pandera.polars as pa
@@ -10,8 +11,16 @@ from ecresearch.deck.model import Figure
 
 UNITS = ["USD", "CNY", "EUR", "JPY", "persons", "minutes", "percent", "rank", "ratio", "firms", "visitors", "visits"]
 ORIGINS = ["deck", "external"]
-STATUSES = ["printed", "stated_in_text", "printed_elsewhere", "missing", "unidentified_label", "label_external",
-            "external_found", "external_inferred"]
+STATUSES = [
+    "printed",
+    "stated_in_text",
+    "printed_elsewhere",
+    "missing",
+    "unidentified_label",
+    "label_external",
+    "external_found",
+    "external_inferred",
+]
 ISO3 = r"^[A-Z]{3}$"
 
 DESCRIPTIONS = {  # one description per column: the schemas carry them, the data dictionary prints them
@@ -25,7 +34,7 @@ DESCRIPTIONS = {  # one description per column: the schemas carry them, the data
     "category_ja": "category label as printed; （不明） when the deck text lost it",
     "category_en": "category label in English; 'unidentified' when lost",
     "iso3": "ISO 3166-1 alpha-3 of the country, or a region code (WLD world, SEA Southeast Asia, XWE Western Europe, "
-            "XAP Asia-Pacific, XNA North America, XLA Latin America, XCE Central & Eastern Europe, XME Middle East & Africa)",
+    "XAP Asia-Pacific, XNA North America, XLA Latin America, XCE Central & Eastern Europe, XME Middle East & Africa)",
     "order": "position of the category as printed",
     "period": "period the value refers to (year, quarter, FY, 'unstated')",
     "value": "value in base units (USD, CNY, persons, minutes, percent, rank...); null when missing",
@@ -34,7 +43,7 @@ DESCRIPTIONS = {  # one description per column: the schemas carry them, the data
     "approx": "the deck states the value as approximate (約, 以上, を超える)",
     "origin": "deck (read from the deck text) or external (data/raw/external, flagged)",
     "status": "printed | stated_in_text | printed_elsewhere | missing | unidentified_label | label_external | "
-              "external_found | external_inferred",
+    "external_found | external_inferred",
     "line_start": "first raw line (1-based) of data/raw/deck/jetro_overseas_ec_seminar.txt the value was read from",
     "line_end": "last raw line the value was read from",
     "source": "source as printed on the slide, or the external source's title",
@@ -66,8 +75,6 @@ def description(schema: pa.DataFrameSchema, column: str) -> str:
     return schema.columns[column].description or ""
 
 
-
-
 def _deck_rows_have_lines(data: pa.PolarsData) -> pl.LazyFrame:
     """A deck number must say which raw line(s) it came from."""
     return data.lazyframe.select(
@@ -91,8 +98,13 @@ def _unique_cells(data: pa.PolarsData) -> pl.LazyFrame:
     return data.lazyframe.select(~pl.struct(keys).is_duplicated())
 
 
-def long_schema(figure_ids: list[str] | None = None, *, series: list[str] | None = None,
-                extra_checks: list[pa.Check] = (), name: str = "deck_figures") -> pa.DataFrameSchema:
+def long_schema(
+    figure_ids: list[str] | None = None,
+    *,
+    series: list[str] | None = None,
+    extra_checks: list[pa.Check] = (),
+    name: str = "deck_figures",
+) -> pa.DataFrameSchema:
     schema = _long_schema(figure_ids, series=series, extra_checks=extra_checks, name=name)
     return schema.update_columns({c: {"description": d} for c, d in DESCRIPTIONS.items()})
 
@@ -162,9 +174,12 @@ def figure_schema(fig: Figure) -> pa.DataFrameSchema:
         pa.Check(ranges, error=f"{fig.id}: value out of range for its unit"),
     ]
     if fig.countries:
-        checks.append(pa.Check(
-            lambda d: d.lazyframe.select(pl.col("iso3").is_not_null() | (pl.col("status") == "unidentified_label")),
-            error=f"{fig.id}: a country category without iso3"))
+        checks.append(
+            pa.Check(
+                lambda d: d.lazyframe.select(pl.col("iso3").is_not_null() | (pl.col("status") == "unidentified_label")),
+                error=f"{fig.id}: a country category without iso3",
+            )
+        )
     return long_schema([fig.id], series=list(units), extra_checks=checks, name=f"fig_{fig.id}")
 
 
@@ -187,7 +202,8 @@ EXTERNAL = pa.DataFrameSchema(
         "csv_line": pa.Column(pl.Int32, pa.Check.ge(2)),
         "country_name_en": pa.Column(pl.String),
     },
-    strict=True, name="external_figures",
+    strict=True,
+    name="external_figures",
 ).update_columns({c: {"description": d} for c, d in EXTERNAL_DESCRIPTIONS.items()})
 
 TEXT_CELLS = pa.DataFrameSchema(
@@ -203,5 +219,6 @@ TEXT_CELLS = pa.DataFrameSchema(
         "line_end": pa.Column(pl.Int32, pa.Check.ge(1)),
         "note": pa.Column(pl.String, nullable=True),
     },
-    strict=True, name="text_cells",
+    strict=True,
+    name="text_cells",
 )
