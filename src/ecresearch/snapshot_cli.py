@@ -106,8 +106,9 @@ def _relink_index() -> None:
 
     out = paths.output_set(None)
     needed = (out.index, out.scores, out.params_json, paths.PROCESSED / "catalogue.parquet")
+    # the index step's parameters name the changes page, so it reruns
     if all(p.exists() for p in needed):
-        execute([dag.index_step(dag.ranked_countries(out), out)], force=True, jobs=1)
+        execute([dag.index_step(dag.ranked_countries(out), out)], jobs=1)
 
 
 def add_commands(sub) -> None:

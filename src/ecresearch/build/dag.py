@@ -143,7 +143,12 @@ def index_step(countries: list[str], out: paths.OutputSet) -> Step:
         run,
         inputs=(out.scores, out.params_json, paths.PROCESSED / "catalogue.parquet"),
         outputs=(out.index,),
-        params={"countries": countries, "scenario": out.scenario},
+        # the index links the changes page when `ecresearch diff` has written one
+        params={
+            "countries": countries,
+            "scenario": out.scenario,
+            "changes_page": out.scenario is None and (paths.REPORTS / "changes.html").exists(),
+        },
         after=("scores" + _suffix(out), "charts"),
     )
 

@@ -1,4 +1,4 @@
-"""Everything a country report shows, computed from the processed tables and the raw deck text.
+"""Everything a country report shows, computed from the processed tables (never the raw data).
 
 The notebook (04-country-report) only arranges these pieces; every number it shows goes through
 ``Report.cite`` so the provenance appendix lists it with its origin."""
@@ -96,6 +96,7 @@ PILLAR_NAMES = {
         "concentration": "Platform concentration (HHI, scored point of its interval)",
     },
 }
+AGGREGATE_WORDS = (" + ", "largest", "Others", "others")  # rows that sum several players
 PILLAR_COLUMN = {"growth": "growth_pct", "sns": "sns_ratio", "concentration": "hhi_value"}
 PILLAR_DIGITS = {"growth": 1, "sns": 2, "concentration": 0}
 ORIGIN = {
@@ -106,6 +107,11 @@ MEASURE_JA = {
     "traffic rank (deck, Similarweb)": "訪問数の順位（デッキ、Similarweb）",
     "share of CBEC imports": "越境EC輸入のシェア",
 }
+
+
+def _brand(name: str) -> str:
+    """'amazon.de', 'Amazon (Amazon.com + Amazon.ca)' and 'Amazon' are one player."""
+    return re.sub(r"\.(com|de|ca|co\.uk|fr|sg|my)$", "", name.split(" (")[0].strip().casefold())
 
 
 def heading(text: str, level: int = 2) -> str:
@@ -432,15 +438,39 @@ class Report:
         return pl.DataFrame(rows, schema={k: pl.String for k in cols})
 
     def platform_names(self, external: pl.DataFrame, n: int = 3) -> list[str]:
-        """The leading platforms by the market's best data set (shares first, then traffic ranks)."""
-        ext = external.filter(
-            (pl.col("country_iso3") == self.iso3) & pl.col("topic").is_in(["platform_share", "us_retailer_share"])
+        """The leading platforms: the market's best share data set (most players, then coverage), completed from
+        the deck's traffic ranking when the shares name fewer than ``n``."""
+        mine = external.filter(
+            (pl.col("country_iso3") == self.iso3)
+            & pl.col("topic").is_in(["platform_share", "us_retailer_share", "platform_sales", "platform_visits"])
+            & ~pl.any_horizontal(  # a bracket only explains one player: "Amazon (Amazon.com + Amazon.ca)"
+                [
+                    pl.col("entity").str.replace_all(r"\([^)]*\)", "").str.contains(w, literal=True)
+                    for w in AGGREGATE_WORDS
+                ]
+            )
         )
+        ext = mine.filter(pl.col("unit") == "pct")
+        names: list[str] = []
+        levels = mine.filter(pl.col("unit") != "pct")
+        if ext.height == 0 and levels.height:  # no shares: sales or traffic levels rank the players
+            b = (
+                levels.group_by("metric", "period", "vintage")
+                .agg(pl.len().alias("n"))
+                .sort("n", descending=True)
+                .row(0, named=True)
+            )
+            g = levels.filter(
+                (pl.col("metric") == b["metric"])
+                & (pl.col("period") == b["period"])
+                & (pl.col("vintage") == b["vintage"])
+            ).sort("value", descending=True)
+            names = [f"{r['entity']} ({self._ext_value(r)})" for r in g.head(n).iter_rows(named=True)]
         if ext.height:
             best = (
                 ext.group_by("metric", "period", "vintage")
                 .agg(pl.col("value").sum().alias("cov"), pl.len().alias("n"))
-                .sort("n", "cov", descending=True)
+                .sort("n", "cov", "period", descending=True)
                 .row(0, named=True)
             )
             g = ext.filter(
@@ -448,11 +478,22 @@ class Report:
                 & (pl.col("period") == best["period"])
                 & (pl.col("vintage") == best["vintage"])
             ).sort("value", descending=True)
-            return [f"{r['entity']} ({num(r['value'], self.lang, 0)}%)" for r in g.head(n).iter_rows(named=True)]
-        top5 = self.figures.filter((pl.col("figure_id") == "sea_top5_platforms") & (pl.col("iso3") == self.iso3)).sort(
-            "value"
-        )
-        return top5["category_en"].head(n).to_list()
+            names = [f"{r['entity']} ({num(r['value'], self.lang, 0)}%)" for r in g.head(n).iter_rows(named=True)]
+        if ext.height and len(names) < n and levels.height:  # too few shares: complete from the levels
+            known = {_brand(x) for x in names}
+            for r in levels.sort("value", descending=True).iter_rows(named=True):
+                if len(names) < n and _brand(r["entity"]) not in known:
+                    names.append(f"{r['entity']} ({self._ext_value(r)}, {r['metric']})")
+                    known.add(_brand(r["entity"]))
+        top5 = self.figures.filter((pl.col("figure_id") == "sea_top5_platforms") & (pl.col("iso3") == self.iso3))
+        have = {x.split(" (")[0].casefold() for x in names}
+        for r in top5.sort("value").iter_rows(named=True):
+            if len(names) >= n:
+                break
+            if r["category_en"].casefold() not in have:
+                label = "訪問数" if self.lang == "ja" else "traffic"
+                names.append(f"{r['category_en']} ({label} #{r['value']:.0f})")
+        return names
 
     def social_networks(self, external: pl.DataFrame) -> pl.DataFrame:
         """The most used social networks, largest first, from the social-platform snapshot (metric, vintage)."""

@@ -53,13 +53,10 @@ def _subset(path: str, chars: str) -> bytes | None:
 
 @lru_cache(maxsize=1)
 def _core_chars() -> str:
-    """Characters nearly every page uses: ASCII, kana, and every character of the deck text (labels, quotes)."""
-    from ecresearch import paths
-
+    """Characters nearly every page uses: ASCII, kana and full-width forms (the rest is subset per page from its
+    own text, so no page depends on a file it does not declare)."""
     chars = set(chr(c) for c in range(0x20, 0x7F)) | set(chr(c) for c in range(0x3000, 0x3100))
     chars |= set(chr(c) for c in range(0xFF01, 0xFF5F))
-    if paths.DECK_TEXT.exists():
-        chars |= set(paths.DECK_TEXT.read_text(encoding="utf-8"))
     return "".join(sorted(c for c in chars if c.isprintable()))
 
 
