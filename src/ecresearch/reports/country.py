@@ -470,7 +470,7 @@ class Report:
             best = (
                 ext.group_by("metric", "period", "vintage")
                 .agg(pl.col("value").sum().alias("cov"), pl.len().alias("n"))
-                .sort("n", "cov", "period", descending=True)
+                .sort(["n", "cov", "period", "metric", "vintage"], descending=True)
                 .row(0, named=True)
             )
             g = ext.filter(
@@ -535,19 +535,23 @@ class Report:
         )
 
     def network_names(self, external: pl.DataFrame, n: int = 3) -> list[str]:
+        """The most used networks by the market's largest data set of one unit and edition (shares of users,
+        or users/ad reach in millions: one unit, never mixed)."""
         soc = external.filter((pl.col("country_iso3") == self.iso3) & (pl.col("topic") == "social_platform_use"))
         if soc.height == 0:
             return []
         best = (
-            soc.group_by("metric", "period", "vintage")
+            soc.group_by("unit", "period", "vintage")
             .agg(pl.len().alias("n"))
-            .sort("n", descending=True)
+            .sort(["n", "vintage", "period", "unit"], descending=[True, True, True, False])
             .row(0, named=True)
         )
-        g = soc.filter((pl.col("metric") == best["metric"]) & (pl.col("vintage") == best["vintage"])).sort(
-            "value", descending=True
-        )
-        return g["entity"].head(n).to_list()
+        g = soc.filter(
+            (pl.col("unit") == best["unit"])
+            & (pl.col("period") == best["period"])
+            & (pl.col("vintage") == best["vintage"])
+        ).sort(["value", "entity"], descending=[True, False])
+        return g["entity"].unique(maintain_order=True).head(n).to_list()
 
     def quotes_html(self, passages: pl.DataFrame, kind: str) -> str:
         """Deck passages for this market as labelled quotes: whole sentences with slide and line (escaped)."""
@@ -639,21 +643,50 @@ class Report:
             items.append(
                 ("弱み: " if ja else "Weaknesses against the peers: ") + ", ".join(weak) + ("。" if ja else ".")
             )
+        src = "出所" if ja else "source"
         plats = self.platform_names(external)
+        brands = {_brand(x) for x in plats}
+        used = external.filter(
+            (pl.col("country_iso3") == self.iso3) & pl.col("topic").str.starts_with("platform")
+            | (pl.col("topic") == "us_retailer_share") & (pl.col("country_iso3") == self.iso3)
+        ).filter(pl.col("entity").map_elements(_brand, return_dtype=pl.String).is_in(list(brands)))
+        cites = sorted({f"{r['source_title']} [{r['vintage']}]" for r in used.iter_rows(named=True)})
+        if any("#" in x for x in plats):
+            cites.append(
+                "deck slide 30 (Similarweb traffic ranking)" if not ja else "デッキ スライド30（Similarweb 訪問数順位）"
+            )
         items.append(
             ("主要プラットフォーム: " if ja else "Leading platforms: ")
             + (", ".join(plats) if plats else self.t("none_found"))
+            + (f" ({src}: {'; '.join(cites)})" if cites else "")
         )
         nets = self.network_names(external)
+        soc = external.filter(
+            (pl.col("country_iso3") == self.iso3)
+            & (pl.col("topic") == "social_platform_use")
+            & pl.col("entity").is_in(nets)
+        )
+        ncites = sorted({f"{r['source_title']} [{r['vintage']}]" for r in soc.iter_rows(named=True)})
         items.append(
             ("よく使われているSNS: " if ja else "Most used social networks: ")
             + (", ".join(nets) if nets else self.t("none_found"))
+            + (f" ({src}: {'; '.join(ncites)})" if ncites else "")
         )
-        progs = market.for_market(passages, self.iso3, "programme")["key"].unique(maintain_order=True).to_list()
-        items.append(("合うジェトロ事業: " if ja else "JETRO programmes that fit: ") + ", ".join(progs))
-        risks = [t.replace("_", " ") for t in self.risks(rules)["topic"].unique(maintain_order=True).to_list()]
+        prog = market.for_market(passages, self.iso3, "programme")
+        progs = prog["key"].unique(maintain_order=True).to_list()
+        slides = ", ".join(str(x) for x in prog["slide"].unique(maintain_order=True).to_list())
         items.append(
-            ("規制・リスク: " if ja else "Rules and risks: ") + (", ".join(risks) if risks else self.t("none_found"))
+            ("合うジェトロ事業: " if ja else "JETRO programmes that fit: ")
+            + ", ".join(progs)
+            + (f" ({src}: {'デッキ スライド' if ja else 'deck slides'} {slides})" if slides else "")
+        )
+        rk = self.risks(rules)
+        risks = [t.replace("_", " ") for t in rk["topic"].unique(maintain_order=True).to_list()]
+        rcites = sorted(set(rk["source_title"].drop_nulls().to_list()))
+        items.append(
+            ("規制・リスク: " if ja else "Rules and risks: ")
+            + (", ".join(risks) if risks else self.t("none_found"))
+            + (f" ({src}: {'; '.join(rcites[:3])}{'…' if len(rcites) > 3 else ''})" if rcites else "")
         )
         body = "".join(f"<li>{_h.escape(i)}</li>" for i in items)
         return heading(self.t("summary_h")) + f"<ul class='summary'>{body}</ul>"

@@ -232,7 +232,7 @@ def sobol_summary(per_country: pl.DataFrame) -> pl.DataFrame:
     return (
         per_country.group_by("factor")
         .agg((pl.col(c) * w).sum().alias(c) for c in ("S1", "S1_conf", "ST", "ST_conf"))
-        .sort("ST", descending=True)
+        .sort(["ST", "factor"], descending=[True, False])
     )
 
 
