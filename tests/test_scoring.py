@@ -175,18 +175,46 @@ def test_band_is_the_percentiles_of_the_draws(result):
     assert (s["rank_p95"] - s["rank_p05"]).max() >= 1
 
 
-def test_monte_carlo_keeps_the_chosen_direction(extracted):
-    """Every draw of a gatekeeper build ranks as a gatekeeper build: the draws with zero noise equal its baseline."""
-    gk = Params(draws=20, concentration_direction="gatekeeper", weight_noise=0.0)
-    res = score(extracted.figures, extracted.external, gk)
-    res_hhi_fixed = res.low == res.high
-    base = res.scores.sort("iso3")
-    if res_hhi_fixed.all():
-        assert (res.draws == res.draws[0]).all()
-    ch = score(extracted.figures, extracted.external, Params(draws=20, weight_noise=0.0))
-    # the two directions give different bands: direction is never drawn at random
-    assert not np.array_equal(np.sort(res.draws, axis=0), np.sort(ch.draws, axis=0))
-    assert base.height == ch.scores.height
+def test_monte_carlo_keeps_the_chosen_direction():
+    """With nothing uncertain (no weight noise, point HHIs), every draw equals the baseline of the chosen
+    direction, which differs from the other direction's: the direction is never drawn at random."""
+    from ecresearch.scoring.model import composite, monte_carlo
+
+    x = np.array([[10.0, 1.5, 6000, np.nan], [5.0, 1.0, 1000, np.nan], [8.0, 0.8, 3000, np.nan]])
+    low = high = x[:, 2].copy()
+    for direction in P.DIRECTIONS:
+        p = P.validate(Params(draws=50, weight_noise=0.0, concentration_direction=direction))
+        draws = monte_carlo(x, low, high, p)
+        base = ranks(composite(x, p.weights, p.normalisation, p.aggregation, direction))
+        assert (draws == base).all(), direction
+    ch = ranks(composite(x, P.validate(Params()).weights, "minmax", "arithmetic", "channel"))
+    gk = ranks(composite(x, P.validate(Params()).weights, "minmax", "arithmetic", "gatekeeper"))
+    assert not np.array_equal(ch, gk)
+
+
+def test_monte_carlo_varies_methods_only_when_asked():
+    from ecresearch.scoring.model import composite, monte_carlo
+
+    # four markets whose order depends on the normalisation and the aggregation
+    x = np.array(
+        [
+            [9.9, 0.7, 4627.0, np.nan],
+            [23.7, 1.1, 2042.2, np.nan],
+            [9.1, 0.8, 3168.6, np.nan],
+            [13.6, 0.9, 5894.1, np.nan],
+        ]
+    )
+    low = high = x[:, 2].copy()
+    fixed = monte_carlo(x, low, high, P.validate(Params(draws=200, weight_noise=0.0)))
+    assert (fixed == fixed[0]).all()
+    varied = monte_carlo(x, low, high, P.validate(Params(draws=200, weight_noise=0.0, vary_methods=True)))
+    seen = {tuple(r) for r in varied}
+    expected = {
+        tuple(ranks(composite(x, P.validate(Params()).weights, n, a, "channel")))
+        for n in P.NORMALISATIONS
+        for a in P.AGGREGATIONS
+    }
+    assert seen <= expected and len(seen) > 1
 
 
 def test_missing_data_rule(extracted):
