@@ -280,3 +280,10 @@ def test_spearman_interval():
     rho, lo, hi, n = analysis.spearman_ci([1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 6, 5])
     assert n == 6 and lo < rho < hi and rho == pytest.approx(0.9428571)
     assert analysis.spearman_ci([1, 2, 3], [3, 2, 1])[0] is None
+
+
+def test_concentration_ratio_gives_an_interval_where_no_player_is_listed(result):
+    """Canada lists no individual shares, only the five largest companies' combined share: CR5 = 40%."""
+    can = result.indicators.filter((pl.col("iso3") == "CAN") & (pl.col("pillar") == "concentration")).row(0, named=True)
+    low, high, cov = cr_interval(40, 5)
+    assert (can["low"], can["high"], can["coverage"]) == pytest.approx((low, high, cov)) and "CR5" in can["note"]

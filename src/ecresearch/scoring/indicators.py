@@ -10,7 +10,7 @@ import polars as pl
 
 from ecresearch.countries import resolve
 from ecresearch.params import PILLARS
-from ecresearch.scoring.hhi import hhi_interval
+from ecresearch.scoring.hhi import cr_interval, hhi_interval
 
 # Platform-share metrics in classes, best first: shares of the whole market (0), spend surveys (1), shares of a
 # subset of platforms (2). Web visits are not shares and are not used.
@@ -268,6 +268,55 @@ def concentration_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> l
                 f"than the smallest listed; comparable only within one metric",
             )
         )
+    done = {r["iso3"] for r in rows}
+    rows += concentration_ratio_rows(shares, done)
+    return rows
+
+
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "ten": 10}
+CR_METRICS = ("combined market share",)  # a share of the whole market, not of a subset of sellers
+
+
+def _players_in(entity: str) -> int | None:
+    """How many players an aggregate row sums: 'A + B + C' → 3, 'five largest companies' → 5."""
+    if " + " in entity:
+        return entity.count(" + ") + 1
+    for word, n in NUMBER_WORDS.items():
+        if entity.lower().startswith(f"{word} largest") or entity.lower().startswith(f"top {word}"):
+            return n
+    return None
+
+
+def concentration_ratio_rows(shares: pl.DataFrame, done: set[str]) -> list[dict]:
+    """For markets with no individual shares, an HHI interval from a concentration ratio (CR-n = the top n
+    players' combined share of the market): bounds from the most equal and the most unequal split."""
+    rows = []
+    agg = shares.filter(pl.col("metric").is_in(list(CR_METRICS)) & (pl.col("unit") == "pct"))
+    for r in agg.sort("country_iso3", "period", "value", descending=[False, True, True]).iter_rows(named=True):
+        n = _players_in(r["entity"])
+        if r["country_iso3"] in done or r["country_iso3"] in ("SEA", "WLD") or n is None:
+            continue
+        low, high, cov = cr_interval(r["value"], n)
+        rows.append(
+            _row(
+                iso3=r["country_iso3"],
+                pillar="concentration",
+                indicator="hhi",
+                value=low,
+                low=low,
+                high=high,
+                coverage=cov,
+                unit="hhi",
+                period=r["period"],
+                origin="external",
+                source=r["source_title"],
+                vintage=r["vintage"],
+                url=r["source_url"],
+                note=f"CR{n} = {r['value']:g}% ({r['entity']}): interval from the concentration ratio alone; "
+                "comparable only within one metric",
+            )
+        )
+        done.add(r["country_iso3"])
     return rows
 
 
