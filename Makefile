@@ -75,7 +75,7 @@ notebooks: $(STAMP) ## Run the notebooks (ecresearch notebooks)
 
 test: $(STAMP) ## Unit tests + strict nbval over every notebook (their outputs are deterministic: `make notebooks` refreshes them)
 	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks -p no:cacheprovider
+	$(BIN)/python -m pytest --nbval --nbval-kernel-name python3 --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks -p no:cacheprovider
 
 lint: $(STAMP) ## ruff check and format check on all code, notebook/.py pairs in step
 	$(BIN)/ruff check $(LINT_STRICT)
