@@ -66,6 +66,14 @@ def _set_params(out):
     )
 
 
+class _VersionAction(argparse.Action):
+    """--version, looked up only when asked (reading the package metadata costs start-up time)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"{parser.prog} {_version()}")
+        parser.exit()
+
+
 class Progress:
     """Progress of a build: a bar on a terminal, plain lines otherwise, nothing with --quiet."""
 
@@ -262,7 +270,7 @@ def _add_scoring_options(p: argparse.ArgumentParser) -> None:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ecresearch", description=__doc__.split("\n\n")[0], epilog=EPILOG)
-    p.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    p.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
     p.add_argument("--debug", action="store_true", help="show the traceback of an error")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     b = sub.add_parser("build", help="build everything that is out of date", epilog=EPILOG)

@@ -26,8 +26,14 @@ EXTERNAL_CSV = EXTERNAL_DIR / "external_figures.csv"
 
 def rel(path: Path) -> str:
     """A path as shown to users: relative to the repository root when inside it."""
+    path = Path(path)
+    if path.is_absolute():
+        try:
+            return str(path.relative_to(ROOT))  # the common case, without touching the disk
+        except ValueError:
+            pass
     try:
-        return str(Path(path).resolve().relative_to(ROOT.resolve()))
+        return str(path.resolve().relative_to(ROOT.resolve()))
     except ValueError:
         return str(path)
 

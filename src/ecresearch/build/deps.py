@@ -22,6 +22,7 @@ _PARSE_LOCK = threading.Lock()
 PKG_DIR = Path(__file__).resolve().parents[1]
 
 
+@cache
 def module_path(module: str) -> Path | None:
     """The file of a package module (``ecresearch.tables.build`` → …/tables/build.py), or None."""
     parts = module.split(".")
@@ -72,15 +73,55 @@ def imports_in_source(source: str, module: str | None = None, filename: str = "<
     return {m for m in found if module_path(m) is not None}
 
 
+_DISK_CACHE: dict | None = None
+
+
+def _disk_cache() -> dict:
+    """Parsed imports kept between runs (.ecresearch-state/imports.json), keyed by file, size and mtime: a no-op
+    build then parses nothing."""
+    global _DISK_CACHE
+    if _DISK_CACHE is None:
+        from ecresearch import paths
+
+        try:
+            data = json.loads((paths.STATE_DIR / "imports.json").read_text(encoding="utf-8"))
+            _DISK_CACHE = data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            _DISK_CACHE = {}
+    return _DISK_CACHE
+
+
+def save_disk_cache() -> None:
+    from ecresearch import paths
+
+    if _DISK_CACHE is not None and paths.STATE_DIR.is_dir():
+        tmp = paths.STATE_DIR / f".imports.{threading.get_ident()}.json"
+        tmp.write_text(json.dumps(_DISK_CACHE, sort_keys=True), encoding="utf-8")
+        tmp.replace(paths.STATE_DIR / "imports.json")
+
+
 @cache
 def _imports_of(module: str) -> frozenset[str]:  # lru_cache is thread-safe; the parse is locked
     path = module_path(module)
     assert path is not None, module
-    return frozenset(imports_in_source(path.read_text(encoding="utf-8"), module, str(path)))
+    st = path.stat()
+    key = f"{module}|{path}|{st.st_size}|{st.st_mtime_ns}"
+    cached = _disk_cache().get(key)
+    if isinstance(cached, list):
+        return frozenset(m for m in cached if module_path(m) is not None)
+    found = frozenset(imports_in_source(path.read_text(encoding="utf-8"), module, str(path)))
+    _disk_cache()[key] = sorted(found)
+    return found
 
 
 def notebook_imports(notebook: Path) -> set[str]:
     """Package modules imported by a notebook's code cells (IPython magics skipped)."""
+    st = Path(notebook).stat()
+    return set(_notebook_imports(str(notebook), st.st_size, st.st_mtime_ns))
+
+
+@cache
+def _notebook_imports(notebook: str, size: int, mtime: int) -> frozenset[str]:
     nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
     found: set[str] = set()
     for cell in nb.get("cells", []):
@@ -89,7 +130,7 @@ def notebook_imports(notebook: Path) -> set[str]:
         src = "".join(cell.get("source", ""))
         code = "\n".join(line for line in src.splitlines() if not line.lstrip().startswith(("%", "!")))
         found |= imports_in_source(code, None, str(notebook))
-    return found
+    return frozenset(found)
 
 
 def closure(modules: set[str] | list[str] | tuple[str, ...]) -> set[str]:
@@ -111,8 +152,13 @@ def closure(modules: set[str] | list[str] | tuple[str, ...]) -> set[str]:
 
 def code_files(modules, notebooks=()) -> list[Path]:
     """The files whose content a step's hash must cover: module sources and the data files beside them."""
+    return list(_code_files(frozenset(modules), tuple(sorted((str(n), Path(n).stat().st_mtime_ns) for n in notebooks))))
+
+
+@cache
+def _code_files(modules: frozenset[str], notebooks: tuple) -> tuple[Path, ...]:
     mods = set(modules)
-    for nb in notebooks:
+    for nb, _ in notebooks:
         mods |= notebook_imports(Path(nb))
     files: set[Path] = set()
     for m in closure(mods):
@@ -122,20 +168,30 @@ def code_files(modules, notebooks=()) -> list[Path]:
             for extra in path.parent.iterdir():
                 if extra.is_dir() and not (extra / "__init__.py").exists() and extra.name != "__pycache__":
                     files |= {p for p in extra.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
-    return sorted(files)
+    return tuple(sorted(files))
 
 
 def imports_of_function(fn) -> set[str]:
     """Package modules imported inside a function's own source (a step's ``run``), relative to its module."""
+    code = getattr(fn, "__code__", None)
+    return set(_function_imports(code, getattr(fn, "__module__", None))) if code is not None else set()
+
+
+@cache
+def _function_imports(code, module: str | None) -> frozenset[str]:
     import inspect
     import textwrap
 
     try:
-        source = textwrap.dedent(inspect.getsource(fn))
+        source = textwrap.dedent(inspect.getsource(code))
     except (OSError, TypeError):
-        return set()
-    return imports_in_source(source, getattr(fn, "__module__", None))
+        return frozenset()
+    return frozenset(imports_in_source(source, module))
 
 
 def clear_cache() -> None:
-    _imports_of.cache_clear()
+    """Forget every parse (the files or PKG_DIR changed, as in the scratch-copy test)."""
+    global _DISK_CACHE
+    for f in (_imports_of, module_path, _notebook_imports, _code_files, _function_imports):
+        f.cache_clear()
+    _DISK_CACHE = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -56,8 +57,22 @@ def _files(items: Iterable[Path]) -> list[Path]:
     return out
 
 
+_digests: dict[tuple, str] = {}
+_digests_lock = threading.Lock()
+
+
 def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """sha256 of a file, computed once per process for the same file state (path, size, mtime, inode): the
+    report steps share their inputs, and a no-op build would otherwise read them once per step."""
+    st = Path(path).stat()
+    key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    with _digests_lock:
+        hit = _digests.get(key)
+    if hit is None:
+        hit = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        with _digests_lock:
+            _digests[key] = hit
+    return hit
 
 
 def step_hash(step: Step) -> str:
@@ -205,6 +220,7 @@ def execute(
                     names |= {s.name for s in extra}
                     if progress:
                         progress.grow(len(extra))
+        deps.save_disk_cache()
         if failure is not None:
             raise failure
     return {n: result[n] for n in declared if n in result}
