@@ -68,3 +68,13 @@ def test_missing_anchor_fails(deck):
 )
 def test_merger_guideline_bands(value, b2010, b2023):
     assert hhi_band(value, HHI_BANDS_2010) == b2010 and hhi_band(value, HHI_BANDS_2023) == b2023
+
+
+def test_a_quote_starts_where_its_sentence_starts(table):
+    """The JD.com partner case is anchored on a wrapped line ("る株式会社フランクジャパン…"): the quote goes back to
+    the start of the sentence, and its line is the sentence's first line."""
+    mall = market.for_market(table, "CHN", "programme").filter(pl.col("text_ja").str.contains("フランクジャパン"))
+    row = mall.row(0, named=True)
+    assert row["text_ja"].startswith("日本の企業で唯一") and row["line_start"] == 1562
+    sns = market.for_market(table, "CHN", "checklist").filter(pl.col("key") == "sns_links").row(0, named=True)
+    assert sns["text_ja"].startswith("プラットフォーム外のプロモーション")

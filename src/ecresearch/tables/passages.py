@@ -241,17 +241,35 @@ PASSAGE_SCHEMA = {
 }
 
 
-def sentence(deck: Deck, start: Line, max_lines: int = 4) -> tuple[str, int]:
-    """The whole sentence that starts at ``start``: wrapped lines are joined until the sentence ends (。), a
-    blank line, or a line that starts a new item. Returns the text and its last line number."""
-    text = BULLET.sub("", start.text).strip()
+def sentence_start(deck: Deck, line: Line, max_lines: int = 3) -> Line:
+    """The line where the sentence containing ``line`` begins: an anchor may fall on a wrapped continuation line
+    ("る株式会社…"), so go back while the previous line is text that has not ended its sentence."""
+    current = line
+    for _ in range(max_lines):
+        if NEW_ITEM.match(current.text) or current.number < 2:
+            break
+        prev = deck.lines[current.number - 2]
+        body = prev.text.strip()
+        if not body or body.endswith(("。", "）", ")", "？", "?")):
+            break
+        current = prev
+        if prev.text.startswith(" "):  # a slide's first line: nothing before it belongs to the sentence
+            break
+    return current
+
+
+def sentence(deck: Deck, start: Line, max_lines: int = 4) -> tuple[str, int, int]:
+    """The whole sentence around ``start``: back to where it begins, then forward through wrapped lines until it
+    ends (。), a blank line, or a line that starts a new item. Returns the text, first and last line numbers."""
+    first = sentence_start(deck, start)
+    text = "".join(BULLET.sub("", ln.text).strip() for ln in deck.lines[first.number - 1 : start.number])
     last = start.number
     for line in deck.lines[start.number : start.number + max_lines]:
         if text.endswith(("。", "）", ")")) or not line.text.strip() or NEW_ITEM.match(line.text):
             break
         text += line.text.strip()
         last = line.number
-    return text, last
+    return text, first.number, last
 
 
 def about_other_market(text: str, iso3: str) -> bool:
@@ -274,7 +292,7 @@ def _item_rows(deck: Deck, items, kind: str) -> list[dict]:
         hits = deck.find(item.anchor)
         if not hits:
             raise ExtractionError(f"passage:{item.key}", f"anchor text {item.anchor!r} not found", file=deck.file)
-        text, last = sentence(deck, hits[0])
+        text, first, last = sentence(deck, hits[0])
         countries = ["*"] if item.countries == ALL else list(item.countries)
         for c in countries:
             rows.append(
@@ -285,8 +303,8 @@ def _item_rows(deck: Deck, items, kind: str) -> list[dict]:
                     "category": item.category or None,
                     "text_ja": text,
                     "en": item.en,
-                    "slide": _slide_of(deck, hits[0].number),
-                    "line_start": hits[0].number,
+                    "slide": _slide_of(deck, first),
+                    "line_start": first,
                     "line_end": last,
                 }
             )
@@ -303,7 +321,7 @@ def note_rows(deck: Deck) -> list[dict]:
             for line in slide.lines:
                 if not re.match(r"^\s*[◼•]", line.text):
                     continue
-                text, last = sentence(deck, line)
+                text, first, last = sentence(deck, line)
                 if about_other_market(text, iso3):
                     continue
                 rows.append(
@@ -332,5 +350,6 @@ def passages(deck: Deck) -> pl.DataFrame:
 
 
 def for_market(table: pl.DataFrame, iso3: str, kind: str) -> pl.DataFrame:
-    """The passages of one kind that apply to a market, in deck order."""
-    return table.filter((pl.col("kind") == kind) & pl.col("iso3").is_in([iso3, "*"])).sort("line_start")
+    """The passages of one kind that apply to a market, in deck order, each sentence once."""
+    rows = table.filter((pl.col("kind") == kind) & pl.col("iso3").is_in([iso3, "*"])).sort("line_start", "key")
+    return rows.unique("text_ja", keep="first", maintain_order=True)
