@@ -287,3 +287,19 @@ def test_concentration_ratio_gives_an_interval_where_no_player_is_listed(result)
     can = result.indicators.filter((pl.col("iso3") == "CAN") & (pl.col("pillar") == "concentration")).row(0, named=True)
     low, high, cov = cr_interval(40, 5)
     assert (can["low"], can["high"], can["coverage"]) == pytest.approx((low, high, cov)) and "CR5" in can["note"]
+
+
+def test_a_pin_keeps_one_edition_of_an_indicator(extracted):
+    from ecresearch.scoring.indicators import apply_pins
+
+    pinned = apply_pins(extracted.external, {"sns_time": "Digital 2024"})
+    sns = pinned.filter(pl.col("topic").str.starts_with("sns_time"))
+    assert sns.height and set(sns["vintage"].to_list()) == {"Digital 2024"}
+    assert (
+        pinned.filter(~pl.col("topic").str.starts_with("sns_time")).height
+        == extracted.external.filter(~pl.col("topic").str.starts_with("sns_time")).height
+    )
+    res = score(extracted.figures, extracted.external, Params(draws=10, pins={"sns_time": "Digital 2024"}))
+    assert set(res.indicators.filter((pl.col("pillar") == "sns") & (pl.col("origin") == "external"))["vintage"]) == {
+        "Digital 2024"
+    }

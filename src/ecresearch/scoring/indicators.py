@@ -321,9 +321,11 @@ def concentration_ratio_rows(shares: pl.DataFrame, done: set[str]) -> list[dict]
 
 
 def apply_pins(external: pl.DataFrame, pins: dict | None) -> pl.DataFrame:
-    """Keep, for each pinned topic, only the rows of the pinned edition (``{"sns_time": "Digital 2024"}``)."""
+    """Keep, for each pinned indicator, only the rows of the pinned edition (``{"sns_time": "Digital 2024"}``).
+    A key covers its topic and the topics named after it (``sns_time`` also covers ``sns_time_digital2024``)."""
     for topic, vintage in (pins or {}).items():
-        external = external.filter((pl.col("topic") != topic) | (pl.col("vintage") == vintage))
+        covered = (pl.col("topic") == topic) | pl.col("topic").str.starts_with(f"{topic}_")
+        external = external.filter(~covered | (pl.col("vintage") == vintage))
     return external
 
 
