@@ -506,3 +506,14 @@ def test_leading_platforms_complete_from_levels_and_traffic():
     )
     names = rep.platform_names(ext)
     assert names[0] == "Amazon (50%)" and names[1].startswith("otto.de") and len(names) == 2  # one Amazon, no aggregate
+
+
+def test_progress_total_is_stable_when_the_plan_holds():
+    from ecresearch.cli import Progress
+
+    p = Progress(3, quiet=True, planned=29)
+    assert p.total == 32
+    p.grow(29)  # the scores ranked the same countries: the total does not move
+    assert p.total == 32
+    p.grow(27)  # one country fewer (two reports): the total follows the real plan
+    assert p.total == 30

@@ -77,8 +77,12 @@ class _VersionAction(argparse.Action):
 class Progress:
     """Progress of a build: a bar on a terminal, plain lines otherwise, nothing with --quiet."""
 
-    def __init__(self, total: int, quiet: bool):
-        self.quiet, self.total, self.done, self.ran = quiet, total, 0, 0
+    def __init__(self, total: int, quiet: bool, planned: int = 0):
+        # ``planned``: the steps the expansion is expected to add (the reports of the countries ranked now), so
+        # the total is right from the start and changes only if the scores rank other countries
+        self.quiet, self.base, self.done, self.ran = quiet, total, 0, 0
+        self.total = total + planned
+        total = self.total
         self.bar = None
         if not quiet and sys.stderr.isatty():
             from tqdm import tqdm
@@ -100,7 +104,7 @@ class Progress:
             print(f"[{self.done}/{self.total}] {name}: done ({seconds:.1f}s)", file=sys.stderr, flush=True)
 
     def grow(self, n: int) -> None:
-        self.total += n
+        self.total = self.base + n
         if self.bar is not None:
             self.bar.total = self.total
             self.bar.refresh()
@@ -128,7 +132,8 @@ def _build(args: argparse.Namespace) -> int:
                 print(f"{name}: {status}")
         return 0
     expand = None if args.only else {dag.scores_step(params, out).name: lambda: dag.downstream_steps(out)}
-    progress = Progress(len(steps), args.quiet)
+    planned = 0 if args.only or not out.ranked.exists() else len(dag.downstream_steps(out))
+    progress = Progress(len(steps), args.quiet, planned)
     try:
         result = execute(steps, force=args.force, progress=progress, jobs=args.jobs, expand=expand)
     finally:
