@@ -68,36 +68,25 @@ def growth_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dic
     rows = []
     deck = figures.filter((pl.col("figure_id") == "top10_countries") & (pl.col("series") == "growth_2022"))
     sizes = figures.filter((pl.col("figure_id") == "top10_countries") & (pl.col("series") == "sales_2022"))
-    for r in deck.iter_rows(named=True):
-        rows.append(
-            _row(
-                iso3=r["iso3"],
-                pillar="growth",
-                indicator="ecommerce_growth_2022",
-                value=r["value"],
-                unit="percent",
-                period="2022",
-                origin="deck",
-                source=r["source"],
-                vintage="eMarketer Feb 2023",
-                note=f"deck slide {r['slide']}, line {r['line_start']}",
+    for table, pillar, indicator, unit in (
+        (deck, "growth", "ecommerce_growth_2022", "percent"),
+        (sizes, "size", "ecommerce_sales_2022", "USD"),
+    ):
+        for r in table.iter_rows(named=True):
+            rows.append(
+                _row(
+                    iso3=r["iso3"],
+                    pillar=pillar,
+                    indicator=indicator,
+                    value=r["value"],
+                    unit=unit,
+                    period="2022",
+                    origin="deck",
+                    source=r["source"],
+                    vintage="eMarketer Feb 2023",
+                    note=f"deck slide {r['slide']}, line {r['line_start']}",
+                )
             )
-        )
-    for r in sizes.iter_rows(named=True):
-        rows.append(
-            _row(
-                iso3=r["iso3"],
-                pillar="size",
-                indicator="ecommerce_sales_2022",
-                value=r["value"],
-                unit="USD",
-                period="2022",
-                origin="deck",
-                source=r["source"],
-                vintage="eMarketer Feb 2023",
-                note=f"deck slide {r['slide']}, line {r['line_start']}",
-            )
-        )
     have = set(deck["iso3"].to_list())
     ext = external.filter(
         pl.col("topic").is_in(["ecommerce_growth_2022f", "ecommerce_growth"])
