@@ -34,6 +34,7 @@ scenario: Optional[str] = None  # None means the main build, or give the name of
 
 # %%
 # %matplotlib inline
+# %config InlineBackend.print_figure_kwargs = {"bbox_inches": None}
 import json
 
 import matplotlib.pyplot as plt

@@ -29,6 +29,7 @@ scenario: Optional[str] = None  # None means the main build, or give the name of
 
 # %%
 # %matplotlib inline
+# %config InlineBackend.print_figure_kwargs = {"bbox_inches": None}
 import matplotlib.pyplot as plt
 import polars as pl
 from IPython.display import HTML, display

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,7 @@ from ecresearch import paths
 from ecresearch.reports.webfont import font_css, font_stack
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+CSS_SLOT = "/*ecresearch-css-slot*/"  # replaced by the page's fonts and stylesheet once its text is known
 NAV_TEXT = {
     "ja": {
         "index": "トップ",
@@ -153,17 +155,13 @@ def notebook_page(
     resources = {
         "metadata": {"name": title},
         "language_code": lang,
-        "ecresearch": {"header": chrome, "footer": footer, "meta": meta, "css": ""},
+        "ecresearch": {"header": chrome, "footer": footer, "meta": meta, "css": CSS_SLOT},
     }
     exporter = _exporter()
     exporter.language_code = lang  # the <html lang> of the page (the exporter's trait wins over resources)
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
-    import re
-
+    body, _ = exporter.from_notebook_node(nb, resources=resources)  # exported once; the fonts fill the slot
     visible = re.sub(r"<[^>]+>", " ", body)
-    resources["ecresearch"]["css"] = font_css(visible + title) + stylesheet()
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    return body.replace(CSS_SLOT, font_css(visible + title) + stylesheet(), 1)
 
 
 def write_html(
