@@ -44,9 +44,7 @@ rep = report.load(country, lang, scenario)
 passages = pl.read_parquet(paths.PASSAGES)
 rules = pl.read_parquet(paths.RULES)
 results = report.results(rep.out)
-# weak sources (grade C) stay in the processed table for the record; reports never cite them
-external = pl.read_parquet(paths.PROCESSED / "external_figures.parquet").filter(
-    pl.col("source_grade").fill_null("") != "C")
+external = report.external_figures()  # weak sources (grade C) are never cited
 
 
 def show_figure(fig):

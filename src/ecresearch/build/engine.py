@@ -1,7 +1,7 @@
 """The build engine: runs a DAG of steps, each only when what it depends on changed.
 
-A step names its inputs (files and folders), the package modules it runs (its code is their import
-closure, derived by ``deps``), its notebook, its parameters and its outputs. It reruns when the content
+A step names its inputs (files and folders), the function it runs (its code is the import closure of that
+function and of its notebook, derived by ``deps``), its parameters and its outputs. It reruns when the content
 hash of those — plus the lock file — changed, or one of its outputs is missing or was altered; otherwise it
 is skipped (like DVC or OWID's ETL, not file timestamps). Outputs are staged and published all or none.
 """
@@ -33,17 +33,14 @@ class Step:
     run: Callable[[Path], None]  # writes the outputs under the given staging root
     inputs: tuple[Path, ...]
     outputs: tuple[Path, ...]
-    modules: tuple[str, ...] = ()  # entry modules: the step's code is their import closure
     notebook: Path | None = None  # a notebook the step executes (an input, and its imports are code)
     params: dict = field(default_factory=dict)
     after: tuple[str, ...] = ()  # steps whose outputs this one reads
 
     def code_files(self) -> list[Path]:
-        """The package files this step runs: the imports of its ``run`` function's own source, its declared
-        entry modules and its notebook's imports, closed under import."""
-        return deps.code_files(
-            set(self.modules) | deps.imports_of_function(self.run), [self.notebook] if self.notebook else []
-        )
+        """The package files this step runs: the imports in its ``run`` function and in its notebook, closed
+        under import."""
+        return deps.code_files(deps.imports_of_function(self.run), [self.notebook] if self.notebook else [])
 
 
 def _files(items: Iterable[Path]) -> list[Path]:

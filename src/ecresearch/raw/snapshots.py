@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -246,6 +247,20 @@ def parse_external(path: Path, *, known_iso3=None) -> pl.DataFrame:
     return pl.DataFrame(out, schema=schema, orient="row")
 
 
+def graded(external: pl.DataFrame) -> pl.DataFrame:
+    """The rows that may be scored or cited: weak sources (grade C) stay in the tables for the record only."""
+    return external.filter(pl.col("source_grade").fill_null("") != "C")
+
+
+def citable(external: pl.DataFrame) -> pl.DataFrame:
+    """Rows fit to show in a chart: a weak-source row (grade C) is dropped where a graded row gives the same
+    number's key (topic, country, metric, period); where nothing replaces it, it stays, flagged by its grade."""
+    key = ["topic", "country_iso3", "metric", "period"]
+    ok = graded(external)
+    weak = external.filter(pl.col("source_grade") == "C").join(ok.select(key).unique(), on=key, how="anti")
+    return pl.concat([ok, weak])
+
+
 def external_snapshots(folder: Path | None = None) -> list[Path]:
     """The external-figures snapshots, oldest first (the first one is the founding file)."""
     folder = folder or paths.EXTERNAL_DIR
@@ -333,32 +348,39 @@ RULES_COLUMNS = (
 )
 
 
-def read_rules() -> pl.DataFrame:
-    """Country rules and risks from reputable sources (text rows), each with its snapshot and line."""
+RULES_SCHEMA = {**{c: pl.String for c in RULES_COLUMNS}, "snapshot": pl.String, "record": pl.Int32}
+
+
+def parse_rules(path: Path) -> list[dict]:
+    """One rules snapshot, checked: UTF-8, the columns, the field count and the country of every record."""
     import csv
     import io
 
     from ecresearch.countries import known_codes
 
+    where = paths.rel(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RawDataError(f"{where}: not UTF-8 text (byte {exc.start})") from None
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows or tuple(rows[0]) != RULES_COLUMNS:
+        raise RawDataError(f"{where}: line 1: columns must be {list(RULES_COLUMNS)}")
     out = []
-    for path in sorted((paths.RAW / RULES_DIR_NAME).glob("*.csv")):
-        where = paths.rel(path)
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise RawDataError(f"{where}: not UTF-8 text (byte {exc.start})") from None
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-        if not rows or tuple(rows[0]) != RULES_COLUMNS:
-            raise RawDataError(f"{where}: line 1: columns must be {list(RULES_COLUMNS)}")
-        for n, rec in enumerate(rows[1:], start=2):
-            if len(rec) != len(RULES_COLUMNS):
-                raise RawDataError(f"{where}: record {n}: {len(rec)} fields, expected {len(RULES_COLUMNS)}")
-            r = dict(zip(RULES_COLUMNS, rec, strict=False))
-            if r["country_iso3"] not in known_codes():
-                raise RawDataError(f"{where}: record {n}: unknown country code {r['country_iso3']!r}")
-            out.append({**{k: (v.strip() or None) for k, v in r.items()}, "snapshot": path.name, "record": n})
-    schema = {**{c: pl.String for c in RULES_COLUMNS}, "snapshot": pl.String, "record": pl.Int32}
-    return pl.DataFrame(out, schema=schema, orient="row")
+    for n, rec in enumerate(rows[1:], start=2):
+        if len(rec) != len(RULES_COLUMNS):
+            raise RawDataError(f"{where}: record {n}: {len(rec)} fields, expected {len(RULES_COLUMNS)}")
+        r = dict(zip(RULES_COLUMNS, rec, strict=True))
+        if r["country_iso3"] not in known_codes():
+            raise RawDataError(f"{where}: record {n}: unknown country code {r['country_iso3']!r}")
+        out.append({**{k: (v.strip() or None) for k, v in r.items()}, "snapshot": path.name, "record": n})
+    return out
+
+
+def read_rules() -> pl.DataFrame:
+    """Country rules and risks from reputable sources (text rows), each with its snapshot and record."""
+    rows = [r for path in sorted((paths.RAW / RULES_DIR_NAME).glob("*.csv")) for r in parse_rules(path)]
+    return pl.DataFrame(rows, schema=RULES_SCHEMA, orient="row")
 
 
 def add_snapshot(
@@ -400,6 +422,8 @@ def add_snapshot(
         raise RawDataError(f"{paths.rel(dest)} exists: raw snapshots are never overwritten (choose another --name)")
     if kind == "external":
         _check_new_external(src, parse_external(src, known_iso3=known_codes()))  # raises naming file and line
+    else:
+        parse_rules(src)
     folder.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.tmp")
     shutil.copyfile(src, tmp)
@@ -415,18 +439,8 @@ def add_snapshot(
     }
     side_tmp = sidecar_path(tmp)
     side_tmp.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    if kind == RULES_DIR_NAME:
-        try:
-            os_replace_pair(tmp, dest)
-            read_rules()
-        except RawDataError:
-            dest.unlink(missing_ok=True)
-            side_tmp.unlink(missing_ok=True)
-            raise
-        os_replace_pair(side_tmp, sidecar_path(dest))
-        return dest
-    os_replace_pair(tmp, dest)
-    os_replace_pair(side_tmp, sidecar_path(dest))
+    os.replace(tmp, dest)
+    os.replace(side_tmp, sidecar_path(dest))
     return dest
 
 
@@ -450,9 +464,3 @@ def _check_new_external(src: Path, df: pl.DataFrame) -> None:
             f"{where}: line {r['csv_line']}: {r['value']:g} for a key that {r['snapshot_old']} line "
             f"{r['csv_line_old']} gives as {r['value_old']:g} ({', '.join(str(r[k]) for k in KEY)})"
         )
-
-
-def os_replace_pair(a: Path, b: Path) -> None:
-    import os
-
-    os.replace(a, b)

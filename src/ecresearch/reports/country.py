@@ -752,6 +752,13 @@ def load(country: str, lang: str = "ja", scenario: str | None = None) -> Report:
     )
 
 
+def external_figures() -> pl.DataFrame:
+    """The external figures a report may cite (weak sources left out)."""
+    from ecresearch.raw.snapshots import graded
+
+    return graded(pl.read_parquet(paths.PROCESSED / "external_figures.parquet"))
+
+
 def results(out: paths.OutputSet) -> dict[str, pl.DataFrame]:
     """The scoring analysis tables of an output set (robust pairs, Sobol, directions...)."""
     return {p.stem: pl.read_parquet(p) for p in sorted(out.results.glob("*.parquet"))}

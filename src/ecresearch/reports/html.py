@@ -118,8 +118,8 @@ def render_page(
         **site_nav(page, lang, out, other),
         **ctx,
     }
-    body = env().get_template(template).render(css="", **values)
-    return env().get_template(template).render(css=font_css(body) + stylesheet(), **values)
+    body = env().get_template(template).render(css=CSS_SLOT, **values)  # rendered once; the fonts fill the slot
+    return body.replace(CSS_SLOT, font_css(body) + stylesheet(), 1)
 
 
 # ── notebooks → pages ─────────────────────────────────────────────────────────────────────────

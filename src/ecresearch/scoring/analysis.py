@@ -4,12 +4,13 @@ statistical structure (JRC step 4), the two concentration directions side by sid
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import polars as pl
 
 from ecresearch.params import AGGREGATIONS, NORMALISATIONS, PILLARS
-from ecresearch.scoring.model import CONC, Result, composite, ranks, score, with_direction
+from ecresearch.scoring.model import CONC, Result, composite, ranks, score
 
 INDISTINCT = 0.9  # two countries are told apart when one ranks above the other in at least 90% of draws
 REDUNDANT_R = 0.9  # |Pearson r| above which two pillars are flagged as measuring the same thing
@@ -42,7 +43,7 @@ def contributions(result: Result) -> pl.DataFrame:
 def directions(figures: pl.DataFrame, external: pl.DataFrame, result: Result) -> pl.DataFrame:
     """Ranks under both readings of concentration (channel vs gatekeeper), the chosen one included."""
     other = "gatekeeper" if result.params.concentration_direction == "channel" else "channel"
-    alt = score(figures, external, with_direction(result.params, other))
+    alt = score(figures, external, replace(result.params, concentration_direction=other))
     a = result.scores.select("iso3", pl.col("rank").alias(f"rank_{result.params.concentration_direction}"))
     b = alt.scores.select(
         "iso3",

@@ -10,6 +10,7 @@ import polars as pl
 
 from ecresearch.countries import resolve
 from ecresearch.params import PILLARS
+from ecresearch.raw.snapshots import graded
 from ecresearch.scoring.hhi import cr_interval, hhi_interval
 
 # Platform-share metrics in classes, best first: shares of the whole market (0), spend surveys (1), shares of a
@@ -320,7 +321,7 @@ def apply_pins(external: pl.DataFrame, pins: dict | None) -> pl.DataFrame:
 
 def indicators(figures: pl.DataFrame, external: pl.DataFrame, pins: dict | None = None) -> pl.DataFrame:
     # weak sources (grade C) are kept in the processed table for the record, never scored
-    external = apply_pins(external.filter(pl.col("source_grade").fill_null("") != "C"), pins)
+    external = apply_pins(graded(external), pins)
     rows = (
         growth_indicators(figures, external)
         + sns_indicators(figures, external)

@@ -9,7 +9,7 @@ analyst's goal (a dominant platform as channel or as gatekeeper), never drawn at
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
@@ -180,7 +180,3 @@ def score(figures: pl.DataFrame, external: pl.DataFrame, params: Params | None =
 
 def _f(v) -> float | None:
     return None if v != v else float(v)
-
-
-def with_direction(params: Params, direction: str) -> Params:
-    return replace(params, concentration_direction=direction)

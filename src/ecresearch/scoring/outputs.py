@@ -52,16 +52,12 @@ def scores_table(result: Result) -> pl.DataFrame:
         )
         .join(pick("size", "size"), on="iso3", how="left")
     )
-    raw = pl.DataFrame(
-        [
-            {"iso3": r["iso3"], **{p_: r[p_] for p_ in PILLARS}}
-            for r in ind.pivot(on="pillar", index="iso3", values="value", aggregate_function="first")
-            .with_columns(
-                [pl.lit(None, pl.Float64).alias(q) for q in PILLARS if q not in ind["pillar"].unique().to_list()]
-            )
-            .iter_rows(named=True)
-        ],
-        schema={"iso3": pl.String, **{q: pl.Float64 for q in PILLARS}},
+    # raw pillar values of every candidate (ranked or not): one column per pillar, null where missing
+    raw = ind.filter(pl.col("pillar").is_in(list(PILLARS))).pivot(
+        on="pillar", index="iso3", values="value", aggregate_function="first"
+    )
+    raw = raw.with_columns(pl.lit(None, pl.Float64).alias(q) for q in PILLARS if q not in raw.columns).select(
+        "iso3", *PILLARS
     )
     wide = wide.join(
         raw.rename({"growth": "growth_pct", "sns": "sns_ratio", "concentration": "hhi_listed", "size": "size_usd"}),

@@ -20,6 +20,7 @@ from ecresearch.deck.model import Cat, Cell, Figure
 from ecresearch.deck.slides import Deck, Line
 from ecresearch.deck.tokens import parse_quantity
 from ecresearch.errors import CountryError, EcresearchError, ExtractionError
+from ecresearch.raw.snapshots import citable
 
 # External units → (base unit, multiplier)
 EXTERNAL_UNITS: dict[str, tuple[str, float]] = {
@@ -234,15 +235,6 @@ def _external_row(
         "url": ext["source_url"],
         "note": "; ".join(notes),
     }
-
-
-def citable(external: pl.DataFrame) -> pl.DataFrame:
-    """Rows fit to show: a weak-source row (grade C) is dropped where a graded row gives the same number's key
-    (topic, country, metric, period); where nothing replaces it, it stays, flagged by its grade."""
-    key = ["topic", "country_iso3", "metric", "period"]
-    better = external.filter(pl.col("source_grade").fill_null("") != "C").select(key).unique()
-    weak = external.filter(pl.col("source_grade") == "C").join(better, on=key, how="anti")
-    return pl.concat([external.filter(pl.col("source_grade").fill_null("") != "C"), weak])
 
 
 def _fills(fig: Figure, external: pl.DataFrame, slide_no: int, deck: Deck, start_order: int) -> list[dict]:
