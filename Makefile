@@ -73,9 +73,15 @@ report: $(STAMP) ## Report for one country: make report COUNTRY=IDN
 notebooks: $(STAMP) ## Run the notebooks (ecresearch notebooks)
 	$(BIN)/ecresearch notebooks
 
-test: $(STAMP) ## Unit tests + strict nbval over every notebook (their outputs are deterministic: `make notebooks` refreshes them)
-	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest --nbval --nbval-kernel-name python3 --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks -p no:cacheprovider
+# The fast tier runs on up to 4 workers; a notebook's cells stay together on one (--dist loadfile).
+PYTEST_FAST := -n auto --maxprocesses 4 --dist loadfile -m "not slow" -p no:cacheprovider \
+  --nbval --nbval-kernel-name python3 --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+test: $(STAMP) ## Fast tier (about a minute on 2 cores): unit tests and strict nbval over every notebook
+	$(BIN)/python -m pytest $(PYTEST_FAST) tests notebooks
+
+test-build: $(STAMP) ## Slow tier: one cold build of everything, equal byte for byte to the committed outputs; scenarios and new snapshots on copies of it
+	$(BIN)/python -m pytest -m slow -p no:cacheprovider tests
 
 lint: $(STAMP) ## ruff check and format check on all code, notebook/.py pairs in step
 	$(BIN)/ruff check $(LINT_STRICT)
@@ -103,4 +109,4 @@ clean: ## Remove untracked build outputs and caches (never a tracked file, nor .
 	git clean -fdx -- data/processed reports
 	git ls-files -z --others --ignored --exclude-standard --directory | grep -zE '$(CACHE_RE)' | xargs -0r sh -c 'printf "Removing %s\n" "$$@"; rm -rf -- "$$@"' rm
 
-.PHONY: help venv reports report notebooks test lint lab kernel bench lock clean FORCE
+.PHONY: help venv reports report notebooks test test-build lint lab kernel bench lock clean FORCE

@@ -1,4 +1,5 @@
-"""Shared fixtures: the real deck and external figures, and a scratch copy of the repository's data."""
+"""Shared fixtures: the real deck and external figures, a scratch copy of the repository's data, and (for the
+slow tier) one cold build of everything that the end-to-end tests copy instead of building again."""
 
 from __future__ import annotations
 
@@ -42,6 +43,31 @@ def scratch_root(tmp_path: Path) -> Path:
         shutil.copy(REPO / name, root / name)
     shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     return root
+
+
+def scratch_copy(root: Path, dest: Path) -> Path:
+    """A working copy of ``root`` with its build state, so a build there starts where ``root`` ended."""
+    shutil.copytree(root, dest, symlinks=True)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def built_root(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """Everything built once, cold, from data/raw and the committed parameters (the slow tier's one build).
+    Tests that build more work in a copy (``built_copy``) and leave this tree as the cold build left it."""
+    root = tmp_path_factory.mktemp("built") / "repo"
+    shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
+    shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    for name in ("params.toml", "requirements.lock"):
+        shutil.copy(REPO / name, root / name)
+    return root, run_cli(root, "build", timeout=1500)
+
+
+@pytest.fixture()
+def built_copy(built_root, tmp_path: Path) -> Path:
+    root, r = built_root
+    assert r.returncode == 0, r.stderr[-2000:]
+    return scratch_copy(root, tmp_path / "repo")
 
 
 def run_cli(root: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:

@@ -1,6 +1,8 @@
 """Raw snapshots are verified; builds are deterministic and never leave broken outputs."""
 
 import hashlib
+import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -9,7 +11,25 @@ from ecresearch import paths
 from ecresearch.errors import RawDataError
 from ecresearch.raw import snapshots as raw
 
-from .conftest import run_cli
+from .conftest import REPO, run_cli, scratch_copy
+
+
+@pytest.fixture(scope="module")
+def clean_built(tmp_path_factory) -> Path:
+    """The clean step built once for this module; tests work on copies (``cleaned``)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("clean") / "repo"
+    shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
+    shutil.copy(REPO / "requirements.lock", root / "requirements.lock")
+    r = run_cli(root, "build", "--only", "clean")
+    assert r.returncode == 0, r.stderr
+    return root
+
+
+@pytest.fixture()
+def cleaned(clean_built, tmp_path) -> Path:
+    return scratch_copy(clean_built, tmp_path / "repo")
 
 
 def _digests(folder: Path) -> dict[str, str]:
@@ -22,9 +42,20 @@ def _digests(folder: Path) -> dict[str, str]:
 
 def test_raw_files_match_their_sidecars():
     files = raw.verify_raw()
-    names = {f.path.name for f in files}
-    assert {"jetro_overseas_ec_seminar.txt", "external_figures.csv", "market_rules_2026_11.csv"} <= names
-    assert all(f.meta["sha256"] == raw.sha256(f.path) for f in files)
+    on_disk = {p for p in paths.RAW.rglob("*") if p.is_file() and not p.name.endswith(".meta.json")} - {
+        p for p in paths.RAW.rglob(".gitkeep")
+    }
+    assert {f.path for f in files} == on_disk  # every raw file is checked, none skipped
+    # each sidecar says where the file came from, which edition, when it was taken and on what terms
+    for f in files:
+        for field in ("title", "publisher", "licence"):
+            assert isinstance(f.meta.get(field), str) and f.meta[field].strip(), (f.path.name, field)
+        if not (f.meta.get("vintage") or f.meta.get("date")):  # the edition is then stated on every row
+            assert "vintage" in f.path.read_text(encoding="utf-8").splitlines()[0].split(","), f.path.name
+        taken = re.search(r"\d{4}-\d{2}-\d{2}", f.meta["retrieved"])
+        assert taken and date.fromisoformat(taken.group()) <= date.today(), (f.path.name, f.meta["retrieved"])
+        url = f.meta.get("source_url")
+        assert url is None or url.startswith(("https://", "http://")), (f.path.name, url)
 
 
 def test_changed_raw_file_is_named(tmp_path):
@@ -53,46 +84,43 @@ def test_external_csv_errors_name_the_line(tmp_path):
         raw.read_external(bad)
 
 
-def test_clean_build_is_deterministic_and_incremental(scratch_root):
-    r = run_cli(scratch_root, "build", "--only", "clean")
-    assert r.returncode == 0, r.stderr
-    first = _digests(scratch_root / "data" / "processed")
+def test_clean_build_is_deterministic_and_incremental(cleaned):
+    first = _digests(cleaned / "data" / "processed")
     assert "deck_figures.parquet" in first and "figures/top10_countries.parquet" in first
-    r = run_cli(scratch_root, "build", "--only", "clean")
-    assert "up to date" in r.stdout
-    r = run_cli(scratch_root, "build", "--only", "clean", "--force")
-    assert r.returncode == 0 and _digests(scratch_root / "data" / "processed") == first
+    r = run_cli(cleaned, "build", "--only", "clean")
+    assert r.returncode == 0 and "everything is up to date" in r.stdout, r.stdout
+    r = run_cli(cleaned, "build", "--only", "clean", "--force")
+    assert r.returncode == 0 and "1 of 1 steps ran" in r.stdout, r.stdout
+    assert _digests(cleaned / "data" / "processed") == first
 
 
-def test_bad_raw_input_keeps_previous_outputs(scratch_root):
-    assert run_cli(scratch_root, "build", "--only", "clean").returncode == 0
-    before = _digests(scratch_root / "data" / "processed")
-    deck = scratch_root / "data" / "raw" / "deck" / "jetro_overseas_ec_seminar.txt"
+def test_bad_raw_input_keeps_previous_outputs(cleaned):
+    before = _digests(cleaned / "data" / "processed")
+    deck = cleaned / "data" / "raw" / "deck" / "jetro_overseas_ec_seminar.txt"
     deck.write_text(deck.read_text(encoding="utf-8").replace("EC小売総額上位10か国", "EC上位"), encoding="utf-8")
-    r = run_cli(scratch_root, "build", "--only", "clean")
+    r = run_cli(cleaned, "build", "--only", "clean")
     assert r.returncode != 0
     assert "jetro_overseas_ec_seminar.txt: raw file changed" in r.stderr
     assert sum("error" in line for line in r.stderr.splitlines()) == 1 and "Traceback" not in r.stderr
-    assert _digests(scratch_root / "data" / "processed") == before
-    assert not list((scratch_root / ".staging").glob("*"))
+    assert _digests(cleaned / "data" / "processed") == before
+    assert not list((cleaned / ".staging").glob("*"))
 
 
-def test_missing_anchor_in_a_new_snapshot_is_named(scratch_root):
+def test_missing_anchor_in_a_new_snapshot_is_named(cleaned):
     """A re-snapshotted deck (sidecar updated) whose figure anchor is gone: the figure is named."""
     import json
 
-    assert run_cli(scratch_root, "build", "--only", "clean").returncode == 0
-    before = _digests(scratch_root / "data" / "processed")
-    deck = scratch_root / "data" / "raw" / "deck" / "jetro_overseas_ec_seminar.txt"
+    before = _digests(cleaned / "data" / "processed")
+    deck = cleaned / "data" / "raw" / "deck" / "jetro_overseas_ec_seminar.txt"
     deck.write_text(deck.read_text(encoding="utf-8").replace("ライブコマース視聴者層", "視聴者層"), encoding="utf-8")
     side = deck.with_name(deck.name + ".meta.json")
     meta = json.loads(side.read_text(encoding="utf-8"))
     meta.update(sha256=hashlib.sha256(deck.read_bytes()).hexdigest(), size_bytes=deck.stat().st_size)
     side.write_text(json.dumps(meta), encoding="utf-8")
-    r = run_cli(scratch_root, "build", "--only", "clean")
+    r = run_cli(cleaned, "build", "--only", "clean")
     assert r.returncode == 1
     assert "figure 'china_live_viewers_gender'" in r.stderr and "ライブコマース視聴者層" in r.stderr
-    assert _digests(scratch_root / "data" / "processed") == before
+    assert _digests(cleaned / "data" / "processed") == before
 
 
 @pytest.mark.parametrize(

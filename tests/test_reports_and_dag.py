@@ -289,51 +289,72 @@ def assert_sets_consistent(root: Path) -> int:
 
 
 @pytest.mark.slow
-def test_full_build_scenarios_and_consistency(scratch_root):
-    """End to end on a fresh copy: every output; committed outputs equal the rebuild; a no-op rerun; a
-    re-weighted run is a complete scenario and leaves the main build untouched; a report never re-scores;
-    after every command, each page agrees with the scores of its own set."""
-    shutil.copy(REPO / "params.toml", scratch_root / "params.toml")
-    r = run_cli(scratch_root, "build", timeout=1500)
+def test_cold_build_equals_the_committed_outputs(built_root):
+    """Every output, built cold from data/raw: each page agrees with its scores, and the committed outputs are
+    exactly what the code builds (byte for byte)."""
+    root, r = built_root
     assert r.returncode == 0, r.stderr[-2000:]
-    ranked = json.loads((scratch_root / "reports" / "scores" / "ranked.json").read_text())["ranked"]
+    ranked = json.loads((root / "reports" / "scores" / "ranked.json").read_text())["ranked"]
     assert len(ranked) >= 10
     for iso3 in ranked:
         for lang in ("ja", "en"):
-            html = (scratch_root / "reports" / "countries" / iso3 / lang / "report.html").read_text(encoding="utf-8")
+            html = (root / "reports" / "countries" / iso3 / lang / "report.html").read_text(encoding="utf-8")
             assert f'<html lang="{lang}"' in html and '<script src="http' not in html
-    assert assert_sets_consistent(scratch_root) == 1 + 2 * len(ranked)
-
-    # committed outputs are exactly what the code builds from data/raw
+    assert assert_sets_consistent(root) == 1 + 2 * len(ranked)
     tracked = subprocess.run(
-        ["git", "ls-files", "data/processed", "reports"], cwd=REPO, capture_output=True, text=True
+        ["git", "ls-files", "data/processed", "reports"], cwd=REPO, capture_output=True, text=True, check=True
     ).stdout.split()
-    for rel in tracked:
-        assert (
-            hashlib.sha256((REPO / rel).read_bytes()).digest()
-            == hashlib.sha256((scratch_root / rel).read_bytes()).digest()
-        ), f"{rel} is stale: run make reports"
-
-    assert "everything is up to date" in run_cli(scratch_root, "build").stdout
-    main = _tree(scratch_root / "reports" / "countries") | _tree(scratch_root / "data" / "processed")
-
-    r = run_cli(scratch_root, "build", "--weights", "0.5,0.25,0.25", "--scenario", "growth")
-    assert r.returncode == 0, r.stderr[-2000:]
-    assert (scratch_root / "reports" / "scenarios" / "growth" / "index.html").exists()
-    assert _tree(scratch_root / "reports" / "countries") | _tree(scratch_root / "data" / "processed") == main
-    r = run_cli(scratch_root, "report", "IDN", "--lang", "en")  # the main build's scores, never re-scored
-    assert r.returncode == 0 and "up to date" in r.stdout
-    r = run_cli(scratch_root, "report", "インドネシア", "--scenario", "growth")
-    assert r.returncode == 0 and "scenarios/growth/countries/IDN/ja/report.html (up to date)" in r.stdout
-    assert_sets_consistent(scratch_root)
+    assert len(tracked) > 100
+    stale = [
+        rel
+        for rel in tracked
+        if hashlib.sha256((REPO / rel).read_bytes()).digest() != hashlib.sha256((root / rel).read_bytes()).digest()
+    ]
+    assert not stale, f"stale committed outputs (run make reports): {stale[:10]}"
+    files = [p for d in ("data/processed", "reports") for p in (root / d).rglob("*") if p.is_file()]
+    built = sorted(p.relative_to(root).as_posix() for p in files)
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--stdin"], cwd=REPO, input="\n".join(built), capture_output=True, text=True
+    ).stdout.split()
+    assert not set(built) - set(tracked) - set(ignored), "built outputs that are neither committed nor ignored"
     from .site_check import check_site
 
-    assert check_site(scratch_root / "reports") == []
+    assert check_site(root / "reports") == []
 
-    r = run_cli(scratch_root, "report", "HKG")
+
+@pytest.mark.slow
+def test_scenarios_never_touch_the_main_build(built_copy):
+    """On a copy of the cold build: a no-op rerun; a re-weighted run is a complete scenario and leaves the main
+    build untouched; a report never re-scores; after every command each page agrees with its own set."""
+    root = built_copy
+    r = run_cli(root, "build")
+    assert r.returncode == 0 and r.stdout.strip().splitlines() == [
+        "ecresearch build (main build): everything is up to date; open reports/index.html"
+    ], r.stdout
+    main = _tree(root / "reports" / "countries") | _tree(root / "data" / "processed")
+    r = run_cli(root, "build", "--weights", "0.5,0.25,0.25", "--scenario", "growth")
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert (root / "reports" / "scenarios" / "growth" / "index.html").exists()
+    assert _tree(root / "reports" / "countries") | _tree(root / "data" / "processed") == main
+    r = run_cli(root, "report", "IDN", "--lang", "en")  # the main build's scores, never re-scored
+    assert r.returncode == 0 and "up to date" in r.stdout
+    r = run_cli(root, "report", "インドネシア", "--scenario", "growth")
+    assert r.returncode == 0 and "scenarios/growth/countries/IDN/ja/report.html (up to date)" in r.stdout
+    sets = (root / "reports", root / "reports" / "scenarios" / "growth")
+    assert assert_sets_consistent(root) == sum(1 + 2 * len(_ranked(base)) for base in sets)
+    from .site_check import check_site
+
+    assert check_site(root / "reports") == []
+
+    r = run_cli(root, "report", "HKG")
     assert r.returncode == 1 and "no score" in r.stderr
-    r = run_cli(scratch_root, "report", "BRA")
+    r = run_cli(root, "report", "BRA")
     assert r.returncode == 1 and "not among the scored candidates" in r.stderr
+
+
+def _ranked(base: Path) -> list[str]:
+    """The ranked countries of the output set under ``base`` (reports/ or a scenario's folder)."""
+    return json.loads((base / "scores" / "ranked.json").read_text())["ranked"]
 
 
 def test_editing_a_module_reruns_exactly_the_steps_that_import_it(tmp_path, monkeypatch):
