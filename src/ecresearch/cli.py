@@ -155,16 +155,26 @@ def _build(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from ecresearch import paths
     from ecresearch.build import dag
-    from ecresearch.build.engine import execute
+    from ecresearch.build.engine import execute, plan
     from ecresearch.reports.country import require_scored, scored_countries, target
 
     iso3 = target(args.country)  # before any kernel starts
     out = paths.output_set(args.scenario)
     params = _set_params(out)
-    # bring the set up to date with ITS parameters (never others), then this report and the index
-    execute(dag.clean_steps()[:1] + [dag.scores_step(params, out)], jobs=args.jobs)
-    require_scored(iso3, scored_countries(out))
+    upstream = dag.clean_steps()[:1] + [dag.scores_step(params, out)]
     step = dag.report_step(iso3, args.lang, out)
+    if set(plan(upstream).values()) == {"up to date"} and plan([step], force=args.force)[step.name] != "up to date":
+        require_scored(iso3, scored_countries(out))  # checked again below; a kernel starts only for a real report
+        import threading
+
+        from ecresearch.build import runner
+        from ecresearch.reports import webfont
+
+        runner.prestart(paths.NB_REPORT)  # start-up and imports overlap the work before the notebook runs
+        threading.Thread(target=webfont.warm, daemon=True).start()  # and the page's fonts, while it runs
+    # bring the set up to date with ITS parameters (never others), then this report and the index
+    execute(upstream, jobs=args.jobs)
+    require_scored(iso3, scored_countries(out))
     status = execute([step], force=args.force, jobs=1)[step.name]
     execute([dag.index_step(dag.ranked_countries(out), out)], jobs=1)
     html = step.outputs[1]

@@ -86,13 +86,13 @@ def _key(text: str) -> str:
 def _tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """(alpha3 → alpha2, alpha2 → alpha3, lookup key → alpha2) for ISO countries."""
     a3_to_a2: dict[str, str] = {}
+    ja, en = Locale("ja").territories, Locale("en").territories
     for code, targets in get_global("territory_aliases").items():
         if code in _WITHDRAWN_ALPHA3 or not (len(code) == 3 and code.isalpha()):
             continue
-        if len(targets) == 1 and len(targets[0]) == 2 and targets[0] in Locale("en").territories:
+        if len(targets) == 1 and len(targets[0]) == 2 and targets[0] in en:
             a3_to_a2.setdefault(code, targets[0])
     a2_to_a3 = {a2: a3 for a3, a2 in sorted(a3_to_a2.items())}
-    ja, en = Locale("ja").territories, Locale("en").territories
     names: dict[str, str] = {}
     for a2 in a2_to_a3:
         for table in (en, ja):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -61,15 +62,30 @@ _digests_lock = threading.Lock()
 def file_digest(path: Path) -> str:
     """sha256 of a file, computed once per process for the same file state (path, size, mtime, inode): the
     report steps share their inputs, and a no-op build would otherwise read them once per step."""
-    st = Path(path).stat()
+    st = os.stat(path)
     key = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
     with _digests_lock:
         hit = _digests.get(key)
     if hit is None:
-        hit = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        with open(path, "rb") as fh:
+            hit = hashlib.file_digest(fh, "sha256").hexdigest()
         with _digests_lock:
             _digests[key] = hit
     return hit
+
+
+_names: dict[tuple[str, ...], str] = {}
+
+
+def _name(kind: str, f: Path) -> str:
+    """How a file is named in a step's hash: inputs relative to the project root, code relative to the package
+    (so the hash does not depend on where the package is installed)."""
+    key = (kind, str(f), str(paths.ROOT), str(deps.PKG_DIR))  # tests move both
+    name = _names.get(key)
+    if name is None:
+        name = f"{deps.PACKAGE}/{Path(f).relative_to(deps.PKG_DIR).as_posix()}" if kind == "code" else paths.rel(f)
+        _names[key] = name
+    return name
 
 
 def step_hash(step: Step) -> str:
@@ -77,9 +93,13 @@ def step_hash(step: Step) -> str:
     inputs = list(step.inputs) + ([step.notebook] if step.notebook else [])
     for kind, files in (("in", _files(inputs)), ("code", step.code_files())):
         for f in files:
-            if not f.exists():
-                raise EcresearchError(f"step {step.name}: input {paths.rel(f)} is missing (run its upstream step)")
-            h.update(f"{kind}:{paths.rel(f)}:{file_digest(f)}\n".encode())
+            try:
+                digest = file_digest(f)
+            except FileNotFoundError:
+                raise EcresearchError(
+                    f"step {step.name}: input {paths.rel(f)} is missing (run its upstream step)"
+                ) from None
+            h.update(f"{kind}:{_name(kind, f)}:{digest}\n".encode())
     h.update(json.dumps(step.params, sort_keys=True, ensure_ascii=False, default=str).encode())
     if LOCK_FILE.exists():
         h.update(file_digest(LOCK_FILE).encode())

@@ -18,8 +18,8 @@ class NotebookFailed(EcresearchError):
     """A cell raised: the message names the notebook, the cell and the exception."""
 
 
-_local = threading.local()
-_managers: list = []
+_managers: list = []  # every kernel this process started (shut down at exit)
+_free: list = []  # started kernels not running a notebook now
 _lock = threading.Lock()
 
 
@@ -38,14 +38,63 @@ def new_kernel_manager():
 
 
 def _kernel():
-    """One kernel per worker thread, kept between notebooks: start-up and imports are paid once per worker."""
-    km = getattr(_local, "km", None)
-    if km is None:
-        km = new_kernel_manager()
-        _local.km = km
-        with _lock:
-            _managers.append(km)
+    """A kernel kept between notebooks (start-up and imports are paid once per kernel): a free one, or a new
+    one. At most one notebook runs in a kernel at a time."""
+    with _lock:
+        if _free:
+            return _free.pop()
+    km = new_kernel_manager()
+    with _lock:
+        _managers.append(km)
     return km
+
+
+def _release(km) -> None:
+    with _lock:
+        _free.append(km)
+
+
+def prestart(notebook: Path | None = None) -> threading.Thread:
+    """Start one reusable kernel in the background, so its start-up overlaps the work before the first notebook
+    (a single report: checking the upstream steps, importing papermill); with ``notebook``, the kernel also
+    runs that notebook's package and library imports (nothing else) while it waits."""
+    from jupyter_client.utils import run_sync
+
+    def start() -> None:
+        km = _kernel()
+        try:
+            run_sync(km.start_kernel)()
+            if notebook is not None:
+                kc = km.client()
+                kc.start_channels()
+                try:
+                    run_sync(kc.wait_for_ready)(timeout=60)
+                    run_sync(kc.execute_interactive)(import_lines(notebook), timeout=120, output_hook=lambda m: None)
+                finally:
+                    kc.stop_channels()
+        except Exception:  # noqa: BLE001 - the notebook's own run reports any real error
+            with _lock:
+                _managers.remove(km)
+            _shutdown(km)
+            return
+        _release(km)
+
+    t = threading.Thread(target=start, name="ecresearch-kernel-prestart", daemon=True)
+    t.start()
+    return t
+
+
+def import_lines(notebook: Path) -> str:
+    """The top-level import statements of a notebook's code cells (magics and everything else left out)."""
+    nb = nbformat.read(notebook, as_version=4)
+    lines = [
+        line
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for line in cell.source.splitlines()
+        if line.startswith(("import ", "from ")) and not line.startswith("from __future__")
+    ]
+    return "\n".join(lines)
 
 
 def _shutdown(km) -> None:
@@ -63,14 +112,13 @@ def shutdown_kernels() -> None:
     from jupyter_client.utils import run_sync
 
     with _lock:
-        managers, _managers[:] = list(_managers), []
+        managers, _managers[:], _free[:] = list(_managers), [], []
     for km in managers:
         try:
             if km.has_kernel:
                 run_sync(km.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 - best effort at exit
             pass
-    _local.__dict__.clear()
 
 
 atexit.register(shutdown_kernels)
@@ -117,6 +165,7 @@ def run_notebook(
     from papermill.exceptions import PapermillExecutionError
 
     output.parent.mkdir(parents=True, exist_ok=True)
+    clean_run = False
     try:
         km = _kernel() if reuse_kernel else new_kernel_manager()
         extra = {"km": km}
@@ -131,6 +180,7 @@ def run_notebook(
             request_save_on_cell_execute=False,
             **extra,
         )
+        clean_run = True
     except PapermillExecutionError as exc:
         kept = keep_failed(output, step or notebook.stem)
         who = f", country {parameters['country']}" if parameters.get("country") else ""
@@ -142,7 +192,9 @@ def run_notebook(
             f"at {paths.rel(kept)}"
         ) from None
     finally:
-        if not reuse_kernel:
+        if reuse_kernel and clean_run and km.has_kernel:
+            _release(km)  # a kernel whose notebook failed is not trusted with the next one
+        else:
             _shutdown(km)
     nb = nbformat.read(output, as_version=4)
     strip_volatile(nb)

@@ -69,6 +69,14 @@ def _face(family: str, path: str, chars: str) -> str:
     return f"@font-face{{font-family:'{family}';src:url(data:font/woff;base64,{b64}) format('woff');}}"
 
 
+def warm() -> None:
+    """Make the per-process parts (the fonts' character maps, the core subset) ahead of the first page, e.g.
+    while a report's notebook runs: ``font_css`` is then only the page's own characters."""
+    ja, sc = _font_paths()
+    _cmap(sc)
+    _face(f"{FAMILY}-0", ja, "".join(c for c in _core_chars() if ord(c) in _cmap(ja)))
+
+
 def font_css(text: str) -> str:
     """@font-face rules covering ``text``: a core subset of IPAexGothic made once per process (the deck's
     characters), IPAexGothic for any other character, and Noto Sans SC for what IPAexGothic lacks."""
