@@ -9,6 +9,7 @@ COUNTRY ?=
 export COUNTRY
 
 # uv, pinned, in a tools venv of its own (not in .venv: `uv pip sync` manages .venv's packages).
+# --compile-bytecode: like pip, compile at install time, so the first run of a fresh .venv is not slowed by it.
 UV_VERSION := 0.13.9
 UV_HOME := .tools/uv-$(UV_VERSION)
 UV := $(UV_HOME)/bin/uv
@@ -55,7 +56,7 @@ $(STAMP): requirements.lock pyproject.toml $(VENV_FORCE) | $(UV)
 	@if [ -e $(VENV) ] && [ -z "$(VENV_VERSION)" ]; then \
 	  echo "Removing $(VENV) (its Python is broken, older than 3.11, or not the version of PYTHON=$(PYTHON)) to rebuild it"; rm -rf $(VENV); fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
+	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python --require-hashes requirements.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $@
 
