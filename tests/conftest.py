@@ -70,8 +70,8 @@ def built_copy(built_root, tmp_path: Path) -> Path:
     return scratch_copy(root, tmp_path / "repo")
 
 
-def run_cli(root: Path, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ECRESEARCH_ROOT": str(root), "CI": "1"}
+def run_cli(root: Path, *args: str, timeout: int = 900, env: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "ECRESEARCH_ROOT": str(root), "CI": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "ecresearch.cli", *args],
         cwd=root,

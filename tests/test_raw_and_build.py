@@ -104,6 +104,11 @@ def test_bad_raw_input_keeps_previous_outputs(cleaned):
     assert sum("error" in line for line in r.stderr.splitlines()) == 1 and "Traceback" not in r.stderr
     assert _digests(cleaned / "data" / "processed") == before
     assert not list((cleaned / ".staging").glob("*"))
+    tmp = cleaned / "tmp"
+    tmp.mkdir()
+    r = run_cli(cleaned, "build", env={"TMPDIR": str(tmp)})  # a whole build: it fails before starting a kernel
+    assert r.returncode == 1 and "jetro_overseas_ec_seminar.txt: raw file changed" in r.stderr
+    assert not list(tmp.glob("ecresearch-kernel-*")) and _digests(cleaned / "data" / "processed") == before
 
 
 def test_missing_anchor_in_a_new_snapshot_is_named(cleaned):

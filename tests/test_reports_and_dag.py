@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -201,9 +202,20 @@ def test_failing_notebook_names_cell_country_and_keeps_the_notebook(tmp_path, mo
     )
     path = tmp_path / "bad.ipynb"
     nbformat.write(nb, path)
+    sockets = tmp_path / "tmp"
+    sockets.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(sockets))
     with pytest.raises(NotebookFailed, match=r"bad.ipynb: cell 1 .*country IDN raised ZeroDivisionError.*_failed"):
-        run_notebook(path, tmp_path / "out.ipynb", {"country": "IDN"}, step="report/IDN/ja")
+        run_notebook(path, tmp_path / "out.ipynb", {"country": "IDN"}, step="report/IDN/ja", reuse_kernel=True)
     assert (tmp_path / "_failed" / "report-IDN-ja.ipynb").exists()
+    assert not runner._free and not list(sockets.iterdir())  # its kernel is shut down, not reused; no sockets left
+
+    nb.cells[1] = new_code_cell("print(country)")
+    nbformat.write(nb, path)
+    run_notebook(path, tmp_path / "out.ipynb", {"country": "IDN"}, reuse_kernel=True)
+    assert len(runner._free) == 1  # a kernel whose notebook ran cleanly is kept for the next one
+    runner.shutdown_kernels()
+    assert not runner._free and not list(sockets.iterdir())
 
 
 def test_cli_rejects_bad_input_before_any_kernel(scratch_root):

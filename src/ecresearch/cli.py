@@ -132,6 +132,13 @@ def _build(args: argparse.Namespace) -> int:
                 print(f"{name}: {status}")
         return 0
     expand = None if args.only else {dag.scores_step(params, out).name: lambda: dag.downstream_steps(out)}
+    if not args.only and set(plan(steps, force=args.force).values()) != {"up to date"}:
+        from ecresearch.build import runner
+        from ecresearch.raw.snapshots import verify_raw
+
+        verify_raw()  # changed raw data fails here, before a kernel starts (the clean step checks it again)
+        # the notebooks will run: start one kernel (and its imports) beside the clean step, which uses one core
+        runner.prestart(paths.NB_REPORT)
     planned = 0 if args.only or not out.ranked.exists() else len(dag.downstream_steps(out))
     progress = Progress(len(steps), args.quiet, planned)
     try:

@@ -20,6 +20,8 @@ class NotebookFailed(EcresearchError):
 
 _managers: list = []  # every kernel this process started (shut down at exit)
 _free: list = []  # started kernels not running a notebook now
+_starting: list[threading.Thread] = []  # kernels being started ahead (shutdown waits for them)
+_closing = threading.Event()  # set by shutdown: a kernel started ahead skips its imports
 _lock = threading.Lock()
 
 
@@ -64,7 +66,7 @@ def prestart(notebook: Path | None = None) -> threading.Thread:
         km = _kernel()
         try:
             run_sync(km.start_kernel)()
-            if notebook is not None:
+            if notebook is not None and not _closing.is_set():
                 kc = km.client()
                 kc.start_channels()
                 try:
@@ -80,6 +82,8 @@ def prestart(notebook: Path | None = None) -> threading.Thread:
         _release(km)
 
     t = threading.Thread(target=start, name="ecresearch-kernel-prestart", daemon=True)
+    with _lock:
+        _starting.append(t)
     t.start()
     return t
 
@@ -105,12 +109,27 @@ def _shutdown(km) -> None:
             run_sync(km.shutdown_kernel)(now=True)
     except Exception:  # noqa: BLE001 - best effort
         pass
+    _remove_sockets(km)
+
+
+def _remove_sockets(km) -> None:
+    """Remove the kernel's folder of IPC sockets (made by ``new_kernel_manager``), so no run leaves one behind."""
+    import shutil
+
+    folder = Path(km.ip).parent if getattr(km, "transport", "tcp") == "ipc" else None
+    if folder is not None and folder.name.startswith("ecresearch-kernel-"):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def shutdown_kernels() -> None:
     """Stop the reused kernels (the build calls this when it ends, however it ends)."""
     from jupyter_client.utils import run_sync
 
+    _closing.set()
+    with _lock:
+        starting, _starting[:] = list(_starting), []
+    for t in starting:  # a kernel half started when the command ends must not outlive it
+        t.join(timeout=120)
     with _lock:
         managers, _managers[:], _free[:] = list(_managers), [], []
     for km in managers:
@@ -119,6 +138,8 @@ def shutdown_kernels() -> None:
                 run_sync(km.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 - best effort at exit
             pass
+        _remove_sockets(km)
+    _closing.clear()
 
 
 atexit.register(shutdown_kernels)
