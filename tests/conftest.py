@@ -34,15 +34,22 @@ def extracted(deck, external):
     return extract_all(deck, external)
 
 
+def new_project(root: Path, *, notebooks: bool = True, params: bool = True) -> Path:
+    """A project root at ``root`` with this repository's raw data and lock file (and its notebooks and
+    params.toml unless told not to), nothing built."""
+    shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
+    shutil.copy(REPO / "requirements.lock", root / "requirements.lock")
+    if notebooks:
+        shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    if params:
+        shutil.copy(REPO / "params.toml", root / "params.toml")
+    return root
+
+
 @pytest.fixture()
 def scratch_root(tmp_path: Path) -> Path:
-    """A fresh project root with the raw data and the lock file, for end-to-end builds."""
-    root = tmp_path / "repo"
-    shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
-    for name in ("requirements.lock",):
-        shutil.copy(REPO / name, root / name)
-    shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    return root
+    """A fresh project root with the raw data, the notebooks and the lock file (default parameters)."""
+    return new_project(tmp_path / "repo", params=False)
 
 
 def scratch_copy(root: Path, dest: Path) -> Path:
@@ -55,11 +62,7 @@ def scratch_copy(root: Path, dest: Path) -> Path:
 def built_root(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     """Everything built once, cold, from data/raw and the committed parameters (the slow tier's one build).
     Tests that build more work in a copy (``built_copy``) and leave this tree as the cold build left it."""
-    root = tmp_path_factory.mktemp("built") / "repo"
-    shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
-    shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    for name in ("params.toml", "requirements.lock"):
-        shutil.copy(REPO / name, root / name)
+    root = new_project(tmp_path_factory.mktemp("built") / "repo")
     return root, run_cli(root, "build", timeout=1500)
 
 

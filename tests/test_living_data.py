@@ -10,13 +10,13 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+from .conftest import REPO, new_project, run_cli
+
 FIXTURE = REPO / "tests" / "data" / "sns_digital2025_sample.csv"
 NEW = "sns_digital2099_test.csv"
 ADD = (
@@ -41,16 +41,9 @@ HEADER = "topic,country_iso3,entity,metric,period,value,unit,status,vintage,sour
 
 
 def cli(root: Path, *args: str) -> subprocess.CompletedProcess:
-    """The CLI of this source tree, run in ``root`` (like conftest.run_cli, with this tree on the path)."""
-    env = {
-        **os.environ,
-        "ECRESEARCH_ROOT": str(root),
-        "CI": "1",
-        "PYTHONPATH": os.pathsep.join([str(REPO / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "ecresearch.cli", *args], cwd=root, env=env, capture_output=True, text=True, timeout=900
-    )
+    """The CLI of this source tree, run in ``root`` (conftest.run_cli, with this tree on the path)."""
+    path = os.pathsep.join([str(REPO / "src"), *filter(None, [os.environ.get("PYTHONPATH")])])
+    return run_cli(root, *args, env={"PYTHONPATH": path})
 
 
 def ok(r: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
@@ -60,12 +53,7 @@ def ok(r: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
 
 @pytest.fixture()
 def scratch(tmp_path: Path) -> Path:
-    root = tmp_path / "repo"
-    shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
-    shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    for name in ("params.toml", "requirements.lock"):
-        shutil.copy(REPO / name, root / name)
-    return root
+    return new_project(tmp_path / "repo")
 
 
 def digests(folder: Path) -> dict[str, str]:

@@ -11,17 +11,13 @@ from ecresearch import paths
 from ecresearch.errors import RawDataError
 from ecresearch.raw import snapshots as raw
 
-from .conftest import REPO, run_cli, scratch_copy
+from .conftest import new_project, run_cli, scratch_copy
 
 
 @pytest.fixture(scope="module")
 def clean_built(tmp_path_factory) -> Path:
     """The clean step built once for this module; tests work on copies (``cleaned``)."""
-    import shutil
-
-    root = tmp_path_factory.mktemp("clean") / "repo"
-    shutil.copytree(REPO / "data" / "raw", root / "data" / "raw")
-    shutil.copy(REPO / "requirements.lock", root / "requirements.lock")
+    root = new_project(tmp_path_factory.mktemp("clean") / "repo", notebooks=False, params=False)
     r = run_cli(root, "build", "--only", "clean")
     assert r.returncode == 0, r.stderr
     return root

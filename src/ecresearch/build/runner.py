@@ -123,8 +123,6 @@ def _remove_sockets(km) -> None:
 
 def shutdown_kernels() -> None:
     """Stop the reused kernels (the build calls this when it ends, however it ends)."""
-    from jupyter_client.utils import run_sync
-
     _closing.set()
     with _lock:
         starting, _starting[:] = list(_starting), []
@@ -133,12 +131,7 @@ def shutdown_kernels() -> None:
     with _lock:
         managers, _managers[:], _free[:] = list(_managers), [], []
     for km in managers:
-        try:
-            if km.has_kernel:
-                run_sync(km.shutdown_kernel)(now=True)
-        except Exception:  # noqa: BLE001 - best effort at exit
-            pass
-        _remove_sockets(km)
+        _shutdown(km)
     _closing.clear()
 
 

@@ -207,30 +207,21 @@ def secondary(ax, data: ChartData, sec: ChartData, *, orient: str = "v", lang: s
         handles.append(line)
         for x, y, (_, r) in zip(xs, ys, g.iterrows(), strict=False):
             text = value_text(y, r["bound"]) if r["bound"] else fmt(y)
-            if orient == "v":
-                on.annotate(
-                    text,
-                    (x, y),
-                    xytext=(0, 8),
-                    textcoords="offset points",
-                    ha="center",
-                    fontsize=8,
-                    color=colour,
-                    bbox=BOX,
-                    zorder=5,
-                )
-            else:
-                on.annotate(
-                    text,
-                    (y, x),
-                    xytext=(7, 0),
-                    textcoords="offset points",
-                    va="center",
-                    fontsize=8,
-                    color=colour,
-                    bbox=BOX,
-                    zorder=5,
-                )
+            # above the point on a vertical chart, to its right on a horizontal one
+            xy, offset, align = (
+                ((x, y), (0, 8), {"ha": "center"}) if orient == "v" else ((y, x), (7, 0), {"va": "center"})
+            )
+            on.annotate(
+                text,
+                xy,
+                xytext=offset,
+                textcoords="offset points",
+                fontsize=8,
+                color=colour,
+                bbox=BOX,
+                zorder=5,
+                **align,
+            )
     if orient == "v":
         top = float(np.nanmax(sec.frame["value"].astype(float))) if sec.frame["value"].notna().any() else 1.0
         bottom = min(0.0, float(np.nanmin(sec.frame["value"].astype(float))))

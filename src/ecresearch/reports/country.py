@@ -109,6 +109,22 @@ MEASURE_JA = {
 }
 
 
+def _best_data_set(rows: pl.DataFrame, ranking: list[str]) -> pl.DataFrame:
+    """The rows of one data set (metric, period, vintage), the first by ``ranking`` (of "n", the number of
+    players, "cov", their summed values, and the key columns), largest value first."""
+    best = (
+        rows.group_by("metric", "period", "vintage")
+        .agg(pl.col("value").sum().alias("cov"), pl.len().alias("n"))
+        .sort(ranking, descending=True)
+        .row(0, named=True)
+    )
+    return rows.filter(
+        (pl.col("metric") == best["metric"])
+        & (pl.col("period") == best["period"])
+        & (pl.col("vintage") == best["vintage"])
+    ).sort("value", descending=True)
+
+
 def _brand(name: str) -> str:
     """'amazon.de', 'Amazon (Amazon.com + Amazon.ca)' and 'Amazon' are one player."""
     return re.sub(r"\.(com|de|ca|co\.uk|fr|sg|my)$", "", name.split(" (")[0].strip().casefold())
@@ -454,30 +470,10 @@ class Report:
         names: list[str] = []
         levels = mine.filter(pl.col("unit") != "pct")
         if ext.height == 0 and levels.height:  # no shares: sales or traffic levels rank the players
-            b = (
-                levels.group_by("metric", "period", "vintage")
-                .agg(pl.len().alias("n"))
-                .sort("n", descending=True)
-                .row(0, named=True)
-            )
-            g = levels.filter(
-                (pl.col("metric") == b["metric"])
-                & (pl.col("period") == b["period"])
-                & (pl.col("vintage") == b["vintage"])
-            ).sort("value", descending=True)
+            g = _best_data_set(levels, ["n"])
             names = [f"{r['entity']} ({self._ext_value(r)})" for r in g.head(n).iter_rows(named=True)]
         if ext.height:
-            best = (
-                ext.group_by("metric", "period", "vintage")
-                .agg(pl.col("value").sum().alias("cov"), pl.len().alias("n"))
-                .sort(["n", "cov", "period", "metric", "vintage"], descending=True)
-                .row(0, named=True)
-            )
-            g = ext.filter(
-                (pl.col("metric") == best["metric"])
-                & (pl.col("period") == best["period"])
-                & (pl.col("vintage") == best["vintage"])
-            ).sort("value", descending=True)
+            g = _best_data_set(ext, ["n", "cov", "period", "metric", "vintage"])
             names = [f"{r['entity']} ({num(r['value'], self.lang, 0)}%)" for r in g.head(n).iter_rows(named=True)]
         if ext.height and len(names) < n and levels.height:  # too few shares: complete from the levels
             known = {_brand(x) for x in names}

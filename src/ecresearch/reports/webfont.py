@@ -72,9 +72,13 @@ def _face(family: str, path: str, chars: str) -> str:
 def warm() -> None:
     """Make the per-process parts (the fonts' character maps, the core subset) ahead of the first page, e.g.
     while a report's notebook runs: ``font_css`` is then only the page's own characters."""
-    ja, sc = _font_paths()
-    _cmap(sc)
-    _face(f"{FAMILY}-0", ja, "".join(c for c in _core_chars() if ord(c) in _cmap(ja)))
+    _cmap(_font_paths()[1])
+    _core_face()
+
+
+def _core_face() -> str:
+    ja = _font_paths()[0]
+    return _face(f"{FAMILY}-0", ja, "".join(c for c in _core_chars() if ord(c) in _cmap(ja)))
 
 
 def font_css(text: str) -> str:
@@ -85,7 +89,7 @@ def font_css(text: str) -> str:
     chars = set(text)
     extra = "".join(sorted(c for c in chars - set(core) if ord(c) in _cmap(ja)))
     rest = "".join(sorted(c for c in chars if ord(c) not in _cmap(ja) and not c.isascii()))
-    rules = [_face(f"{FAMILY}-0", ja, "".join(c for c in core if ord(c) in _cmap(ja)))]
+    rules = [_core_face()]
     if extra:
         rules.append(_face(f"{FAMILY}-1", ja, extra))
     if rest:

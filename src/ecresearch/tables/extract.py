@@ -16,7 +16,7 @@ import polars as pl
 from ecresearch import paths
 from ecresearch.countries import resolve
 from ecresearch.deck.figures import FIGURES
-from ecresearch.deck.model import Cat, Cell, Figure
+from ecresearch.deck.model import Cat, Cell, Figure, Series
 from ecresearch.deck.slides import Deck, Line
 from ecresearch.deck.tokens import parse_quantity
 from ecresearch.errors import CountryError, EcresearchError, ExtractionError
@@ -149,6 +149,19 @@ def _check_unit(fig: Figure, cell: Cell, deck: Deck) -> None:
         )
 
 
+def _where(fig: Figure, s: Series, slide_no: int, deck: Deck) -> dict:
+    """The columns that place a value: its figure, slide, page and series (the first columns of every row)."""
+    return {
+        "figure_id": fig.id,
+        "section": fig.section,
+        "slide": slide_no,
+        "page": _page(deck, slide_no),
+        "series": s.key,
+        "series_ja": s.ja,
+        "series_en": s.en,
+    }
+
+
 def _deck_rows(fig: Figure, cells: list[Cell], slide_no: int, deck: Deck) -> list[dict]:
     rows = []
     for cell in cells:
@@ -159,13 +172,7 @@ def _deck_rows(fig: Figure, cells: list[Cell], slide_no: int, deck: Deck) -> lis
         status = cell.status if cell.category.ja is not None or cell.status == "missing" else "unidentified_label"
         rows.append(
             {
-                "figure_id": fig.id,
-                "section": fig.section,
-                "slide": slide_no,
-                "page": _page(deck, slide_no),
-                "series": s.key,
-                "series_ja": s.ja,
-                "series_en": s.en,
+                **_where(fig, s, slide_no, deck),
                 "category_ja": cat_ja,
                 "category_en": cat_en,
                 "iso3": iso3 if iso3 else (fig.iso3 if not fig.countries else None),
@@ -210,13 +217,7 @@ def _external_row(
         iso3 = ext["country_iso3"]
     notes = [n for n in (note, ext["note"], f"external CSV line {ext['csv_line']}") if n]
     return {
-        "figure_id": fig.id,
-        "section": fig.section,
-        "slide": slide_no,
-        "page": _page(deck, slide_no),
-        "series": s.key,
-        "series_ja": s.ja,
-        "series_en": s.en,
+        **_where(fig, s, slide_no, deck),
         "category_ja": cat_ja,
         "category_en": cat_en,
         "iso3": iso3,
@@ -270,13 +271,7 @@ def _deck_fills(fig: Figure, done: list[dict], slide_no: int, deck: Deck) -> lis
         r = dict(src[0])
         r.update(
             {
-                "figure_id": fig.id,
-                "section": fig.section,
-                "slide": slide_no,
-                "page": _page(deck, slide_no),
-                "series": s.key,
-                "series_ja": s.ja,
-                "series_en": s.en,
+                **_where(fig, s, slide_no, deck),
                 "category_ja": fill.to_category,
                 "category_en": fill.to_category,
                 "iso3": fill.iso3,
