@@ -61,6 +61,7 @@ class OutputSet:
     scenario: str | None
     scores: Path
     indicators: Path
+    chosen: Path  # per market and pillar, the rows of the data set the scores step chose (decided once)
     results: Path  # sensitivity, comparison, robustness... (one parquet per table)
     scores_dir: Path
     countries_dir: Path
@@ -87,6 +88,7 @@ def output_set(scenario: str | None = None) -> OutputSet:
             None,
             PROCESSED / "country_scores.parquet",
             PROCESSED / "country_indicators.parquet",
+            PROCESSED / "scored_data_sets.parquet",
             PROCESSED / "scoring",
             REPORTS / "scores",
             REPORTS / "countries",
@@ -101,6 +103,7 @@ def output_set(scenario: str | None = None) -> OutputSet:
         scenario,
         base / "data" / "country_scores.parquet",
         base / "data" / "country_indicators.parquet",
+        base / "data" / "scored_data_sets.parquet",
         base / "data" / "scoring",
         base / "scores",
         base / "countries",
