@@ -518,45 +518,6 @@ def test_report_text_from_data_is_escaped():
     assert "href='javascript" not in table and "href='https://example.org'" in table
 
 
-def test_leading_platforms_complete_from_levels_and_traffic():
-    import polars as pl
-
-    from ecresearch import paths as P
-    from ecresearch.reports import country
-
-    rep = country.load("DEU", "en")
-    base = pl.read_parquet(P.PROCESSED / "external_figures.parquet").head(0)
-
-    def row(entity, metric, value, unit, topic="platform_share"):
-        r = {c: None for c in base.columns}
-        r.update(
-            topic=topic,
-            country_iso3="DEU",
-            entity=entity,
-            metric=metric,
-            period="2023",
-            value=value,
-            unit=unit,
-            vintage="v 2023",
-            source_title="s",
-            snapshot="x.csv",
-            csv_line=2,
-        )
-        return r
-
-    ext = pl.DataFrame(
-        [
-            row("Amazon", "GMV share", 50.0, "pct"),
-            row("five largest companies", "GMV share", 70.0, "pct"),
-            row("amazon.de", "net sales", 14000.0, "million EUR", "platform_sales"),
-            row("otto.de", "net sales", 4000.0, "million EUR", "platform_sales"),
-        ],
-        schema=base.schema,
-    )
-    names = rep.platform_names(ext)
-    assert names[0] == "Amazon (50%)" and names[1].startswith("otto.de") and len(names) == 2  # one Amazon, no aggregate
-
-
 def test_progress_total_is_stable_when_the_plan_holds():
     from ecresearch.cli import Progress
 

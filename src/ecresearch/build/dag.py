@@ -77,7 +77,15 @@ def scores_step(params: Params, out: paths.OutputSet) -> Step:
         "scores" + _suffix(out),
         run,
         inputs=SCORE_INPUTS,
-        outputs=(out.scores, out.indicators, out.results, out.params_json, out.ranked, out.scores_dir / "charts"),
+        outputs=(
+            out.scores,
+            out.indicators,
+            out.chosen,
+            out.results,
+            out.params_json,
+            out.ranked,
+            out.scores_dir / "charts",
+        ),
         params={"scoring": params.to_dict(), "scenario": out.scenario},
         after=("clean",),
     )
@@ -99,7 +107,7 @@ def scoring_notebook_step(out: paths.OutputSet) -> Step:
     return Step(
         "scoring-notebook" + _suffix(out),
         run,
-        inputs=(out.scores, out.indicators, out.results, out.params_json, *SCORE_INPUTS),
+        inputs=(out.scores, out.indicators, out.chosen, out.results, out.params_json, *SCORE_INPUTS),
         outputs=(nb_out, out.scores_dir / "scores.html"),
         notebook=paths.NB_SCORING,
         params={"scenario": out.scenario},
@@ -124,7 +132,16 @@ def report_step(iso3: str, lang: str, out: paths.OutputSet) -> Step:
     return Step(
         name,
         run,
-        inputs=(out.scores, out.indicators, out.results, out.params_json, paths.PASSAGES, paths.RULES, *CHART_INPUTS),
+        inputs=(
+            out.scores,
+            out.indicators,
+            out.chosen,
+            out.results,
+            out.params_json,
+            paths.PASSAGES,
+            paths.RULES,
+            *CHART_INPUTS,
+        ),
         outputs=(folder / "report.ipynb", folder / "report.html"),
         notebook=paths.NB_REPORT,
         params={"country": iso3, "lang": lang, "scenario": out.scenario},

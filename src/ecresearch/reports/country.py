@@ -15,7 +15,7 @@ from ecresearch import paths
 from ecresearch.countries import resolve
 from ecresearch.deck.figures import FIGURES
 from ecresearch.errors import CountryError, EcresearchError
-from ecresearch.reports.format import num, pct
+from ecresearch.reports.format import as_printed, num, pct
 from ecresearch.reports.html import safe_url
 from ecresearch.tables import passages as market
 
@@ -50,6 +50,12 @@ TEXT = {
         "line": "スライド{slide}・{start}行目",
         "risk": "規制・リスク",
         "effective": "施行",
+        "scored": "採点に使用",
+        "slide": "デッキ スライド{slide}",
+        "yes": "○",
+        "unnamed_platform": "越境ECプラットフォーム{i}（名称は印字されず）",
+        "leading": "主要プラットフォーム（集中度の採点に用いたデータ、{period}）: ",
+        "no_scored_set": "集中度を採点したプラットフォームのデータなし",
     },
     "en": {
         "title": "{name}: cross-border e-commerce market report",
@@ -82,6 +88,12 @@ TEXT = {
         "line": "slide {slide}, line {start}",
         "risk": "Rules and risks",
         "effective": "effective",
+        "scored": "used in the score",
+        "slide": "deck slide {slide}",
+        "yes": "yes",
+        "unnamed_platform": "cross-border platform {i} (name not printed)",
+        "leading": "Leading platforms (the data set the concentration was scored on, {period}): ",
+        "no_scored_set": "no platform data set was scored",
     },
 }
 PILLAR_NAMES = {
@@ -96,7 +108,6 @@ PILLAR_NAMES = {
         "concentration": "Platform concentration (HHI, scored point of its interval)",
     },
 }
-AGGREGATE_WORDS = (" + ", "largest", "Others", "others")  # rows that sum several players
 PILLAR_COLUMN = {"growth": "growth_pct", "sns": "sns_ratio", "concentration": "hhi_value"}
 PILLAR_DIGITS = {"growth": 1, "sns": 2, "concentration": 0}
 ORIGIN = {
@@ -107,27 +118,6 @@ MEASURE_JA = {
     "traffic rank (deck, Similarweb)": "訪問数の順位（デッキ、Similarweb）",
     "share of CBEC imports": "越境EC輸入のシェア",
 }
-
-
-def _best_data_set(rows: pl.DataFrame, ranking: list[str]) -> pl.DataFrame:
-    """The rows of one data set (metric, period, vintage), the first by ``ranking`` (of "n", the number of
-    players, "cov", their summed values, and the key columns), largest value first."""
-    best = (
-        rows.group_by("metric", "period", "vintage")
-        .agg(pl.col("value").sum().alias("cov"), pl.len().alias("n"))
-        .sort(ranking, descending=True)
-        .row(0, named=True)
-    )
-    return rows.filter(
-        (pl.col("metric") == best["metric"])
-        & (pl.col("period") == best["period"])
-        & (pl.col("vintage") == best["vintage"])
-    ).sort("value", descending=True)
-
-
-def _brand(name: str) -> str:
-    """'amazon.de', 'Amazon (Amazon.com + Amazon.ca)' and 'Amazon' are one player."""
-    return re.sub(r"\.(com|de|ca|co\.uk|fr|sg|my)$", "", name.split(" (")[0].strip().casefold())
 
 
 def heading(text: str, level: int = 2) -> str:
@@ -184,6 +174,7 @@ class Report:
     scores: pl.DataFrame
     indicators: pl.DataFrame
     figures: pl.DataFrame
+    data_sets: pl.DataFrame  # the rows each market and pillar was scored on (the scores step's choice)
     out: paths.OutputSet | None = None
     cited: list[dict] = field(default_factory=list)
 
@@ -265,6 +256,7 @@ class Report:
             ind = self.indicators.filter((pl.col("iso3") == self.iso3) & (pl.col("pillar") == pillar))
             src = ind.row(0, named=True) if ind.height else None
             if mine is not None and src:
+                rows_used = self.data_sets.filter((pl.col("iso3") == self.iso3) & (pl.col("pillar") == pillar))
                 self.cite(
                     pillar,
                     num(mine, "en", 3),
@@ -273,7 +265,7 @@ class Report:
                     src["source"],
                     src["vintage"],
                     src["url"],
-                    src["note"],
+                    "; ".join(self._where(m) for m in rows_used.iter_rows(named=True)) or src["note"],
                 )
             rank_in = None if mine is None else 1 + int((values > mine).sum())
             rows.append(
@@ -295,11 +287,10 @@ class Report:
         top5 = self.figures.filter((pl.col("figure_id") == "sea_top5_platforms") & (pl.col("iso3") == self.iso3)).height
         parts = []
         if r["hhi_lower"] is not None:
-            from ecresearch.scoring.hhi import HHI_BANDS_2010, HHI_BANDS_2023, hhi_band
-
             lo, hi = r["hhi_lower"], r["hhi_upper"]
-            b10 = (hhi_band(lo, HHI_BANDS_2010), hhi_band(hi, HHI_BANDS_2010))
-            b23 = (hhi_band(lo, HHI_BANDS_2023), hhi_band(hi, HHI_BANDS_2023))
+            # the guideline bands are the scores step's (country_scores), never computed again here
+            b10 = (r["hhi_band_2010_lower"], r["hhi_band_2010_upper"])
+            b23 = (r["hhi_band_2023_lower"], r["hhi_band_2023_upper"])
             self.cite(
                 "HHI interval",
                 f"{num(lo, 'en', 0)}–{num(hi, 'en', 0)}",
@@ -334,7 +325,7 @@ class Report:
     def _measure(self, text: str) -> str:
         return MEASURE_JA.get(text, text) if self.lang == "ja" else text
 
-    def _row(self, platform, measure, value, period, origin, source) -> dict:
+    def _row(self, platform, measure, value, period, origin, source, scored: bool = False) -> dict:
         t = self.t
         return {
             t("platform"): platform,
@@ -343,24 +334,71 @@ class Report:
             t("period"): period,
             t("origin"): ORIGIN[self.lang][origin],
             t("source"): source,
+            t("scored"): t("yes") if scored else "",
         }
 
     def _ext_value(self, r: dict) -> str:
-        if r["unit"] == "pct":
-            return num(r["value"], self.lang, 1) + "%"
-        return f"{num(r['value'], self.lang, 1)} {r['unit']}"
+        return self._value(r["value"], r["unit"])
+
+    def scored_set(self, pillar: str) -> pl.DataFrame:
+        """The rows this market's ``pillar`` was scored on, as the scores step published them (largest first)."""
+        return self.data_sets.filter(
+            (pl.col("iso3") == self.iso3) & (pl.col("pillar") == pillar) & (pl.col("role") == "member")
+        ).sort("position")
+
+    def _player(self, r: dict) -> str:
+        """A player of a scored set as printed: the deck's unnamed cross-border platforms get a numbered label."""
+        if r["origin"] == "deck" and r["entity"] == "unidentified":
+            return self.t("unnamed_platform", i=r["position"])
+        return r["entity"]
+
+    def _where(self, r: dict) -> str:
+        """Where a scored row stands: the snapshot file and CSV line, or the deck slide and line."""
+        if r["origin"] == "deck":
+            return self.t("line", slide=r["slide"], start=r["line_start"])
+        return f"{r['snapshot']} line {r['csv_line']}"
 
     def platforms(self, external: pl.DataFrame) -> pl.DataFrame:
-        """The market's platforms: shares or traffic from external snapshots (largest first, each data set with
-        its metric and vintage), the deck's traffic ranks, and for China the deck's cross-border import shares."""
+        """The market's platforms: first the data set its concentration was scored on (marked), then the other
+        external data sets as context (largest first, each with its metric and vintage), then the deck's traffic
+        ranks and, for the USA, the deck's retailer table."""
         rows = []
+        scored = self.scored_set("concentration")
+        used = set(zip(scored["snapshot"].to_list(), scored["csv_line"].to_list(), strict=True))
+        for r in scored.iter_rows(named=True):
+            rows.append(
+                self._row(
+                    self._player(r),
+                    r["metric"],
+                    self._value(r["value"], r["unit"]),
+                    r["period"],
+                    r["origin"],
+                    f"{r['source']} [{r['vintage']}]" if r["origin"] == "external" else self._where(r),
+                    scored=True,
+                )
+            )
+            self.cite(
+                f"{self._player(r)}: {r['metric']}",
+                num(r["value"], "en", 2),
+                r["unit"],
+                r["origin"],
+                r["source"],
+                r["vintage"],
+                r["url"],
+                self._where(r),
+            )
         ext = external.filter(
             (pl.col("country_iso3") == self.iso3)
             & pl.col("topic").is_in(["platform_share", "platform_visits", "platform_sales", "us_retailer_share"])
         )
-        # the same figure carried by two snapshots is listed once (the graded row first)
+        # the same figure carried by two snapshots is listed once (the graded row first); scored rows are above
         ext = ext.sort(pl.col("source_grade").fill_null("Z"), "snapshot", "csv_line").unique(
             ["entity", "metric", "period", "value"], keep="first", maintain_order=True
+        )
+        ext = ext.filter(
+            ~pl.struct("snapshot", "csv_line").map_elements(
+                lambda k: (k["snapshot"], k["csv_line"]) in used, return_dtype=pl.Boolean
+            )
         )
         for _, g in ext.group_by("metric", "period", "vintage", maintain_order=True):
             for r in g.sort("value", descending=True).iter_rows(named=True):
@@ -404,34 +442,6 @@ class Report:
                 r["source"],
                 where=f"line {r['line_start']}",
             )
-        if self.iso3 == "CHN":
-            cn = self.figures.filter(
-                (pl.col("figure_id") == "china_cbec_platform_share") & (pl.col("series") == "share")
-            )
-            for i, r in enumerate(cn.iter_rows(named=True), start=1):
-                name = (
-                    f"越境ECプラットフォーム{i}（名称は印字されず）"
-                    if self.lang == "ja"
-                    else f"cross-border platform {i} (name not printed)"
-                )
-                rows.append(
-                    self._row(
-                        name,
-                        "share of CBEC imports",
-                        num(r["value"], self.lang, 1) + "%",
-                        r["period"],
-                        "deck",
-                        self.t("line", slide=r["slide"], start=r["line_start"]),
-                    )
-                )
-                self.cite(
-                    f"CBEC platform {i} share",
-                    r["value"],
-                    "percent",
-                    "deck",
-                    r["source"],
-                    where=f"line {r['line_start']}",
-                )
         if self.iso3 == "USA":
             us = self.figures.filter(
                 (pl.col("figure_id") == "us_top15_retailers")
@@ -450,46 +460,40 @@ class Report:
                         self.t("line", slide=r["slide"], start=r["line_start"]),
                     )
                 )
-        cols = [self.t(k) for k in ("platform", "measure", "value", "period", "origin", "source")]
+        cols = [self.t(k) for k in ("platform", "measure", "value", "period", "origin", "source", "scored")]
         return pl.DataFrame(rows, schema={k: pl.String for k in cols})
 
-    def platform_names(self, external: pl.DataFrame, n: int = 3) -> list[str]:
-        """The leading platforms: the market's best share data set (most players, then coverage), completed from
-        the deck's traffic ranking when the shares name fewer than ``n``."""
-        mine = external.filter(
-            (pl.col("country_iso3") == self.iso3)
-            & pl.col("topic").is_in(["platform_share", "us_retailer_share", "platform_sales", "platform_visits"])
-            & ~pl.any_horizontal(  # a bracket only explains one player: "Amazon (Amazon.com + Amazon.ca)"
-                [
-                    pl.col("entity").str.replace_all(r"\([^)]*\)", "").str.contains(w, literal=True)
-                    for w in AGGREGATE_WORDS
-                ]
-            )
-        )
-        ext = mine.filter(pl.col("unit") == "pct")
-        names: list[str] = []
-        levels = mine.filter(pl.col("unit") != "pct")
-        if ext.height == 0 and levels.height:  # no shares: sales or traffic levels rank the players
-            g = _best_data_set(levels, ["n"])
-            names = [f"{r['entity']} ({self._ext_value(r)})" for r in g.head(n).iter_rows(named=True)]
-        if ext.height:
-            g = _best_data_set(ext, ["n", "cov", "period", "metric", "vintage"])
-            names = [f"{r['entity']} ({num(r['value'], self.lang, 0)}%)" for r in g.head(n).iter_rows(named=True)]
-        if ext.height and len(names) < n and levels.height:  # too few shares: complete from the levels
-            known = {_brand(x) for x in names}
-            for r in levels.sort("value", descending=True).iter_rows(named=True):
-                if len(names) < n and _brand(r["entity"]) not in known:
-                    names.append(f"{r['entity']} ({self._ext_value(r)}, {r['metric']})")
-                    known.add(_brand(r["entity"]))
-        top5 = self.figures.filter((pl.col("figure_id") == "sea_top5_platforms") & (pl.col("iso3") == self.iso3))
-        have = {x.split(" (")[0].casefold() for x in names}
-        for r in top5.sort("value").iter_rows(named=True):
-            if len(names) >= n:
-                break
-            if r["category_en"].casefold() not in have:
-                label = "訪問数" if self.lang == "ja" else "traffic"
-                names.append(f"{r['category_en']} ({label} #{r['value']:.0f})")
-        return names
+    def leading_platforms(self, n: int = 3) -> list[dict]:
+        """The leading players of the data set this market's concentration was scored on (at most ``n``, largest
+        first): what the summary names, with the source it cites. Empty when no platform data set was scored."""
+        return [
+            {
+                "name": self._player(r),
+                "value": r["value"],
+                "unit": r["unit"],
+                "period": r["period"],
+                "citation": self._citation(r),
+            }
+            for r in self.scored_set("concentration").head(n).iter_rows(named=True)
+        ]
+
+    def _citation(self, r: dict) -> str:
+        if r["origin"] == "deck":
+            return f"{r['source']} ({self.t('slide', slide=r['slide'])})"
+        return f"{r['source']} [{r['vintage']}]"
+
+    def platform_names(self, n: int = 3) -> list[str]:
+        """The leading players as the summary prints them, with the decimals of the data set: 'Shopee (46%)'."""
+        out = []
+        for p in self.leading_platforms(n):
+            unit = "%" if p["unit"] in ("pct", "percent") else f" {p['unit']}"
+            out.append(f"{p['name']} ({as_printed(p['value'], self.lang)}{unit})")
+        return out
+
+    def _value(self, value: float, unit: str, digits: int = 1) -> str:
+        if unit in ("pct", "percent"):
+            return num(value, self.lang, digits) + "%"
+        return f"{num(value, self.lang, digits)} {unit}"
 
     def social_networks(self, external: pl.DataFrame) -> pl.DataFrame:
         """The most used social networks, largest first, from the social-platform snapshot (metric, vintage)."""
@@ -640,20 +644,12 @@ class Report:
                 ("弱み: " if ja else "Weaknesses against the peers: ") + ", ".join(weak) + ("。" if ja else ".")
             )
         src = "出所" if ja else "source"
-        plats = self.platform_names(external)
-        brands = {_brand(x) for x in plats}
-        used = external.filter(
-            (pl.col("country_iso3") == self.iso3) & pl.col("topic").str.starts_with("platform")
-            | (pl.col("topic") == "us_retailer_share") & (pl.col("country_iso3") == self.iso3)
-        ).filter(pl.col("entity").map_elements(_brand, return_dtype=pl.String).is_in(list(brands)))
-        cites = sorted({f"{r['source_title']} [{r['vintage']}]" for r in used.iter_rows(named=True)})
-        if any("#" in x for x in plats):
-            cites.append(
-                "deck slide 30 (Similarweb traffic ranking)" if not ja else "デッキ スライド30（Similarweb 訪問数順位）"
-            )
+        lead = self.leading_platforms()
+        cites = sorted({p["citation"] for p in lead})
+        periods = sorted({p["period"] for p in lead})
         items.append(
-            ("主要プラットフォーム: " if ja else "Leading platforms: ")
-            + (", ".join(plats) if plats else self.t("none_found"))
+            self.t("leading", period=", ".join(periods))
+            + (", ".join(self.platform_names()) if lead else self.t("no_scored_set"))
             + (f" ({src}: {'; '.join(cites)})" if cites else "")
         )
         nets = self.network_names(external)
@@ -744,6 +740,7 @@ def load(country: str, lang: str = "ja", scenario: str | None = None) -> Report:
         scores,
         pl.read_parquet(out.indicators),
         pl.read_parquet(paths.PROCESSED / "deck_figures.parquet"),
+        pl.read_parquet(out.chosen),
         out=out,
     )
 

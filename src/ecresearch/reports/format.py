@@ -15,6 +15,13 @@ def num(value, lang: str = "en", digits: int = 1) -> str:
     return format_decimal(value, format=fmt, locale=LOCALES[lang])
 
 
+def as_printed(value, lang: str = "en") -> str:
+    """A figure with the decimals its source gives (up to two), for values quoted from a data set: 37.8, 46."""
+    if value is None or value != value:
+        return "—"
+    return format_decimal(value, format="#,##0.##", locale=LOCALES[lang])
+
+
 def pct(share, lang: str = "en", digits: int = 0) -> str:
     """A share in 0-1 as a percentage."""
     if share is None or share != share:

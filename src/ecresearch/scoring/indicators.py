@@ -57,10 +57,72 @@ INDICATOR_SCHEMA = {
 }
 
 
-def _row(**kw) -> dict:
+# The rows behind each indicator: the data set the scores step chose, published as ``scored_data_sets`` so that
+# reports, the index and ``diff`` show what was scored and never choose again. ``role`` is "member" for the rows
+# the value is computed from (largest first) and "reference" for a denominator (the world average of SNS time).
+DATA_SET_SCHEMA = {
+    "iso3": pl.String,
+    "pillar": pl.String,
+    "indicator": pl.String,
+    "role": pl.String,
+    "position": pl.Int32,
+    "entity": pl.String,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "metric": pl.String,
+    "period": pl.String,
+    "vintage": pl.String,
+    "origin": pl.String,
+    "source": pl.String,
+    "url": pl.String,
+    "snapshot": pl.String,
+    "csv_line": pl.Int32,
+    "slide": pl.Int32,
+    "line_start": pl.Int32,
+}
+
+
+def _row(members: list[dict] | None = None, **kw) -> dict:
     base = {k: None for k in INDICATOR_SCHEMA}
     base.update(kw)
+    base["_members"] = members or []
     return base
+
+
+def external_member(r: dict, role: str = "member") -> dict:
+    """One external-snapshot row as a member of a chosen data set (with its snapshot file and CSV line)."""
+    return {
+        "role": role,
+        "entity": r["entity"],
+        "value": r["value"],
+        "unit": r["unit"],
+        "metric": r["metric"],
+        "period": r["period"],
+        "vintage": r["vintage"],
+        "origin": "external",
+        "source": r["source_title"],
+        "url": r["source_url"],
+        "snapshot": r["snapshot"],
+        "csv_line": r["csv_line"],
+    }
+
+
+def deck_member(r: dict, metric: str, vintage: str | None, role: str = "member") -> dict:
+    """One deck row as a member of a chosen data set (with its slide and line)."""
+    return {
+        "role": role,
+        "entity": r["category_en"],
+        "value": r["value"],
+        "unit": r["unit"],
+        "metric": metric,
+        "period": r["period"],
+        "vintage": vintage or r["vintage"],
+        "origin": "deck",
+        "source": r["source"],
+        "url": r["url"],
+        "slide": r["slide"],
+        "line_start": r["line_start"],
+    }
 
 
 def growth_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dict]:
@@ -86,6 +148,7 @@ def growth_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dic
                     source=r["source"],
                     vintage="eMarketer Feb 2023",
                     note=f"deck slide {r['slide']}, line {r['line_start']}",
+                    members=[deck_member(r, indicator, "eMarketer Feb 2023")],
                 )
             )
     have = set(deck["iso3"].to_list())
@@ -119,6 +182,7 @@ def growth_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dic
                 vintage=r["vintage"],
                 url=r["source_url"],
                 note="another edition than the deck's (a forecast); flagged" + (f"; {r['note']}" if r["note"] else ""),
+                members=[external_member(r)],
             )
         )
     return rows
@@ -152,6 +216,12 @@ def sns_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dict]:
                     vintage="Digital 2020",
                     url=r["url"],
                     note=f"{r['value']:.0f} min vs world {avg:.0f} min; deck line {r['line_start']}",
+                    members=[
+                        deck_member(r, "daily social media time", "Digital 2020"),
+                        deck_member(
+                            world_deck.row(0, named=True), "daily social media time", "Digital 2020", "reference"
+                        ),
+                    ],
                 )
             )
             done.add(r["iso3"])
@@ -182,6 +252,7 @@ def sns_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dict]:
                     vintage=edition,
                     url=r["source_url"],
                     note=f"{r['value']:.0f} min vs world {avg:.0f} min of the same edition ({edition})",
+                    members=[external_member(r), external_member(world.row(0, named=True), "reference")],
                 )
             )
             done.add(r["country_iso3"])
@@ -219,6 +290,10 @@ def concentration_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> l
                 vintage="Analysys 2022Q3",
                 note=f"{cn.height} cross-border import platforms (names not printed), shares sum to {cov:.1f}%; "
                 "metric: share of cross-border import e-commerce, not of domestic e-commerce",
+                members=[
+                    deck_member(r, "share of cross-border import e-commerce", "Analysys 2022Q3")
+                    for r in cn.sort("value", descending=True, maintain_order=True).iter_rows(named=True)
+                ],
             )
         )
     shares = external.filter(pl.col("topic").is_in(list(SHARE_TOPICS)))
@@ -256,6 +331,10 @@ def concentration_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> l
                 url=g["source_url"][0],
                 note=f"{metric}: {players} (covers {cov:.0f}%); interval: unlisted players no larger "
                 f"than the smallest listed; comparable only within one metric",
+                members=[
+                    external_member(m)
+                    for m in g.sort(["value", "entity"], descending=[True, False]).iter_rows(named=True)
+                ],
             )
         )
     done = {r["iso3"] for r in rows}
@@ -304,6 +383,7 @@ def concentration_ratio_rows(shares: pl.DataFrame, done: set[str]) -> list[dict]
                 url=r["source_url"],
                 note=f"CR{n} = {r['value']:g}% ({r['entity']}): interval from the concentration ratio alone; "
                 "comparable only within one metric",
+                members=[external_member(r)],
             )
         )
         done.add(r["country_iso3"])
@@ -319,7 +399,10 @@ def apply_pins(external: pl.DataFrame, pins: dict | None) -> pl.DataFrame:
     return external
 
 
-def indicators(figures: pl.DataFrame, external: pl.DataFrame, pins: dict | None = None) -> pl.DataFrame:
+def select(
+    figures: pl.DataFrame, external: pl.DataFrame, pins: dict | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The indicators, and the rows of the data set each was computed from (the one place that chooses)."""
     # weak sources (grade C) are kept in the processed table for the record, never scored
     external = apply_pins(graded(external), pins)
     rows = (
@@ -327,7 +410,21 @@ def indicators(figures: pl.DataFrame, external: pl.DataFrame, pins: dict | None 
         + sns_indicators(figures, external)
         + concentration_indicators(figures, external)
     )
-    return pl.DataFrame(rows, schema=INDICATOR_SCHEMA, orient="row").sort("pillar", "iso3")
+    members = []
+    for r in rows:
+        for pos, m in enumerate(r.pop("_members"), start=1):
+            members.append(
+                {k: None for k in DATA_SET_SCHEMA}
+                | {"iso3": r["iso3"], "pillar": r["pillar"], "indicator": r["indicator"], "position": pos}
+                | m
+            )
+    ind = pl.DataFrame(rows, schema=INDICATOR_SCHEMA, orient="row").sort("pillar", "iso3")
+    sets = pl.DataFrame(members, schema=DATA_SET_SCHEMA, orient="row").sort("pillar", "iso3", "role", "position")
+    return ind, sets
+
+
+def indicators(figures: pl.DataFrame, external: pl.DataFrame, pins: dict | None = None) -> pl.DataFrame:
+    return select(figures, external, pins)[0]
 
 
 def coverage(ind: pl.DataFrame, candidates) -> pl.DataFrame:

@@ -17,7 +17,7 @@ import polars as pl
 from ecresearch.errors import ParameterError
 from ecresearch.params import AGGREGATIONS, NORMALISATIONS, PILLARS, Params, validate
 from ecresearch.scoring.hhi import point
-from ecresearch.scoring.indicators import coverage, indicators
+from ecresearch.scoring.indicators import coverage, select
 
 CONC = PILLARS.index("concentration")
 
@@ -97,6 +97,7 @@ class Result:
     x: np.ndarray  # raw pillar values of the ranked countries
     low: np.ndarray  # HHI interval per ranked country
     high: np.ndarray
+    data_sets: pl.DataFrame  # the rows each indicator was computed from (published as scored_data_sets)
 
 
 def pillar_matrix(ind: pl.DataFrame, countries: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -133,7 +134,7 @@ def monte_carlo(x: np.ndarray, low: np.ndarray, high: np.ndarray, params: Params
 
 def score(figures: pl.DataFrame, external: pl.DataFrame, params: Params | None = None) -> Result:
     params = validate(params or Params())
-    ind = indicators(figures, external, params.pins)
+    ind, data_sets = select(figures, external, params.pins)
     cov = coverage(ind, params.candidates)
     x_all, _, _ = pillar_matrix(ind, list(params.candidates))
     miss = missing_weight(x_all, params.weights)
@@ -175,7 +176,7 @@ def score(figures: pl.DataFrame, external: pl.DataFrame, params: Params | None =
             }
         )
     scores = pl.DataFrame(rows, infer_schema_length=None).sort("rank", "iso3")
-    return Result(params, ind, cov, scores, mc, countries, x, low, high)
+    return Result(params, ind, cov, scores, mc, countries, x, low, high, data_sets)
 
 
 def _f(v) -> float | None:

@@ -93,6 +93,7 @@ def write(result: Result, tables: dict[str, pl.DataFrame], extra: dict, root: Pa
     table = scores_table(result)
     _parquet(table, staged(root, out.scores))
     _parquet(result.indicators, staged(root, out.indicators))
+    _parquet(result.data_sets, staged(root, out.chosen))
     for name, df in tables.items():
         _parquet(df, staged(root, out.results / f"{name}.parquet"))
     ranked = table.filter(pl.col("ranked"))["iso3"].to_list()
