@@ -42,6 +42,7 @@ import polars as pl
 from IPython.display import HTML, display
 
 from ecresearch import paths
+from ecresearch.params import CORE_PILLARS
 from ecresearch.charts.scores import growth_sns_map, rank_bands, rank_shifts
 from ecresearch.reports import country as report
 from ecresearch.reports.format import num, pct
@@ -81,7 +82,7 @@ robust = ranked.sort("p_top3", "p_rank1", descending=True).select(
     "iso3", "name_en", "rank", "median_rank", "rank_p05", "rank_p95", "p_rank1", "p_top3", "pillars_used")
 for r in robust.iter_rows(named=True):
     print(f"{r['iso3']} P(rank 1) {r['p_rank1']:.2f}  P(top 3) {r['p_top3']:.2f}  median {r['median_rank']:4.1f}  "
-          f"band {r['rank_p05']:g}-{r['rank_p95']:g}  point rank {r['rank']}  pillars {r['pillars_used']}/3")
+          f"band {r['rank_p05']:g}-{r['rank_p95']:g}  point rank {r['rank']}  pillars {r['pillars_used']}/{len(CORE_PILLARS)}")
 
 # %%
 sure = robust.filter(pl.col("p_top3") >= 0.9)["name_en"].to_list()
@@ -202,6 +203,6 @@ table(results["contributions"].pivot(on="pillar", index="iso3", values="points")
 for r in scores.iter_rows(named=True):
     if r["ranked"]:
         print(f"{r['rank']:>2} {r['iso3']} score {r['score']:6.2f}  median rank {r['median_rank']:4.1f}  "
-              f"band {r['rank_p05']:4.1f}-{r['rank_p95']:4.1f}  pillars {r['pillars_used']}/3")
+              f"band {r['rank_p05']:4.1f}-{r['rank_p95']:4.1f}  pillars {r['pillars_used']}/{len(CORE_PILLARS)}")
     else:
-        print(f" - {r['iso3']} not ranked ({r['pillars']}/3 pillars)")
+        print(f" - {r['iso3']} not ranked ({r['pillars']}/{len(CORE_PILLARS)} pillars)")

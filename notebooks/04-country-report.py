@@ -35,6 +35,7 @@ import polars as pl
 from IPython.display import HTML, display
 
 from ecresearch import paths
+from ecresearch.params import CORE_PILLARS
 from ecresearch.charts.render import render
 from ecresearch.charts.scores import growth_sns_map, rank_bands
 from ecresearch.deck.figures import by_id
@@ -57,7 +58,7 @@ display(HTML(report.heading(rep.t("title", name=rep.name), 1)))
 # %%
 # NBVAL_CHECK_OUTPUT
 r = rep.row
-print(f"{rep.iso3} rank {r['rank']} score {r['score']:.2f} band {r['rank_p05']:g}-{r['rank_p95']:g} pillars {r['pillars_used']}/3")
+print(f"{rep.iso3} rank {r['rank']} score {r['score']:.2f} band {r['rank_p05']:g}-{r['rank_p95']:g} pillars {r['pillars_used']}/{len(CORE_PILLARS)}")
 
 # %%
 display(HTML(rep.summary_html(passages, external, rules, results)))

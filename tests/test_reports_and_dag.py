@@ -401,7 +401,7 @@ def test_editing_a_module_reruns_exactly_the_steps_that_import_it(tmp_path, monk
     assert hashes() == installed_here  # the same code elsewhere on disk: the same hashes
 
     expected = {
-        "scoring/hhi.py": {"scores", "scoring-notebook", "report/IDN/ja"},
+        "scoring/hhi.py": {"scores"},  # pages read the HHI bands from the scores, never compute them
         "deck/figures.py": {"clean", "charts", "scoring-notebook", "report/IDN/ja"},
         "tables/passages.py": {"clean", "scoring-notebook", "report/IDN/ja"},  # reports pick passages by market
         "reports/index.py": {"index"},

@@ -218,6 +218,8 @@ def _countries(args: argparse.Namespace) -> int:
         "sns_ratio",
         "hhi_value",
     ]
+    from ecresearch.params import CORE_PILLARS
+
     table = scores.select(cols)
     if args.json:
         print(json.dumps(table.to_dicts(), ensure_ascii=False, indent=1))
@@ -231,10 +233,13 @@ def _countries(args: argparse.Namespace) -> int:
             band = f"{r['median_rank']:g} ({r['rank_p05']:g}-{r['rank_p95']:g})"
             print(
                 f"{r['rank']:>4}  {r['iso3']}   {r['name_en']:<16} {r['score']:6.1f}  {band:<15} "
-                f"{r['p_top3']:7.0%}  {r['pillars']}/3"
+                f"{r['p_top3']:7.0%}  {r['pillars']}/{len(CORE_PILLARS)}"
             )
         else:
-            print(f"{'-':>4}  {r['iso3']}   {r['name_en']:<16} {'':>6}  {'not ranked':<15} {'':>7}  {r['pillars']}/3")
+            print(
+                f"{'-':>4}  {r['iso3']}   {r['name_en']:<16} {'':>6}  {'not ranked':<15} {'':>7}  "
+                f"{r['pillars']}/{len(CORE_PILLARS)}"
+            )
     return 0
 
 

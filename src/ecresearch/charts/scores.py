@@ -8,6 +8,7 @@ import numpy as np
 import polars as pl
 
 from ecresearch.charts.style import HIGHLIGHT, PALETTE, apply
+from ecresearch.params import CORE_PILLARS
 
 LABELS = {
     "ja": {
@@ -109,7 +110,7 @@ def _left_out(scores: pl.DataFrame, lang: str) -> str:
     if out.height == 0:
         return ""
     return LABELS[lang]["left_out"] + ", ".join(
-        f"{_name(r, lang)} ({r['pillars']}/3)" for r in out.iter_rows(named=True)
+        f"{_name(r, lang)} ({r['pillars']}/{len(CORE_PILLARS)})" for r in out.iter_rows(named=True)
     )
 
 
@@ -125,7 +126,7 @@ def rank_bands(scores: pl.DataFrame, *, lang: str = "ja", highlight: str | None 
         ax.plot([r["rank_p05"], r["rank_p95"]], [i, i], color=colour, alpha=0.35, linewidth=7, solid_capstyle="round")
         ax.plot(r["median_rank"], i, "o", color=colour)
         ax.plot(r["rank"], i, "D", color="white", markeredgecolor=colour, markersize=6)
-    ax.set_yticks(range(len(rows)), [f"{_name(r, lang)} ({r['pillars_used']}/3)" for r in rows])
+    ax.set_yticks(range(len(rows)), [f"{_name(r, lang)} ({r['pillars_used']}/{len(CORE_PILLARS)})" for r in rows])
     ax.invert_yaxis()
     ax.set_xlim(0.5, len(rows) + 0.5)
     ax.set_xticks(range(1, len(rows) + 1))

@@ -15,6 +15,7 @@ from ecresearch import paths
 from ecresearch.countries import resolve
 from ecresearch.deck.figures import FIGURES
 from ecresearch.errors import CountryError, EcresearchError
+from ecresearch.params import CORE_PILLARS
 from ecresearch.reports.format import as_printed, num, pct
 from ecresearch.reports.html import safe_url
 from ecresearch.tables import passages as market
@@ -24,7 +25,7 @@ TEXT = {
         "title": "{name}：越境EC市場レポート",
         "summary_h": "要約",
         "score": "1. スコアと順位",
-        "pillars": "2. 3つの柱",
+        "pillars": "2. {total}つの柱",
         "platforms": "3. 主要プラットフォーム",
         "social": "4. よく使われているSNS",
         "charts": "5. この市場に関するデッキの図表",
@@ -35,7 +36,7 @@ TEXT = {
         "no_notes": "デッキにはこの市場について述べた箇所がありません。",
         "missing": "欠落",
         "none_found": "出所の範囲では見つからず",
-        "summary": "{name}は候補{n}か国中{rank}位（スコア {score}、モンテカルロの順位中央値 {median}、5～95%帯 {lo}～{hi}位）。{pillars}/3 の柱で評価。",  # noqa: E501 - a data string kept whole
+        "summary": "{name}は候補{n}か国中{rank}位（スコア {score}、モンテカルロの順位中央値 {median}、5～95%帯 {lo}～{hi}位）。{pillars}/{total} の柱で評価。",  # noqa: E501 - a data string kept whole
         "pillar": "柱",
         "value": "値",
         "peers": "候補国（最小／中央値／最大）",
@@ -61,7 +62,7 @@ TEXT = {
         "title": "{name}: cross-border e-commerce market report",
         "summary_h": "Summary",
         "score": "1. Score and rank",
-        "pillars": "2. The three pillars",
+        "pillars": "2. The {total} pillars",
         "platforms": "3. Platforms that matter",
         "social": "4. Social networks in use",
         "charts": "5. The deck's charts on this market",
@@ -73,7 +74,7 @@ TEXT = {
         "missing": "missing",
         "none_found": "none found in the sources",
         "summary": "{name} ranks {rank} of {n} candidates (score {score}; Monte Carlo median rank {median}, "
-        "5th–95th percentile {lo}–{hi}), on {pillars} of 3 pillars.",
+        "5th–95th percentile {lo}–{hi}), on {pillars} of {total} pillars.",
         "pillar": "pillar",
         "value": "value",
         "peers": "candidates (min / median / max)",
@@ -163,7 +164,9 @@ def require_scored(iso3: str, scores: pl.DataFrame) -> dict:
         )
     r = row.row(0, named=True)
     if not r["ranked"]:
-        raise CountryError(f"country {iso3} ({name}) has no score: data on {r['pillars']} of 3 pillars")
+        raise CountryError(
+            f"country {iso3} ({name}) has no score: data on {r['pillars']} of {len(CORE_PILLARS)} pillars"
+        )
     return r
 
 
@@ -188,7 +191,7 @@ class Report:
         return c.name_ja if self.lang == "ja" else c.name_en
 
     def t(self, key: str, **kw) -> str:
-        return TEXT[self.lang][key].format(**kw)
+        return TEXT[self.lang][key].format(total=len(CORE_PILLARS), **kw)
 
     def cite(
         self,

@@ -8,6 +8,7 @@ import polars as pl
 
 from ecresearch import paths
 from ecresearch.build.atomic import staged, write_text
+from ecresearch.params import CORE_PILLARS
 from ecresearch.reports.format import num, pct
 from ecresearch.reports.html import rel_link, render_page
 
@@ -59,7 +60,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str]) -> None:
                     "band": f"{num(r['median_rank'], 'en', 1)} ({num(r['rank_p05'], 'en', 0)}–"
                     f"{num(r['rank_p95'], 'en', 0)})",
                     "p_top3": pct(r["p_top3"], "en"),
-                    "pillars": f"{r['pillars_used']}/3",
+                    "pillars": f"{r['pillars_used']}/{len(CORE_PILLARS)}",
                     "links": links,
                 }
             )
@@ -72,7 +73,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str]) -> None:
                     "score": "—",
                     "band": f"not ranked: missing pillars carry {pct(r['missing_weight'], 'en')} of the weight",
                     "p_top3": "—",
-                    "pillars": f"{r['pillars']}/3",
+                    "pillars": f"{r['pillars']}/{len(CORE_PILLARS)}",
                     "links": [],
                 }
             )

@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 
 from ecresearch.errors import ParameterError
-from ecresearch.params import AGGREGATIONS, NORMALISATIONS, PILLARS, Params, validate
+from ecresearch.params import AGGREGATIONS, CORE_PILLARS, NORMALISATIONS, PILLARS, Params, validate
 from ecresearch.scoring.hhi import point
 from ecresearch.scoring.indicators import coverage, select
 
@@ -165,7 +165,7 @@ def score(figures: pl.DataFrame, external: pl.DataFrame, params: Params | None =
                 "iso3": c,
                 **{f"{p}_value": _f(x[i, j]) for j, p in enumerate(PILLARS)},
                 **{f"{p}_norm": _f(z[i, j]) for j, p in enumerate(PILLARS)},
-                "pillars_used": int(np.sum(~np.isnan(x[i, :3]))),
+                "pillars_used": int(np.sum(~np.isnan(x[i, : len(CORE_PILLARS)]))),
                 "score": float(base[i]),
                 "rank": int(base_rank[i]),
                 "median_rank": float(np.median(mc[:, i])),
