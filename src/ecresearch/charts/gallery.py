@@ -7,14 +7,8 @@ import polars as pl
 from ecresearch import paths
 from ecresearch.deck.figures import FIGURES
 from ecresearch.deck.model import Figure
+from ecresearch.domain.labels import label
 from ecresearch.reports.html import render_page, safe_url
-
-STATUS_TEXT = {
-    "deck": ("reproduced from deck data", "デッキのデータで再現"),
-    "partial": ("partial: some values or labels lost", "一部再現（値・ラベルの欠落あり）"),
-    "external": ("reproduced with external data (flagged)", "外部資料で再現（明示）"),
-    "not_reproducible": ("not reproducible", "再現不可"),
-}
 
 
 def _e(x) -> str:
@@ -107,13 +101,13 @@ def gallery_html(
 ) -> str:
     counts = catalogue.group_by("status").len()
     summary = ", ".join(
-        f"{r['len']} {STATUS_TEXT[r['status']][0]}" for r in counts.sort("status").iter_rows(named=True)
+        f"{r['len']} {label('status.' + r['status'], 'en')}" for r in counts.sort("status").iter_rows(named=True)
     )
     sections = []
     for fig in FIGURES:
         cat = catalogue.filter(pl.col("figure_id") == fig.id).row(0, named=True)
         table = figures.filter(pl.col("figure_id") == fig.id)
-        en, ja = STATUS_TEXT[fig.status]
+        en, ja = label(f"status.{fig.status}", "en"), label(f"status.{fig.status}", "ja")
         cells = text_cells.filter(pl.col("figure_id") == fig.id)
         sections.append(
             {

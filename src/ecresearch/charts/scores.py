@@ -8,40 +8,8 @@ import numpy as np
 import polars as pl
 
 from ecresearch.charts.style import HIGHLIGHT, PALETTE, apply
+from ecresearch.domain import labels
 from ecresearch.params import CORE_PILLARS
-
-LABELS = {
-    "ja": {
-        "bands": "候補国の順位と不確実性（◇ 基準の順位、● 中央値、帯 5～95%）",
-        "rank": "順位（1＝最上位）",
-        "left_out": "掲載外（データ不足で順位なし）: ",
-        "growth": "EC小売額の伸び率（%）",
-        "sns": "1日のSNS利用時間（世界平均＝1、同一版）",
-        "map": "成長 × SNS利用（円の大きさ＝EC市場規模、白抜き＝規模不明、色＝HHI、枠外＝値なし）",
-        "hhi": "HHI（採点値）",
-        "no_value": "値なし",
-        "size": "EC市場規模",
-        "unknown": "規模不明",
-        "shifts": "集中度の読み方による順位の違い（チャネル → ゲートキーパー）",
-        "channel": "チャネル",
-        "gatekeeper": "ゲートキーパー",
-    },
-    "en": {
-        "bands": "Candidate ranks and uncertainty (◇ baseline, ● median, band 5th–95th pct.)",
-        "rank": "rank (1 = best)",
-        "left_out": "Not shown (not ranked, too little data): ",
-        "growth": "retail e-commerce growth (%)",
-        "sns": "daily social-media time (world average = 1, same edition)",
-        "map": "Growth × SNS usage (size = e-commerce sales, hollow = unknown, colour = HHI, margin = no value)",
-        "hhi": "HHI (scored point)",
-        "no_value": "no value",
-        "size": "e-commerce sales",
-        "unknown": "size unknown",
-        "shifts": "Rank under each reading of concentration (channel → gatekeeper)",
-        "channel": "channel",
-        "gatekeeper": "gatekeeper",
-    },
-}
 
 
 def size_steps(smax: float) -> list[float]:
@@ -109,7 +77,7 @@ def _left_out(scores: pl.DataFrame, lang: str) -> str:
     out = scores.filter(~pl.col("ranked"))
     if out.height == 0:
         return ""
-    return LABELS[lang]["left_out"] + ", ".join(
+    return labels.label("chart_scores.left_out", lang) + ", ".join(
         f"{_name(r, lang)} ({r['pillars']}/{len(CORE_PILLARS)})" for r in out.iter_rows(named=True)
     )
 
@@ -118,7 +86,7 @@ def rank_bands(scores: pl.DataFrame, *, lang: str = "ja", highlight: str | None 
     """Each ranked country: its rank under the chosen method (diamond), the Monte Carlo median (dot) and the
     5th-95th percentile band (bar)."""
     apply()
-    t = LABELS[lang]
+    t = labels.section("chart_scores", lang)
     rows = list(scores.filter(pl.col("ranked")).sort("rank").iter_rows(named=True))
     f, ax = plt.subplots(figsize=(9, 0.42 * len(rows) + 2.0))
     for i, r in enumerate(rows):
@@ -143,7 +111,7 @@ def growth_sns_map(scores: pl.DataFrame, *, lang: str = "ja", highlight: str | N
     """Growth (x) vs daily SNS time relative to the world (y) for every candidate; a missing value is drawn on
     the margin band of its axis. Bubble area = e-commerce sales (hollow where unknown), colour = scored HHI."""
     apply()
-    t = LABELS[lang]
+    t = labels.section("chart_scores", lang)
     df = scores
     f, ax = plt.subplots(figsize=(9.5, 6.2))
     cmap = plt.get_cmap("viridis")
@@ -213,7 +181,7 @@ def growth_sns_map(scores: pl.DataFrame, *, lang: str = "ja", highlight: str | N
     ax.set_xlabel(t["growth"])
     ax.set_ylabel(t["sns"])
     ax.set_title(t["map"], loc="left", fontsize=11)
-    note = "* " + ("順位なし（データ不足）" if lang == "ja" else "not ranked (too little data)")
+    note = "* " + labels.label("chart_scores.not_ranked", lang)
     f.text(0.01, 0.005, note, fontsize=8, color="#555")
     f.tight_layout(rect=(0, 0.03, 1, 1))
     place_labels(ax, names)  # after the layout: label boxes are measured where they will be drawn
@@ -225,7 +193,7 @@ def rank_shifts(
 ) -> plt.Figure:
     """Slope chart: each country's rank with concentration read as channel (left) and as gatekeeper (right)."""
     apply()
-    t = LABELS[lang]
+    t = labels.section("chart_scores", lang)
     names = {r["iso3"]: _name(r, lang) for r in scores.iter_rows(named=True)}
     d = directions.drop_nulls(["rank_channel", "rank_gatekeeper"])
     f, ax = plt.subplots(figsize=(7, 0.38 * max(d.height, 4) + 1.8))

@@ -14,111 +14,14 @@ import polars as pl
 from ecresearch import paths
 from ecresearch.countries import resolve
 from ecresearch.deck.figures import FIGURES
+from ecresearch.domain.labels import LANGS, label, section
 from ecresearch.errors import CountryError, EcresearchError
-from ecresearch.params import CORE_PILLARS
+from ecresearch.params import CORE_PILLARS, PILLAR_COLUMNS
 from ecresearch.reports.format import as_printed, num, pct
 from ecresearch.reports.html import safe_url
 from ecresearch.tables import passages as market
 
-TEXT = {
-    "ja": {
-        "title": "{name}：越境EC市場レポート",
-        "summary_h": "要約",
-        "score": "1. スコアと順位",
-        "pillars": "2. {total}つの柱",
-        "platforms": "3. 主要プラットフォーム",
-        "social": "4. よく使われているSNS",
-        "charts": "5. この市場に関するデッキの図表",
-        "notes": "6. デッキが述べていること",
-        "programmes": "7. 合うジェトロの支援事業",
-        "checklist": "8. チェックリストと国別の規制・リスク",
-        "provenance": "付録：数値の出所",
-        "no_notes": "デッキにはこの市場について述べた箇所がありません。",
-        "missing": "欠落",
-        "none_found": "出所の範囲では見つからず",
-        "summary": "{name}は候補{n}か国中{rank}位（スコア {score}、モンテカルロの順位中央値 {median}、5～95%帯 {lo}～{hi}位）。{pillars}/{total} の柱で評価。",  # noqa: E501 - a data string kept whole
-        "pillar": "柱",
-        "value": "値",
-        "peers": "候補国（最小／中央値／最大）",
-        "rank_in": "柱での順位",
-        "source": "出所",
-        "platform": "プラットフォーム",
-        "measure": "指標",
-        "period": "時点",
-        "origin": "由来",
-        "network": "SNS",
-        "deck_quote": "デッキからの引用",
-        "line": "スライド{slide}・{start}行目",
-        "risk": "規制・リスク",
-        "effective": "施行",
-        "scored": "採点に使用",
-        "slide": "デッキ スライド{slide}",
-        "yes": "○",
-        "unnamed_platform": "越境ECプラットフォーム{i}（名称は印字されず）",
-        "leading": "主要プラットフォーム（集中度の採点に用いたデータ、{period}）: ",
-        "no_scored_set": "集中度を採点したプラットフォームのデータなし",
-    },
-    "en": {
-        "title": "{name}: cross-border e-commerce market report",
-        "summary_h": "Summary",
-        "score": "1. Score and rank",
-        "pillars": "2. The {total} pillars",
-        "platforms": "3. Platforms that matter",
-        "social": "4. Social networks in use",
-        "charts": "5. The deck's charts on this market",
-        "notes": "6. What the deck says",
-        "programmes": "7. JETRO programmes that fit",
-        "checklist": "8. Checklist, and this market's rules and risks",
-        "provenance": "Appendix: where every number comes from",
-        "no_notes": "The deck says nothing specific about this market.",
-        "missing": "missing",
-        "none_found": "none found in the sources",
-        "summary": "{name} ranks {rank} of {n} candidates (score {score}; Monte Carlo median rank {median}, "
-        "5th–95th percentile {lo}–{hi}), on {pillars} of {total} pillars.",
-        "pillar": "pillar",
-        "value": "value",
-        "peers": "candidates (min / median / max)",
-        "rank_in": "rank in pillar",
-        "source": "source",
-        "platform": "platform",
-        "measure": "measure",
-        "period": "period",
-        "origin": "origin",
-        "network": "network",
-        "deck_quote": "quoted from the deck (Japanese)",
-        "line": "slide {slide}, line {start}",
-        "risk": "Rules and risks",
-        "effective": "effective",
-        "scored": "used in the score",
-        "slide": "deck slide {slide}",
-        "yes": "yes",
-        "unnamed_platform": "cross-border platform {i} (name not printed)",
-        "leading": "Leading platforms (the data set the concentration was scored on, {period}): ",
-        "no_scored_set": "no platform data set was scored",
-    },
-}
-PILLAR_NAMES = {
-    "ja": {
-        "growth": "成長（EC小売額の伸び率、%）",
-        "sns": "SNS利用（1日の利用時間、世界平均＝1）",
-        "concentration": "プラットフォーム集中度（HHI、区間の採点点）",
-    },
-    "en": {
-        "growth": "Growth (retail e-commerce growth, %)",
-        "sns": "SNS usage (daily time, world average = 1)",
-        "concentration": "Platform concentration (HHI, scored point of its interval)",
-    },
-}
-PILLAR_COLUMN = {"growth": "growth_pct", "sns": "sns_ratio", "concentration": "hhi_value"}
-PILLAR_DIGITS = {"growth": 1, "sns": 2, "concentration": 0}
-ORIGIN = {
-    "ja": {"deck": "デッキ", "external": "外部資料", "derived": "計算"},
-    "en": {"deck": "deck", "external": "external", "derived": "derived"},
-}
-MEASURE_JA = {
-    "traffic rank (deck, Similarweb)": "訪問数の順位（デッキ、Similarweb）",
-    "share of CBEC imports": "越境EC輸入のシェア",
-}
+PILLAR_DIGITS = {"growth": 1, "sns": 2, "concentration": 0}  # what each pillar's value can carry
 
 
 def heading(text: str, level: int = 2) -> str:
@@ -187,11 +90,17 @@ class Report:
 
     @property
     def name(self) -> str:
-        c = resolve(self.iso3)
+        return self._country_name(self.iso3)
+
+    def _country_name(self, iso3: str) -> str:
+        c = resolve(iso3)
         return c.name_ja if self.lang == "ja" else c.name_en
 
     def t(self, key: str, **kw) -> str:
-        return TEXT[self.lang][key].format(total=len(CORE_PILLARS), **kw)
+        return label(f"report.{key}", self.lang, total=len(CORE_PILLARS), **kw)
+
+    def pillar_name(self, pillar: str, short: bool = False) -> str:
+        return label(f"pillar_short.{pillar}" if short else f"pillar.{pillar}", self.lang)
 
     def cite(
         self,
@@ -253,7 +162,7 @@ class Report:
     def pillar_table(self) -> pl.DataFrame:
         ranked = self.scores.filter(pl.col("ranked"))
         rows = []
-        for pillar, col in PILLAR_COLUMN.items():
+        for pillar, col in PILLAR_COLUMNS.items():
             values = ranked[col].drop_nulls()
             mine = self.row[col]
             ind = self.indicators.filter((pl.col("iso3") == self.iso3) & (pl.col("pillar") == pillar))
@@ -273,7 +182,7 @@ class Report:
             rank_in = None if mine is None else 1 + int((values > mine).sum())
             rows.append(
                 {
-                    self.t("pillar"): PILLAR_NAMES[self.lang][pillar],
+                    self.t("pillar"): self.pillar_name(pillar),
                     self.t("value"): num(mine, self.lang, PILLAR_DIGITS[pillar]),
                     self.t("peers"): " / ".join(
                         num(v, self.lang, PILLAR_DIGITS[pillar]) for v in (values.min(), values.median(), values.max())
@@ -301,32 +210,25 @@ class Report:
                 "derived",
                 "listed shares; unlisted players no larger than the smallest listed",
             )
-            if self.lang == "ja":
-                parts.append(
-                    f"HHIは{num(lo, 'ja', 0)}～{num(hi, 'ja', 0)}（掲載事業者のシェア{num(r['hhi_coverage'], 'ja', 0)}%分から。"  # noqa: E501 - a data string kept whole
-                    "掲載外の事業者は掲載された最小の事業者より小さいとして上限を計算）。"
-                    f"米国合併ガイドラインの目安では、2010年版で「{b10[0]}」～「{b10[1]}」、2023年版で「{b23[0]}」～「{b23[1]}」"
-                    "（記述的な目安であり、独禁法上の市場画定ではない）。"
-                )
-            else:
-                parts.append(
-                    f"HHI between {num(lo, 'en', 0)} and {num(hi, 'en', 0)} (bounds from listed players covering "
-                    f"{num(r['hhi_coverage'], 'en', 0)}% of the market; unlisted players are no larger than the "
-                    "smallest listed one). Against the US merger guidelines, as descriptive "
-                    f"yardsticks only: 2010 bands {b10[0]} to {b10[1]}; 2023 bands {b23[0]} to {b23[1]}."
-                )
-        if top5:
+            L = self.lang
             parts.append(
-                "デッキの上位5サイトは訪問数（Similarweb）による順位であり、売上シェアではない。順位からは主要な入口が"
-                "どこかは分かるが、集中度（HHI）は計算できない。"
-                if self.lang == "ja"
-                else "The deck's top-5 list ranks sites by traffic (Similarweb), not by sales: it shows which sites are "  # noqa: E501 - a data string kept whole
-                "the main doors into the market, but no concentration index can be computed from ranks."
+                self.t(
+                    "hhi_reading",
+                    lo=num(lo, L, 0),
+                    hi=num(hi, L, 0),
+                    coverage=num(r["hhi_coverage"], L, 0),
+                    b10_lo=b10[0],
+                    b10_hi=b10[1],
+                    b23_lo=b23[0],
+                    b23_hi=b23[1],
+                )
             )
+        if top5:
+            parts.append(self.t("top5_reading"))
         return " ".join(parts)
 
     def _measure(self, text: str) -> str:
-        return MEASURE_JA.get(text, text) if self.lang == "ja" else text
+        return section("measure", self.lang).get(text, text)
 
     def _row(self, platform, measure, value, period, origin, source, scored: bool = False) -> dict:
         t = self.t
@@ -335,7 +237,7 @@ class Report:
             t("measure"): self._measure(measure),
             t("value"): value,
             t("period"): period,
-            t("origin"): ORIGIN[self.lang][origin],
+            t("origin"): label(f"origin.{origin}", self.lang),
             t("source"): source,
             t("scored"): t("yes") if scored else "",
         }
@@ -602,14 +504,8 @@ class Report:
     ) -> str:
         """A summary an analyst can paste into a proposal: each sentence generated from the data, with its source."""
         r, L = self.row, self.lang
-        ja = L == "ja"
         items = [self.summary()]
-        p1, p3 = pct(r["p_rank1"], L), pct(r["p_top3"], L)
-        items.append(
-            f"モンテカルロ（重み±、HHI区間）で1位になる確率 {p1}、上位3位以内の確率 {p3}。"
-            if ja
-            else f"Across the Monte Carlo (weights perturbed, each HHI anywhere in its interval): P(rank 1) {p1}, P(top 3) {p3}."  # noqa: E501 - a data string kept whole
-        )
+        items.append(self.t("p_rank", p1=pct(r["p_rank1"], L), p3=pct(r["p_top3"], L)))
         pairs = results.get("robust_pairs")
         if pairs is not None:
             ties = [
@@ -619,41 +515,31 @@ class Report:
                 .rows()
             ]
             if ties:
-                names = ", ".join(resolve(c).name_ja if ja else resolve(c).name_en for c in ties)
-                items.append(
-                    f"次の国とは順位の差が不確実性の範囲内で区別できない: {names}。"
-                    if ja
-                    else f"Cannot be told apart from: {names} (neither ranks above the other in 90% of draws)."
-                )
+                items.append(self.t("ties", names=", ".join(self._country_name(c) for c in ties)))
         strong, weak = [], []
         ranked = self.scores.filter(pl.col("ranked"))
-        for pillar, col in PILLAR_COLUMN.items():
+        for pillar, col in PILLAR_COLUMNS.items():
             mine = r[col]
             if mine is None:
-                weak.append(PILLAR_NAMES[L][pillar].split("（")[0].split(" (")[0] + (" (欠落)" if ja else " (missing)"))
+                weak.append(self.t("missing_pillar", pillar=self.pillar_name(pillar, short=True)))
                 continue
             vals = ranked[col].drop_nulls()
             pos = 1 + int((vals > mine).sum())
-            label = PILLAR_NAMES[L][pillar].split("（")[0].split(" (")[0]
+            text = f"{self.pillar_name(pillar, short=True)} {pos}/{vals.len()}"
             (strong if pos <= max(1, vals.len() // 3) else weak if pos > vals.len() - vals.len() // 3 else []).append(
-                f"{label} {pos}/{vals.len()}"
+                text
             )
         if strong:
-            items.append(
-                ("強み: " if ja else "Strengths against the peers: ") + ", ".join(strong) + ("。" if ja else ".")
-            )
+            items.append(self.t("strengths", items=", ".join(strong)))
         if weak:
-            items.append(
-                ("弱み: " if ja else "Weaknesses against the peers: ") + ", ".join(weak) + ("。" if ja else ".")
-            )
-        src = "出所" if ja else "source"
+            items.append(self.t("weaknesses", items=", ".join(weak)))
         lead = self.leading_platforms()
         cites = sorted({p["citation"] for p in lead})
         periods = sorted({p["period"] for p in lead})
         items.append(
             self.t("leading", period=", ".join(periods))
             + (", ".join(self.platform_names()) if lead else self.t("no_scored_set"))
-            + (f" ({src}: {'; '.join(cites)})" if cites else "")
+            + (self.t("cited", sources="; ".join(cites)) if cites else "")
         )
         nets = self.network_names(external)
         soc = external.filter(
@@ -663,25 +549,25 @@ class Report:
         )
         ncites = sorted({f"{r['source_title']} [{r['vintage']}]" for r in soc.iter_rows(named=True)})
         items.append(
-            ("よく使われているSNS: " if ja else "Most used social networks: ")
+            self.t("networks_lead")
             + (", ".join(nets) if nets else self.t("none_found"))
-            + (f" ({src}: {'; '.join(ncites)})" if ncites else "")
+            + (self.t("cited", sources="; ".join(ncites)) if ncites else "")
         )
         prog = market.for_market(passages, self.iso3, "programme")
         progs = prog["key"].unique(maintain_order=True).to_list()
         slides = ", ".join(str(x) for x in prog["slide"].unique(maintain_order=True).to_list())
         items.append(
-            ("合うジェトロ事業: " if ja else "JETRO programmes that fit: ")
+            self.t("programmes_lead")
             + ", ".join(progs)
-            + (f" ({src}: {'デッキ スライド' if ja else 'deck slides'} {slides})" if slides else "")
+            + (self.t("cited", sources=self.t("deck_slides", slides=slides)) if slides else "")
         )
         rk = self.risks(rules)
         risks = [t.replace("_", " ") for t in rk["topic"].unique(maintain_order=True).to_list()]
         rcites = sorted(set(rk["source_title"].drop_nulls().to_list()))
         items.append(
-            ("規制・リスク: " if ja else "Rules and risks: ")
+            self.t("risks_lead")
             + (", ".join(risks) if risks else self.t("none_found"))
-            + (f" ({src}: {'; '.join(rcites[:3])}{'…' if len(rcites) > 3 else ''})" if rcites else "")
+            + (self.t("cited", sources="; ".join(rcites[:3]) + ("…" if len(rcites) > 3 else "")) if rcites else "")
         )
         body = "".join(f"<li>{_h.escape(i)}</li>" for i in items)
         return heading(self.t("summary_h")) + f"<ul class='summary'>{body}</ul>"
@@ -731,8 +617,8 @@ class Report:
 
 def load(country: str, lang: str = "ja", scenario: str | None = None) -> Report:
     """Everything a report shows, read from the processed tables and the output set's scores (never the raw data)."""
-    if lang not in TEXT:
-        raise EcresearchError(f"parameter 'lang' must be one of {list(TEXT)}, got {lang!r}")
+    if lang not in LANGS:
+        raise EcresearchError(f"parameter 'lang' must be one of {list(LANGS)}, got {lang!r}")
     iso3 = target(country)
     out = paths.output_set(scenario)
     scores = scored_countries(out)

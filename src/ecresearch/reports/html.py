@@ -16,26 +16,12 @@ import jinja2
 import nbformat
 
 from ecresearch import paths
+from ecresearch.domain.labels import label as _label
+from ecresearch.domain.labels import section
 from ecresearch.reports.webfont import font_css, font_stack
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSS_SLOT = "/*ecresearch-css-slot*/"  # replaced by the page's fonts and stylesheet once its text is known
-NAV_TEXT = {
-    "ja": {
-        "index": "トップ",
-        "gallery": "デッキの図表",
-        "quality": "データ品質",
-        "scores": "スコアリング",
-        "other": "English",
-    },
-    "en": {
-        "index": "Home",
-        "gallery": "Deck charts",
-        "quality": "Data quality",
-        "scores": "Scoring",
-        "other": "日本語",
-    },
-}
 
 
 def safe_url(url) -> str | None:
@@ -68,8 +54,12 @@ def _sha(path: Path) -> str:
 def stamp(out: paths.OutputSet, lang: str) -> dict:
     """What every page of an output set states: its parameters, and the scores file it was made from."""
     meta = json.loads(out.params_json.read_text(encoding="utf-8"))
-    label = ("本ビルド" if out.scenario is None else f"シナリオ {out.scenario}") if lang == "ja" else out.label()
-    prefix = "作成時のパラメーター" if lang == "ja" else "Made with parameters"
+    label = (
+        _label("stamp.main_build", lang)
+        if out.scenario is None
+        else _label("stamp.scenario", lang, scenario=out.scenario)
+    )
+    prefix = _label("stamp.made_with", lang)
     return {
         "digest": meta["digest"],
         "scores_sha": _sha(out.scores),
@@ -82,7 +72,7 @@ def rel_link(page: Path, target: Path) -> str:
 
 
 def site_nav(page: Path, lang: str, out: paths.OutputSet | None, other: Path | None = None) -> dict:
-    t = NAV_TEXT[lang]
+    t = section("nav", lang)
     out = out or paths.output_set(None)
     links = [
         {"href": rel_link(page, out.index), "text": t["index"]},

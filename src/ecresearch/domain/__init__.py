@@ -1,0 +1,1 @@
+"""What several stages share: units, editions, labels (one owner each)."""

@@ -1,0 +1,55 @@
+"""The label catalogue: every key in every language, with the same placeholders, and each key used."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from ecresearch.domain.labels import LANGS, catalogue, label, section
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "ecresearch"
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("key", sorted(catalogue()))
+def test_every_key_in_every_language_with_the_same_placeholders(key):
+    texts = catalogue()[key]
+    assert set(texts) == set(LANGS), key
+    assert all(t.strip() or t == "" for t in texts.values())
+    assert len({frozenset(placeholders(t)) for t in texts.values()}) == 1, key
+
+
+def test_japanese_text_is_japanese():
+    # a Japanese entry that is plain ASCII words is an untranslated copy (brand names and symbols aside)
+    for key, texts in catalogue().items():
+        if key.startswith("nav.other") or key.startswith("report.yes"):
+            continue
+        ja = re.sub(r"\{[^}]*\}", "", texts["ja"])
+        assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", ja) or not re.search(r"[a-z]{4,}", ja), key
+
+
+def test_every_key_is_used():
+    code = "\n".join(p.read_text(encoding="utf-8") for p in SRC.rglob("*.py"))
+    code += "\n".join(p.read_text(encoding="utf-8") for p in SRC.rglob("*.j2"))
+    for key in catalogue():
+        prefix, _, last = key.rpartition(".")
+        used = (
+            f'"{key}"' in code  # label("report.title", ...)
+            or (f'"{last}"' in code and (prefix == "report" or f'section("{prefix}"' in code))  # self.t / section
+            or f'f"{prefix}.{{' in code  # a key built from data: label(f"status.{fig.status}", ...)
+            or f"'{prefix}.' +" in code
+        )
+        assert used, key
+
+
+def test_label_fills_placeholders_and_sections_strip_their_prefix():
+    assert label("report.title", "en", name="Indonesia") == "Indonesia: cross-border e-commerce market report"
+    assert section("nav", "ja")["index"] == "トップ"
+    with pytest.raises(KeyError):
+        label("report.no_such_key", "en")
