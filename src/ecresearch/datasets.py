@@ -227,17 +227,17 @@ SNAPSHOT_COLUMNS = {
     "size_bytes": Column(pl.Int64, "size of the file"),
 }
 
-# The analysis tables of the scores step (one parquet each in the output set's scoring folder), with their keys.
+# The analysis tables of the scores step (one parquet each in the output set's scoring folder): key, meaning.
 SCORING_TABLES = {
-    "coverage": ("iso3",),
-    "directions": ("iso3",),
-    "robust_pairs": ("a", "b"),
-    "contributions": ("iso3", "pillar"),
-    "sobol_by_country": ("iso3", "factor"),
-    "sobol": ("factor",),
-    "correlations": ("pillar_a", "pillar_b"),
-    "pca": ("component",),
-    "unctad": ("iso3",),
+    "coverage": (("iso3",), "which pillars each candidate market has data for, its missing weight, ranked or not."),
+    "directions": (("iso3",), "ranks under both readings of concentration (channel vs gatekeeper)."),
+    "robust_pairs": (("a", "b"), "pairs of ranked markets whose order the Monte Carlo does not settle."),
+    "contributions": (("iso3", "pillar"), "each pillar's share of a market's score."),
+    "sobol_by_country": (("iso3", "factor"), "Sobol indices of each uncertain input on each market's rank."),
+    "sobol": (("factor",), "the Sobol indices averaged over markets, weighted by rank variance."),
+    "correlations": (("pillar_a", "pillar_b"), "Pearson r between pillars over the ranked markets that have both."),
+    "pca": (("component",), "principal components of the standardised core pillars."),
+    "unctad": (("iso3",), "our rank beside UNCTAD's B2C E-commerce Index 2020 rank."),
 }
 
 
@@ -362,10 +362,10 @@ def _declare() -> dict[str, Dataset]:
                 f"scoring_{t}",
                 lambda out, t=t: out.results / f"{t}.parquet",
                 "scores",
-                f"scoring analysis table {t} (notebook 03 explains it).",
+                f"{about} Notebook 03 explains it.",
                 key=k,
             )
-            for t, k in SCORING_TABLES.items()
+            for t, (k, about) in SCORING_TABLES.items()
         ),
         D(
             "scoring_params",
@@ -406,6 +406,9 @@ def _declare() -> dict[str, Dataset]:
             kind="text",
         ),
         D("index_page", lambda out: out.index, "index", "the index of an output set", kind="text"),
+        # written by `ecresearch diff`, not by a build step (the main build's index links the page when it exists)
+        D("changes_page", _reports("changes.html"), "diff", "what changed between two builds", kind="text"),
+        D("changes_data", _reports("changes.json"), "diff", "the same, machine-readable", kind="text"),
     ]
     reg = {}
     for d in items:
@@ -487,11 +490,18 @@ def structure_problem(name: str, df: pl.DataFrame) -> str | None:
 @cache
 def schema(name: str):
     """The pandera schema of a table (columns with descriptions, checks), built from its declaration."""
+    return narrowed_schema(name)
+
+
+def narrowed_schema(name: str, column_checks: dict | None = None, checks=(), schema_name: str | None = None):
+    """The pandera schema of a table with more checks on some columns (``{column: [Check]}``) and on the frame:
+    the clean step adds what only it knows (the deck catalogue's figure ids, a figure's series and ranges)."""
     import pandera.polars as pa
 
     d = get(name)
     if d.columns is None:
         raise DatasetError(f"dataset {name!r} has no declared columns")
+    more = column_checks or {}
 
     def check(kind: str, arg) -> pa.Check:
         return getattr(pa.Check, kind)(**arg) if isinstance(arg, dict) else getattr(pa.Check, kind)(arg)
@@ -499,14 +509,17 @@ def schema(name: str):
     return pa.DataFrameSchema(
         {
             c: pa.Column(
-                col.dtype, [check(k, a) for k, a in col.checks], nullable=col.nullable, description=col.description
+                col.dtype,
+                [*(check(k, a) for k, a in col.checks), *more.get(c, ())],
+                nullable=col.nullable,
+                description=col.description,
             )
             for c, col in d.columns.items()
         },
-        checks=[pa.Check(fn, error=msg) for fn, msg in d.checks],
+        checks=[*(pa.Check(fn, error=msg) for fn, msg in d.checks), *checks],
         strict=True,
         ordered=d.ordered,
-        name=name,
+        name=schema_name or name,
     )
 
 
@@ -570,3 +583,44 @@ def write(name: str, df: pl.DataFrame, root: Path, out: paths.OutputSet | None =
     if problem:
         raise DatasetError(f"{paths.rel(target)}: does not match the {name} schema: {problem}")
     return write_parquet(df, staged(root, target))
+
+
+# ── the data dictionary ───────────────────────────────────────────────────────────────────────
+
+
+def dictionary_lines() -> list[str]:
+    """The data dictionary's tables and columns (Markdown lines), from the registry: every published table under
+    data/processed with its description, producer and key, then the columns of every typed table."""
+    tables = [
+        d
+        for d in REGISTRY.values()
+        if d.kind in ("parquet", "folder") and not d.pending and d.producer is not None and _in_processed(d)
+    ]
+    lines = ["## Tables", ""]
+    for d in tables:
+        key = f"; key {', '.join(d.key)}" if d.key else ""
+        lines.append(f"- `{_shown(d)}` ({d.producer} step{key}): {d.description}")
+    typed: dict[int, list[Dataset]] = {}
+    for d in tables:
+        if d.columns is not None:
+            typed.setdefault(id(d.columns), []).append(d)  # tables sharing one declaration share one section
+    for group in typed.values():
+        names = " and ".join(d.name if d.kind == "parquet" else _shown(d) for d in group)
+        lines += ["", f"## Columns of {names}", "", "| column | type | meaning |", "| --- | --- | --- |"]
+        lines += [f"| {c} | {col.dtype()} | {col.description} |" for c, col in group[0].columns.items()]
+    return lines
+
+
+def _in_processed(d: Dataset) -> bool:
+    return paths.PROCESSED in path(d.name).parents
+
+
+def _shown(d: Dataset) -> str:
+    rel = path(d.name).relative_to(paths.PROCESSED).as_posix()
+    return f"{rel}/*.parquet" if d.kind == "folder" else rel
+
+
+def processed_tables() -> dict[str, Dataset]:
+    """The main build's tables under data/processed by their path there (``figures/*.parquet`` for a folder
+    of tables): how ``ecresearch diff`` names the tables of a build."""
+    return {_shown(d): d for d in REGISTRY.values() if d.kind in ("parquet", "folder") and _in_processed(d)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ecresearch import paths
+from ecresearch import datasets
 from ecresearch.deck.figures import FIGURES
 from ecresearch.deck.model import Figure
 from ecresearch.reports.html import render_page, safe_url
@@ -148,7 +148,7 @@ def gallery_html(
     )
     return render_page(
         "gallery.html.j2",
-        paths.GALLERY,
+        datasets.path("gallery"),
         title="海外EC市場セミナー資料の図表 / Charts of the JETRO deck",
         lang="ja",
         subtitle=subtitle,
@@ -171,7 +171,7 @@ def quality_html(findings: pl.DataFrame) -> str:
     ]
     return render_page(
         "quality.html.j2",
-        paths.QUALITY_PAGE,
+        datasets.path("quality_page"),
         title="Data quality report / データ品質レポート",
         lang="en",
         subtitle="Every consistency check over the deck's figures, with the resolution chosen "

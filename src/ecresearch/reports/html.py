@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 import nbformat
 
-from ecresearch import paths
+from ecresearch import datasets, paths
 from ecresearch.reports.webfont import font_css, font_stack
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -86,9 +86,9 @@ def site_nav(page: Path, lang: str, out: paths.OutputSet | None, other: Path | N
     out = out or paths.output_set(None)
     links = [
         {"href": rel_link(page, out.index), "text": t["index"]},
-        {"href": rel_link(page, paths.GALLERY), "text": t["gallery"]},
-        {"href": rel_link(page, paths.QUALITY_PAGE), "text": t["quality"]},
-        {"href": rel_link(page, out.scores_dir / "scores.html"), "text": t["scores"]},
+        {"href": rel_link(page, datasets.path("gallery")), "text": t["gallery"]},
+        {"href": rel_link(page, datasets.path("quality_page")), "text": t["quality"]},
+        {"href": rel_link(page, datasets.path("scores_page", out)), "text": t["scores"]},
     ]
     other_lang = None
     if other is not None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ecresearch import paths
+from ecresearch import datasets, paths
 from ecresearch.build.atomic import staged, write_text
 from ecresearch.reports.format import num, pct
 from ecresearch.reports.html import rel_link, render_page
@@ -77,11 +77,11 @@ def build(root: Path, out: paths.OutputSet, countries: list[str]) -> None:
                 }
             )
     links = {
-        "gallery": rel_link(out.index, paths.GALLERY),
-        "quality": rel_link(out.index, paths.QUALITY_PAGE),
-        "scores": rel_link(out.index, out.scores_dir / "scores.html"),
+        "gallery": rel_link(out.index, datasets.path("gallery")),
+        "quality": rel_link(out.index, datasets.path("quality_page")),
+        "scores": rel_link(out.index, datasets.path("scores_page", out)),
     }
-    changes = paths.REPORTS / "changes.html"  # written by `ecresearch diff`
+    changes = datasets.path("changes_page")  # written by `ecresearch diff`
     links["changes"] = rel_link(out.index, changes) if out.scenario is None and changes.exists() else None
     title = TEXT["title"] + ("" if out.scenario is None else f" — scenario {out.scenario}")
     write_text(
