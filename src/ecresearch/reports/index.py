@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import polars as pl
-
 from ecresearch import datasets, paths
 from ecresearch.build.atomic import staged, write_text
 from ecresearch.reports.format import num, pct
@@ -33,7 +31,7 @@ TEXT = {
 
 
 def build(root: Path, out: paths.OutputSet, countries: list[str]) -> None:
-    scores = pl.read_parquet(out.scores)
+    scores = datasets.read("country_scores", out)
     rows = []
     for r in scores.iter_rows(named=True):
         name = f"{r['name_ja']} / {r['name_en']}"
