@@ -7,7 +7,7 @@ import polars as pl
 from ecresearch import datasets
 from ecresearch.deck.figures import FIGURES
 from ecresearch.deck.model import Figure
-from ecresearch.reports.html import render_page, safe_url
+from ecresearch.reports.html import rel_link, render_page, safe_url
 
 STATUS_TEXT = {
     "deck": ("reproduced from deck data", "デッキのデータで再現"),
@@ -178,5 +178,5 @@ def quality_html(findings: pl.DataFrame) -> str:
         "for each problem. Values are never corrected silently: the tables keep what the deck printed.",
         summary=summary,
         groups=groups,
-        gallery="charts.html",
+        gallery=rel_link(datasets.path("quality_page"), datasets.path("gallery")),
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from ecresearch import paths
+from ecresearch import datasets, paths
 from ecresearch.countries import resolve
 from ecresearch.deck.figures import FIGURES
 from ecresearch.errors import CountryError, EcresearchError
@@ -743,7 +743,7 @@ def load(country: str, lang: str = "ja", scenario: str | None = None) -> Report:
         lang,
         scores,
         pl.read_parquet(out.indicators),
-        pl.read_parquet(paths.PROCESSED / "deck_figures.parquet"),
+        datasets.read("deck_figures"),
         out=out,
     )
 
@@ -752,7 +752,7 @@ def external_figures() -> pl.DataFrame:
     """The external figures a report may cite (weak sources left out)."""
     from ecresearch.raw.snapshots import graded
 
-    return graded(pl.read_parquet(paths.PROCESSED / "external_figures.parquet"))
+    return graded(datasets.read("external_figures"))
 
 
 def results(out: paths.OutputSet) -> dict[str, pl.DataFrame]:

@@ -174,14 +174,14 @@ def write_html(
     nb = nbformat.read(notebook, as_version=4)
     if page == "report":
         c = resolve(iso3)
-        final = out.report_dir(iso3, lang) / "report.html"
-        other = out.report_dir(iso3, "en" if lang == "ja" else "ja") / "report.html"
+        final = datasets.path("report_page", out, iso3=iso3, lang=lang)
+        other = datasets.path("report_page", out, iso3=iso3, lang="en" if lang == "ja" else "ja")
         title = (
             f"{c.name_ja}：越境EC市場レポート"
             if lang == "ja"
             else f"{c.name_en}: cross-border e-commerce market report"
         )
     else:
-        final, other = out.scores_dir / "scores.html", None
+        final, other = datasets.path("scores_page", out), None
         title = "Target-country scoring" + ("" if out.scenario is None else f" — scenario {out.scenario}")
     write_text(output, notebook_page(nb, final, title=title, lang=lang, out=out, other=other))

@@ -39,7 +39,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str]) -> None:
             links = (
                 [
                     {
-                        "href": rel_link(out.index, out.report_dir(r["iso3"], lang) / "report.html"),
+                        "href": rel_link(out.index, datasets.path("report_page", out, iso3=r["iso3"], lang=lang)),
                         "lang": lang,
                         "text": "日本語" if lang == "ja" else "English",
                     }
