@@ -34,7 +34,7 @@ import matplotlib.pyplot as plt
 import polars as pl
 from IPython.display import HTML, display
 
-from ecresearch import paths
+from ecresearch import datasets
 from ecresearch.params import CORE_PILLARS
 from ecresearch.charts.render import render
 from ecresearch.charts.scores import growth_sns_map, rank_bands
@@ -42,8 +42,8 @@ from ecresearch.deck.figures import by_id
 from ecresearch.reports import country as report
 
 rep = report.load(country, lang, scenario)
-passages = pl.read_parquet(paths.PASSAGES)
-rules = pl.read_parquet(paths.RULES)
+passages = datasets.read("deck_passages")
+rules = datasets.read("market_rules")
 results = report.results(rep.out)
 external = report.external_figures()  # weak sources (grade C) are never cited
 

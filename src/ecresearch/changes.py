@@ -16,29 +16,20 @@ from pathlib import Path
 
 import polars as pl
 
-from ecresearch import paths
+from ecresearch import datasets, paths
 from ecresearch.errors import EcresearchError
 
 PROCESSED_REL = Path("data") / "processed"
-DECK_KEY = ("figure_id", "series", "category_ja", "iso3", "period", "origin", "order")
-KEYS = {
-    "deck_figures.parquet": DECK_KEY,
-    "external_figures.parquet": ("topic", "country_iso3", "entity", "metric", "period", "vintage"),
-    "country_scores.parquet": ("iso3",),
-    "country_indicators.parquet": ("iso3", "pillar", "indicator"),
-    "quality_findings.parquet": ("check", "figure_id", "subject", "outcome", "message"),
-    "catalogue.parquet": ("figure_id",),
-    "snapshots.parquet": ("file",),
-    "scoring/contributions.parquet": ("iso3", "pillar"),
-    "scoring/correlations.parquet": ("pillar_a", "pillar_b"),
-    "scoring/coverage.parquet": ("iso3",),
-    "scoring/directions.parquet": ("iso3",),
-    "scoring/pca.parquet": ("component",),
-    "scoring/robust_pairs.parquet": ("a", "b"),
-    "scoring/sobol.parquet": ("factor",),
-    "scoring/sobol_by_country.parquet": ("iso3", "factor"),
-    "scoring/unctad.parquet": ("iso3",),
-}
+# The natural key of each processed table (file name under data/processed → key columns), from the registry.
+TABLES = datasets.processed_tables()
+KEYS = {name: d.key for name, d in TABLES.items() if d.key}
+
+
+def _file(dataset: str) -> str:
+    """A registered table's name as the sides list it (its path under data/processed)."""
+    return next(name for name, d in TABLES.items() if d.name == dataset)
+
+
 TRACE_COLUMNS = ("snapshot", "csv_line")
 # which external topics feed each pillar (to link an indicator to the snapshot rows it was computed from)
 PILLAR_TOPICS = {
@@ -168,7 +159,8 @@ def same(a, b) -> bool:
 def _key_of(name: str, df: pl.DataFrame) -> tuple[str, ...] | None:
     """The natural key of a table: declared, or (deck figure tables) the deck key, or every non-float column;
     None when that is not unique (the table is then compared as a set of rows)."""
-    key = KEYS.get(name) or (DECK_KEY if name.startswith("figures/") else None)
+    folder = name.rsplit("/", 1)[0] + "/*.parquet" if "/" in name else None
+    key = KEYS.get(name) or KEYS.get(folder)
     if key is None:
         key = tuple(c for c, t in df.schema.items() if not t.is_float())
     if not key or any(k not in df.columns for k in key) or df.select(key).is_duplicated().any():
@@ -277,7 +269,7 @@ def _trace_table(t: dict, ext_old, ext_new) -> None:
                 if kind == "changed":
                     old = {**item["key"], **item["old_values"]}
                     item["trace_old"] = [_ref(old)] if old.get("snapshot") else []
-            elif t["name"] == "country_indicators.parquet":
+            elif t["name"] == _file("country_indicators"):
                 ext = ext_old if kind == "removed" else ext_new
                 item["trace"] = external_rows(ext, row["iso3"], row.get("vintage"), row.get("pillar"))
                 if kind == "changed":
@@ -345,19 +337,20 @@ def compare(old: Side, new: Side) -> dict:
             tables.append(t)
         else:
             unchanged += 1
-    ext_old, ext_new = frames_old.get("external_figures.parquet"), frames_new.get("external_figures.parquet")
+    ext_name = _file("external_figures")
+    ext_old, ext_new = frames_old.get(ext_name), frames_new.get(ext_name)
     for t in tables:
         _trace_table(t, ext_old, ext_new)
     by_name = {t["name"]: t for t in tables}
-    quality = by_name.get("quality_findings.parquet")
+    quality = by_name.get(_file("quality_findings"))
     findings = {"new": [], "resolved": []}
     if quality is not None:
         findings["new"] = [{**i["key"], **i["values"]} for i in quality["added"]]
         findings["resolved"] = [{**i["key"], **i["values"]} for i in quality["removed"]]
     countries = country_changes(
-        frames_old.get("country_scores.parquet"),
-        frames_new.get("country_scores.parquet"),
-        by_name.get("country_indicators.parquet"),
+        frames_old.get(_file("country_scores")),
+        frames_new.get(_file("country_scores")),
+        by_name.get(_file("country_indicators")),
     )
     return {
         "old": old.label,
@@ -544,8 +537,8 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
-CHANGES_PAGE = "changes.html"
-CHANGES_JSON = "changes.json"
+CHANGES_PAGE = datasets.path("changes_page").name
+CHANGES_JSON = datasets.path("changes_data").name
 
 
 def write(report: dict, reports_dir: Path | None = None) -> tuple[Path, Path]:

@@ -115,7 +115,7 @@ class Progress:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from ecresearch import paths
+    from ecresearch import datasets, paths
     from ecresearch.build import dag
     from ecresearch.build.engine import execute, plan
 
@@ -150,7 +150,8 @@ def _build(args: argparse.Namespace) -> int:
     if args.pdf:
         from ecresearch.reports.pdf import write_pdf
 
-        for html in sorted(out.countries_dir.glob("*/*/report.html")):
+        pages = datasets.path("report_page", out, iso3="*", lang="*").relative_to(out.countries_dir)
+        for html in sorted(out.countries_dir.glob(pages.as_posix())):
             write_pdf(html)
     if ran:
         print(f"ecresearch build ({out.label()}): {ran} of {len(result)} steps ran; open {where}")

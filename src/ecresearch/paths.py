@@ -12,7 +12,6 @@ DATA = ROOT / "data"
 RAW = DATA / "raw"
 PROCESSED = DATA / "processed"
 REPORTS = ROOT / "reports"
-FIGURES = REPORTS / "figures"
 NOTEBOOKS = ROOT / "notebooks"
 PARAMS_FILE = ROOT / "params.toml"
 STATE_DIR = ROOT / ".ecresearch-state"
@@ -38,13 +37,7 @@ def rel(path: Path) -> str:
         return str(path)
 
 
-# Outputs of the clean and charts steps (they do not depend on the scoring parameters).
-PROCESSED_FIGURE_DIR = PROCESSED / "figures"
-QUALITY_REPORT = REPORTS / "data-quality.md"
-QUALITY_PAGE = REPORTS / "data-quality.html"
-GALLERY = REPORTS / "charts.html"
-PASSAGES = PROCESSED / "deck_passages.parquet"
-RULES = PROCESSED / "market_rules.parquet"
+# Where each table and page lives is declared in the dataset registry (ecresearch.datasets), from these roots.
 NB_SCORING = NOTEBOOKS / "03-target-country-scoring.ipynb"
 NB_REPORT = NOTEBOOKS / "04-country-report.ipynb"
 SCENARIOS_DIR = REPORTS / "scenarios"

@@ -100,12 +100,12 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _relink_index() -> None:
     """Rewrite the main build's index (when built) so that it links the changes page just written."""
-    from ecresearch import paths
+    from ecresearch import datasets, paths
     from ecresearch.build import dag
     from ecresearch.build.engine import execute
 
     out = paths.output_set(None)
-    needed = (out.index, out.scores, out.params_json, paths.PROCESSED / "catalogue.parquet")
+    needed = (datasets.path("index_page", out), *dag.inputs("index", out))
     # the index step's parameters name the changes page, so it reruns
     if all(p.exists() for p in needed):
         execute([dag.index_step(dag.ranked_countries(out), out)], jobs=1)

@@ -1,4 +1,5 @@
-"""The project's steps, declared once: what each reads, which package modules it runs, what it writes.
+"""The project's steps, declared once: what each reads (dataset names), which package modules it runs; what it
+writes follows from the dataset registry (the datasets whose producer it is).
 
 The code a step depends on is derived from the imports in its run function and in its notebook
 (``deps``), so no list of files is typed here. The clean and charts steps do not depend on the scoring
@@ -11,31 +12,35 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ecresearch import paths
+from ecresearch import datasets, paths
 from ecresearch.build.atomic import staged
 from ecresearch.build.engine import Step
 from ecresearch.params import Params
 
 LANGS = ("ja", "en")
-CLEAN_OUTPUTS = tuple(
-    paths.PROCESSED / f
-    for f in (
-        "deck_figures.parquet",
-        "external_figures.parquet",
-        "text_tables.parquet",
-        "quality_findings.parquet",
-        "catalogue.parquet",
-        "snapshots.parquet",
-        "deck_passages.parquet",
-        "market_rules.parquet",
-        "DATA_DICTIONARY.md",
-    )
-) + (paths.PROCESSED_FIGURE_DIR, paths.QUALITY_REPORT)
-CHART_INPUTS = tuple(
-    paths.PROCESSED / f"{n}.parquet"
-    for n in ("deck_figures", "text_tables", "quality_findings", "catalogue", "external_figures")
+# What each kind of step reads, by dataset name: these are its inputs (hashed). Its outputs are the datasets the
+# registry says it produces, so neither list holds a path.
+CHART_READS = ("deck_figures", "text_tables", "quality_findings", "catalogue", "external_figures")
+SCORE_READS = ("deck_figures", "external_figures")
+SCORING_RESULTS = (
+    "country_scores",
+    "country_indicators",
+    "scored_data_sets",
+    *datasets.scoring_tables(),
+    "scoring_params",
 )
-SCORE_INPUTS = tuple(paths.PROCESSED / f"{n}.parquet" for n in ("deck_figures", "external_figures"))
+READS: dict[str, tuple[str, ...]] = {
+    "clean": ("raw_snapshots",),
+    "charts": CHART_READS,
+    "scores": SCORE_READS,
+    "scoring-notebook": (*SCORING_RESULTS, *SCORE_READS),
+    "report": (*SCORING_RESULTS, "deck_passages", "market_rules", *CHART_READS),
+    "index": ("country_scores", "scoring_params", "catalogue"),
+}
+
+
+def inputs(kind: str, out: paths.OutputSet | None = None) -> tuple[Path, ...]:
+    return tuple(datasets.path(name, out) for name in READS[kind])
 
 
 def _clean(root: Path) -> None:
@@ -52,14 +57,8 @@ def _charts(root: Path) -> None:
 
 def clean_steps() -> list[Step]:
     return [
-        Step("clean", _clean, inputs=(paths.RAW,), outputs=CLEAN_OUTPUTS),
-        Step(
-            "charts",
-            _charts,
-            inputs=CHART_INPUTS,
-            outputs=(paths.FIGURES, paths.GALLERY, paths.QUALITY_PAGE),
-            after=("clean",),
-        ),
+        Step("clean", _clean, inputs=inputs("clean"), outputs=datasets.outputs("clean")),
+        Step("charts", _charts, inputs=inputs("charts"), outputs=datasets.outputs("charts"), after=("clean",)),
     ]
 
 
@@ -76,23 +75,15 @@ def scores_step(params: Params, out: paths.OutputSet) -> Step:
     return Step(
         "scores" + _suffix(out),
         run,
-        inputs=SCORE_INPUTS,
-        outputs=(
-            out.scores,
-            out.indicators,
-            out.chosen,
-            out.results,
-            out.params_json,
-            out.ranked,
-            out.scores_dir / "charts",
-        ),
+        inputs=inputs("scores", out),
+        outputs=datasets.outputs("scores", out),
         params={"scoring": params.to_dict(), "scenario": out.scenario},
         after=("clean",),
     )
 
 
 def scoring_notebook_step(out: paths.OutputSet) -> Step:
-    nb_out = out.scores_dir / paths.NB_SCORING.name
+    nb_out, page = datasets.outputs("scoring-notebook", out)
 
     def run(root: Path) -> None:
         from ecresearch.build.runner import run_notebook
@@ -102,13 +93,13 @@ def scoring_notebook_step(out: paths.OutputSet) -> Step:
         run_notebook(
             paths.NB_SCORING, nb, {"scenario": out.scenario}, step="scoring-notebook" + _suffix(out), reuse_kernel=True
         )
-        write_html(nb, staged(root, out.scores_dir / "scores.html"), page="scores", lang="en", out=out)
+        write_html(nb, staged(root, page), page="scores", lang="en", out=out)
 
     return Step(
         "scoring-notebook" + _suffix(out),
         run,
-        inputs=(out.scores, out.indicators, out.chosen, out.results, out.params_json, *SCORE_INPUTS),
-        outputs=(nb_out, out.scores_dir / "scores.html"),
+        inputs=inputs("scoring-notebook", out),
+        outputs=(nb_out, page),
         notebook=paths.NB_SCORING,
         params={"scenario": out.scenario},
         after=("scores" + _suffix(out),),
@@ -116,33 +107,24 @@ def scoring_notebook_step(out: paths.OutputSet) -> Step:
 
 
 def report_step(iso3: str, lang: str, out: paths.OutputSet) -> Step:
-    folder = out.report_dir(iso3, lang)
+    nb_out, page = datasets.outputs("report", out, iso3=iso3, lang=lang)
     name = f"report{_suffix(out)}/{iso3}/{lang}"
 
     def run(root: Path) -> None:
         from ecresearch.build.runner import run_notebook
         from ecresearch.reports.html import write_html
 
-        nb = staged(root, folder / "report.ipynb")
+        nb = staged(root, nb_out)
         run_notebook(
             paths.NB_REPORT, nb, {"country": iso3, "lang": lang, "scenario": out.scenario}, step=name, reuse_kernel=True
         )
-        write_html(nb, staged(root, folder / "report.html"), page="report", lang=lang, out=out, iso3=iso3)
+        write_html(nb, staged(root, page), page="report", lang=lang, out=out, iso3=iso3)
 
     return Step(
         name,
         run,
-        inputs=(
-            out.scores,
-            out.indicators,
-            out.chosen,
-            out.results,
-            out.params_json,
-            paths.PASSAGES,
-            paths.RULES,
-            *CHART_INPUTS,
-        ),
-        outputs=(folder / "report.ipynb", folder / "report.html"),
+        inputs=inputs("report", out),
+        outputs=(nb_out, page),
         notebook=paths.NB_REPORT,
         params={"country": iso3, "lang": lang, "scenario": out.scenario},
         after=("scores" + _suffix(out), "clean"),
@@ -158,13 +140,13 @@ def index_step(countries: list[str], out: paths.OutputSet) -> Step:
     return Step(
         "index" + _suffix(out),
         run,
-        inputs=(out.scores, out.params_json, paths.PROCESSED / "catalogue.parquet"),
-        outputs=(out.index,),
+        inputs=inputs("index", out),
+        outputs=datasets.outputs("index", out),
         # the index links the changes page when `ecresearch diff` has written one
         params={
             "countries": countries,
             "scenario": out.scenario,
-            "changes_page": out.scenario is None and (paths.REPORTS / "changes.html").exists(),
+            "changes_page": out.scenario is None and datasets.path("changes_page").exists(),
         },
         after=("scores" + _suffix(out), "charts"),
     )
@@ -172,9 +154,10 @@ def index_step(countries: list[str], out: paths.OutputSet) -> Step:
 
 def ranked_countries(out: paths.OutputSet) -> list[str]:
     """Countries with a score (written by the scores step beside the scores table)."""
-    if not out.ranked.exists():
+    ranked = datasets.path("ranked_countries", out)
+    if not ranked.exists():
         return []
-    return json.loads(out.ranked.read_text(encoding="utf-8"))["ranked"]
+    return json.loads(ranked.read_text(encoding="utf-8"))["ranked"]
 
 
 def downstream_steps(out: paths.OutputSet, countries: list[str] | None = None) -> list[Step]:

@@ -13,7 +13,7 @@ matplotlib.use("Agg")  # files only; notebooks keep their inline backend
 import matplotlib.pyplot as plt  # noqa: E402
 import polars as pl  # noqa: E402
 
-from ecresearch import paths  # noqa: E402
+from ecresearch import datasets  # noqa: E402
 from ecresearch.build.atomic import staged, write_text
 from ecresearch.build.orphans import die_with_parent
 from ecresearch.charts.gallery import gallery_html, quality_html
@@ -24,14 +24,14 @@ from ecresearch.deck.figures import FIGURES
 
 def load_processed() -> dict[str, pl.DataFrame]:
     names = ("deck_figures", "text_tables", "quality_findings", "catalogue", "external_figures")
-    return {n: pl.read_parquet(paths.PROCESSED / f"{n}.parquet") for n in names}
+    return {n: datasets.read(n) for n in names}
 
 
 def _render_some(figure_ids: list[str], out: str) -> list[str]:
     """Render and save some figures (in a worker process); return those that have an image."""
     from ecresearch.deck.figures import by_id
 
-    table = pl.read_parquet(paths.PROCESSED / "deck_figures.parquet")
+    table = datasets.read("deck_figures")
     done = []
     for fid in figure_ids:
         r = render(by_id(fid), table.filter(pl.col("figure_id") == fid), lang="ja")
@@ -47,7 +47,7 @@ def build(root: Path) -> None:
     from concurrent.futures import ProcessPoolExecutor
 
     data = load_processed()
-    out = staged(root, paths.FIGURES / "x").parent
+    out = staged(root, datasets.path("chart_images") / "x").parent
     ids = [f.id for f in FIGURES]
     workers = max(1, min(os.cpu_count() or 1, 4))
     chunks = [
@@ -60,7 +60,7 @@ def build(root: Path) -> None:
         rendered = {fid for part in pool.map(_render_some, chunks, [str(out)] * workers) for fid in part}
     images = {fid: f"figures/{fid}.svg" for fid in ids if fid in rendered}
     write_text(
-        staged(root, paths.GALLERY),
+        staged(root, datasets.path("gallery")),
         gallery_html(data["catalogue"], data["deck_figures"], data["text_tables"], data["quality_findings"], images),
     )
-    write_text(staged(root, paths.QUALITY_PAGE), quality_html(data["quality_findings"]))
+    write_text(staged(root, datasets.path("quality_page")), quality_html(data["quality_findings"]))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from ecresearch import paths
+from ecresearch import datasets
 from ecresearch.deck.figures import FIGURES
 from ecresearch.deck.model import Figure
 from ecresearch.domain.labels import label
-from ecresearch.reports.html import render_page, safe_url
+from ecresearch.reports.html import rel_link, render_page, safe_url
 
 
 def _e(x) -> str:
@@ -142,7 +142,7 @@ def gallery_html(
     )
     return render_page(
         "gallery.html.j2",
-        paths.GALLERY,
+        datasets.path("gallery"),
         title="海外EC市場セミナー資料の図表 / Charts of the JETRO deck",
         lang="ja",
         subtitle=subtitle,
@@ -165,12 +165,12 @@ def quality_html(findings: pl.DataFrame) -> str:
     ]
     return render_page(
         "quality.html.j2",
-        paths.QUALITY_PAGE,
+        datasets.path("quality_page"),
         title="Data quality report / データ品質レポート",
         lang="en",
         subtitle="Every consistency check over the deck's figures, with the resolution chosen "
         "for each problem. Values are never corrected silently: the tables keep what the deck printed.",
         summary=summary,
         groups=groups,
-        gallery="charts.html",
+        gallery=rel_link(datasets.path("quality_page"), datasets.path("gallery")),
     )

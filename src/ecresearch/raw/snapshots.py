@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ecresearch import paths
+from ecresearch import datasets, paths
 from ecresearch.errors import RawDataError
 
 SIDECAR_SUFFIX = ".meta.json"
@@ -113,7 +113,7 @@ EXTERNAL_COLUMNS = (
     "note",
 )
 OPTIONAL_COLUMNS = ("source_grade",)  # later snapshots grade their sources: A publisher, B reputable secondary
-KEY = ("topic", "country_iso3", "entity", "metric", "period", "vintage")
+KEY = datasets.get("external_figures").key
 LEVEL_UNITS = (
     "trillion USD",
     "billion USD",
@@ -237,13 +237,8 @@ def parse_external(path: Path, *, known_iso3=None) -> pl.DataFrame:
                 "csv_line": line,
             }
         )
-    schema = {
-        **{c: pl.String for c in EXTERNAL_COLUMNS},
-        "value": pl.Float64,
-        "source_grade": pl.String,
-        "snapshot": pl.String,
-        "csv_line": pl.Int32,
-    }
+    # the processed table's dtypes; its last column (the country's name) is added when snapshots are merged
+    schema = {c: t for c, t in datasets.dtypes("external_figures").items() if c != "country_name_en"}
     return pl.DataFrame(out, schema=schema, orient="row")
 
 
@@ -311,20 +306,7 @@ def snapshot_table() -> pl.DataFrame:
                 "size_bytes": m["size_bytes"],
             }
         )
-    return pl.DataFrame(
-        rows,
-        schema={
-            "file": pl.String,
-            "title": pl.String,
-            "publisher": pl.String,
-            "vintage": pl.String,
-            "source_url": pl.String,
-            "retrieved": pl.String,
-            "licence": pl.String,
-            "sha256": pl.String,
-            "size_bytes": pl.Int64,
-        },
-    )
+    return pl.DataFrame(rows, schema=datasets.dtypes("snapshots"))
 
 
 def load_deck():
@@ -348,7 +330,7 @@ RULES_COLUMNS = (
 )
 
 
-RULES_SCHEMA = {**{c: pl.String for c in RULES_COLUMNS}, "snapshot": pl.String, "record": pl.Int32}
+RULES_SCHEMA = datasets.dtypes("market_rules")
 
 
 def parse_rules(path: Path) -> list[dict]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from ecresearch import paths
+from ecresearch import datasets, paths
 from ecresearch.countries import resolve
 from ecresearch.deck.figures import FIGURES
 from ecresearch.domain.labels import LANGS, label, section
@@ -628,8 +628,8 @@ def load(country: str, lang: str = "ja", scenario: str | None = None) -> Report:
         lang,
         scores,
         pl.read_parquet(out.indicators),
-        pl.read_parquet(paths.PROCESSED / "deck_figures.parquet"),
-        pl.read_parquet(out.chosen),
+        datasets.read("deck_figures"),
+        datasets.read("scored_data_sets", out),
         out=out,
     )
 
@@ -638,7 +638,7 @@ def external_figures() -> pl.DataFrame:
     """The external figures a report may cite (weak sources left out)."""
     from ecresearch.raw.snapshots import graded
 
-    return graded(pl.read_parquet(paths.PROCESSED / "external_figures.parquet"))
+    return graded(datasets.read("external_figures"))
 
 
 def results(out: paths.OutputSet) -> dict[str, pl.DataFrame]:

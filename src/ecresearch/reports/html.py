@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 import nbformat
 
-from ecresearch import paths
+from ecresearch import datasets, paths
 from ecresearch.domain.labels import label as _label
 from ecresearch.domain.labels import section
 from ecresearch.reports.webfont import font_css, font_stack
@@ -76,9 +76,9 @@ def site_nav(page: Path, lang: str, out: paths.OutputSet | None, other: Path | N
     out = out or paths.output_set(None)
     links = [
         {"href": rel_link(page, out.index), "text": t["index"]},
-        {"href": rel_link(page, paths.GALLERY), "text": t["gallery"]},
-        {"href": rel_link(page, paths.QUALITY_PAGE), "text": t["quality"]},
-        {"href": rel_link(page, out.scores_dir / "scores.html"), "text": t["scores"]},
+        {"href": rel_link(page, datasets.path("gallery")), "text": t["gallery"]},
+        {"href": rel_link(page, datasets.path("quality_page")), "text": t["quality"]},
+        {"href": rel_link(page, datasets.path("scores_page", out)), "text": t["scores"]},
     ]
     other_lang = None
     if other is not None:
@@ -164,14 +164,14 @@ def write_html(
     nb = nbformat.read(notebook, as_version=4)
     if page == "report":
         c = resolve(iso3)
-        final = out.report_dir(iso3, lang) / "report.html"
-        other = out.report_dir(iso3, "en" if lang == "ja" else "ja") / "report.html"
+        final = datasets.path("report_page", out, iso3=iso3, lang=lang)
+        other = datasets.path("report_page", out, iso3=iso3, lang="en" if lang == "ja" else "ja")
         title = (
             f"{c.name_ja}：越境EC市場レポート"
             if lang == "ja"
             else f"{c.name_en}: cross-border e-commerce market report"
         )
     else:
-        final, other = out.scores_dir / "scores.html", None
+        final, other = datasets.path("scores_page", out), None
         title = "Target-country scoring" + ("" if out.scenario is None else f" — scenario {out.scenario}")
     write_text(output, notebook_page(nb, final, title=title, lang=lang, out=out, other=other))

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import polars as pl
-
-from ecresearch import paths
+from ecresearch import datasets, paths
 from ecresearch.build.atomic import staged, write_text
 from ecresearch.params import CORE_PILLARS
 from ecresearch.reports.format import num, pct
@@ -34,7 +32,7 @@ TEXT = {
 
 
 def build(root: Path, out: paths.OutputSet, countries: list[str]) -> None:
-    scores = pl.read_parquet(out.scores)
+    scores = datasets.read("country_scores", out)
     rows = []
     for r in scores.iter_rows(named=True):
         name = f"{r['name_ja']} / {r['name_en']}"
@@ -42,7 +40,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str]) -> None:
             links = (
                 [
                     {
-                        "href": rel_link(out.index, out.report_dir(r["iso3"], lang) / "report.html"),
+                        "href": rel_link(out.index, datasets.path("report_page", out, iso3=r["iso3"], lang=lang)),
                         "lang": lang,
                         "text": "日本語" if lang == "ja" else "English",
                     }
@@ -78,11 +76,11 @@ def build(root: Path, out: paths.OutputSet, countries: list[str]) -> None:
                 }
             )
     links = {
-        "gallery": rel_link(out.index, paths.GALLERY),
-        "quality": rel_link(out.index, paths.QUALITY_PAGE),
-        "scores": rel_link(out.index, out.scores_dir / "scores.html"),
+        "gallery": rel_link(out.index, datasets.path("gallery")),
+        "quality": rel_link(out.index, datasets.path("quality_page")),
+        "scores": rel_link(out.index, datasets.path("scores_page", out)),
     }
-    changes = paths.REPORTS / "changes.html"  # written by `ecresearch diff`
+    changes = datasets.path("changes_page")  # written by `ecresearch diff`
     links["changes"] = rel_link(out.index, changes) if out.scenario is None and changes.exists() else None
     title = TEXT["title"] + ("" if out.scenario is None else f" — scenario {out.scenario}")
     write_text(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from ecresearch import datasets
 from ecresearch.countries import resolve
 from ecresearch.params import PILLARS
 from ecresearch.raw.snapshots import graded
@@ -60,26 +61,7 @@ INDICATOR_SCHEMA = {
 # The rows behind each indicator: the data set the scores step chose, published as ``scored_data_sets`` so that
 # reports, the index and ``diff`` show what was scored and never choose again. ``role`` is "member" for the rows
 # the value is computed from (largest first) and "reference" for a denominator (the world average of SNS time).
-DATA_SET_SCHEMA = {
-    "iso3": pl.String,
-    "pillar": pl.String,
-    "indicator": pl.String,
-    "role": pl.String,
-    "position": pl.Int32,
-    "entity": pl.String,
-    "value": pl.Float64,
-    "unit": pl.String,
-    "metric": pl.String,
-    "period": pl.String,
-    "vintage": pl.String,
-    "origin": pl.String,
-    "source": pl.String,
-    "url": pl.String,
-    "snapshot": pl.String,
-    "csv_line": pl.Int32,
-    "slide": pl.Int32,
-    "line_start": pl.Int32,
-}
+DATA_SET_SCHEMA = datasets.dtypes("scored_data_sets")
 
 
 def _row(members: list[dict] | None = None, **kw) -> dict:

@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import polars as pl  # noqa: E402
 
-from ecresearch import paths  # noqa: E402
+from ecresearch import datasets, paths  # noqa: E402
 from ecresearch.build.atomic import staged, write_text  # noqa: E402
 from ecresearch.params import PILLARS  # noqa: E402
 from ecresearch.scoring.hhi import HHI_BANDS_2010, HHI_BANDS_2023, hhi_band  # noqa: E402
@@ -93,9 +93,9 @@ def write(result: Result, tables: dict[str, pl.DataFrame], extra: dict, root: Pa
     table = scores_table(result)
     _parquet(table, staged(root, out.scores))
     _parquet(result.indicators, staged(root, out.indicators))
-    _parquet(result.data_sets, staged(root, out.chosen))
+    datasets.write("scored_data_sets", result.data_sets, root, out)
     for name, df in tables.items():
-        _parquet(df, staged(root, out.results / f"{name}.parquet"))
+        _parquet(df, staged(root, datasets.path(f"scoring_{name}", out)))
     ranked = table.filter(pl.col("ranked"))["iso3"].to_list()
     write_text(staged(root, out.ranked), json.dumps({"ranked": ranked}) + "\n")
     write_text(

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import polars as pl
 
-from ecresearch import paths
+from ecresearch import datasets, paths
 from ecresearch.params import Params
 from ecresearch.scoring import analysis, outputs
 from ecresearch.scoring.model import score
 
 
 def compute(params: Params) -> tuple:
-    figures = pl.read_parquet(paths.PROCESSED / "deck_figures.parquet")
-    external = pl.read_parquet(paths.PROCESSED / "external_figures.parquet")
+    figures = datasets.read("deck_figures")
+    external = datasets.read("external_figures")
     result = score(figures, external, params)
     table = outputs.scores_table(result)
     per_country = analysis.sobol(result)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ecresearch import paths
+from ecresearch import datasets, paths
 from ecresearch.countries import resolve
 from ecresearch.deck.figures import FIGURES
 from ecresearch.deck.model import Cat, Cell, Figure, Series
@@ -35,45 +35,9 @@ EXTERNAL_UNITS: dict[str, tuple[str, float]] = {
     "million visits": ("visits", 1e6),
 }
 
-LONG_SCHEMA: dict[str, pl.DataType] = {
-    "figure_id": pl.String,
-    "section": pl.String,
-    "slide": pl.Int32,
-    "page": pl.Int32,
-    "series": pl.String,
-    "series_ja": pl.String,
-    "series_en": pl.String,
-    "category_ja": pl.String,
-    "category_en": pl.String,
-    "iso3": pl.String,
-    "order": pl.Int32,
-    "period": pl.String,
-    "value": pl.Float64,
-    "unit": pl.String,
-    "printed": pl.String,
-    "approx": pl.Boolean,
-    "origin": pl.String,
-    "status": pl.String,
-    "line_start": pl.Int32,
-    "line_end": pl.Int32,
-    "source": pl.String,
-    "vintage": pl.String,
-    "url": pl.String,
-    "note": pl.String,
-}
-
-TEXT_SCHEMA: dict[str, pl.DataType] = {
-    "figure_id": pl.String,
-    "slide": pl.Int32,
-    "order": pl.Int32,
-    "row_ja": pl.String,
-    "row_en": pl.String,
-    "column": pl.String,
-    "text": pl.String,
-    "line_start": pl.Int32,
-    "line_end": pl.Int32,
-    "note": pl.String,
-}
+# polars dtypes of the two tables, derived from their registered schemas (declared once, in datasets.py)
+LONG_SCHEMA: dict[str, pl.DataType] = datasets.dtypes("deck_figures")
+TEXT_SCHEMA: dict[str, pl.DataType] = datasets.dtypes("text_tables")
 
 UNIDENTIFIED_JA, UNIDENTIFIED_EN = "（不明）", "unidentified"
 
