@@ -501,15 +501,15 @@ def test_report_text_from_data_is_escaped():
     """A deck passage or a rule with markup is shown as text in the report, and a javascript: URL is no link."""
     import polars as pl
 
-    from ecresearch import paths as P
+    from ecresearch import datasets
     from ecresearch.reports import country
 
     rep = country.load("IDN", "en")
     evil = "<img src=x onerror=alert(1)>"
-    passages = pl.read_parquet(P.PASSAGES).with_columns(pl.lit(evil).alias("text_ja"))
+    passages = datasets.read("deck_passages").with_columns(pl.lit(evil).alias("text_ja"))
     html = rep.quotes_html(passages, "note")
     assert evil not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
-    rules = pl.read_parquet(P.RULES).with_columns(
+    rules = datasets.read("market_rules").with_columns(
         pl.lit(evil).alias("summary_en"), pl.lit("javascript:alert(1)").alias("source_url")
     )
     html = rep.risks_html(rules)

@@ -9,7 +9,7 @@ import re
 import polars as pl
 import pytest
 
-from ecresearch import paths
+from ecresearch import datasets, paths
 from ecresearch.reports import country
 from ecresearch.scoring.hhi import cr_interval, hhi_interval
 
@@ -81,7 +81,7 @@ def test_report_shows_the_scored_platform_data_set(iso3, lang):
     for name, r in zip(names, scored.head(3).iter_rows(named=True), strict=True):
         assert name == r["entity"] or (r["entity"] == "unidentified" and str(r["position"]) in name)
     page = rep.summary_html(
-        pl.read_parquet(paths.PASSAGES), external, pl.read_parquet(paths.RULES), country.results(rep.out)
+        datasets.read("deck_passages"), external, datasets.read("market_rules"), country.results(rep.out)
     )
     item = _summary_platform_item(rep, page)
     for shown in rep.platform_names():
@@ -110,9 +110,9 @@ def test_a_market_with_no_scored_set_says_so():
     rep.data_sets = rep.data_sets.filter(pl.col("pillar") != "concentration")
     assert rep.leading_platforms() == [] and rep.platform_names() == []
     page = rep.summary_html(
-        pl.read_parquet(paths.PASSAGES),
+        datasets.read("deck_passages"),
         country.external_figures(),
-        pl.read_parquet(paths.RULES),
+        datasets.read("market_rules"),
         country.results(rep.out),
     )
     assert rep.t("no_scored_set") in _summary_platform_item(rep, page)

@@ -82,51 +82,53 @@ def scores_step(params: Params, out: paths.OutputSet) -> Step:
     )
 
 
-def scoring_notebook_step(out: paths.OutputSet) -> Step:
-    nb_out, page = datasets.outputs("scoring-notebook", out)
+def _notebook_step(
+    kind: str, name: str, notebook: Path, nb_params: dict, page: dict, out: paths.OutputSet, after: tuple
+) -> Step:
+    """A step that runs a parameterised notebook and exports it as a page of the output set."""
+    extra = {k: v for k, v in nb_params.items() if k in ("iso3", "lang")}
+    nb_out, page_file = datasets.outputs(kind, out, **extra)
+    run_params = {k: v for k, v in nb_params.items() if k != "iso3"}
 
     def run(root: Path) -> None:
         from ecresearch.build.runner import run_notebook
         from ecresearch.reports.html import write_html
 
         nb = staged(root, nb_out)
-        run_notebook(
-            paths.NB_SCORING, nb, {"scenario": out.scenario}, step="scoring-notebook" + _suffix(out), reuse_kernel=True
-        )
-        write_html(nb, staged(root, page), page="scores", lang="en", out=out)
+        run_notebook(notebook, nb, run_params, step=name, reuse_kernel=True)
+        write_html(nb, staged(root, page_file), out=out, **page)
 
     return Step(
-        "scoring-notebook" + _suffix(out),
+        name,
         run,
-        inputs=inputs("scoring-notebook", out),
-        outputs=(nb_out, page),
-        notebook=paths.NB_SCORING,
-        params={"scenario": out.scenario},
+        inputs=inputs(kind, out),
+        outputs=(nb_out, page_file),
+        notebook=notebook,
+        params={k: v for k, v in run_params.items() if k != "iso3"},
+        after=after,
+    )
+
+
+def scoring_notebook_step(out: paths.OutputSet) -> Step:
+    return _notebook_step(
+        "scoring-notebook",
+        "scoring-notebook" + _suffix(out),
+        paths.NB_SCORING,
+        {"scenario": out.scenario},
+        {"page": "scores", "lang": "en"},
+        out,
         after=("scores" + _suffix(out),),
     )
 
 
 def report_step(iso3: str, lang: str, out: paths.OutputSet) -> Step:
-    nb_out, page = datasets.outputs("report", out, iso3=iso3, lang=lang)
-    name = f"report{_suffix(out)}/{iso3}/{lang}"
-
-    def run(root: Path) -> None:
-        from ecresearch.build.runner import run_notebook
-        from ecresearch.reports.html import write_html
-
-        nb = staged(root, nb_out)
-        run_notebook(
-            paths.NB_REPORT, nb, {"country": iso3, "lang": lang, "scenario": out.scenario}, step=name, reuse_kernel=True
-        )
-        write_html(nb, staged(root, page), page="report", lang=lang, out=out, iso3=iso3)
-
-    return Step(
-        name,
-        run,
-        inputs=inputs("report", out),
-        outputs=(nb_out, page),
-        notebook=paths.NB_REPORT,
-        params={"country": iso3, "lang": lang, "scenario": out.scenario},
+    return _notebook_step(
+        "report",
+        f"report{_suffix(out)}/{iso3}/{lang}",
+        paths.NB_REPORT,
+        {"country": iso3, "iso3": iso3, "lang": lang, "scenario": out.scenario},
+        {"page": "report", "lang": lang, "iso3": iso3},
+        out,
         after=("scores" + _suffix(out), "clean"),
     )
 

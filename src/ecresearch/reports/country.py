@@ -126,6 +126,19 @@ class Report:
             }
         )
 
+    def cite_external(self, r: dict, digits: int) -> None:
+        """Cite one row of the external-figures table with its snapshot file and CSV line."""
+        self.cite(
+            f"{r['entity']}: {r['metric']}",
+            num(r["value"], "en", digits),
+            r["unit"],
+            "external",
+            r["source_title"],
+            r["vintage"],
+            r["source_url"],
+            f"{r['snapshot']} line {r['csv_line']}",
+        )
+
     # ── sections ─────────────────────────────────────────────────────────────────────────────
     def summary(self) -> str:
         r = self.row
@@ -317,16 +330,7 @@ class Report:
                         f"{r['source_title']} [{r['vintage']}]",
                     )
                 )
-                self.cite(
-                    f"{r['entity']}: {r['metric']}",
-                    num(r["value"], "en", 2),
-                    r["unit"],
-                    "external",
-                    r["source_title"],
-                    r["vintage"],
-                    r["source_url"],
-                    f"{r['snapshot']} line {r['csv_line']}",
-                )
+                self.cite_external(r, 2)
         top5 = self.figures.filter((pl.col("figure_id") == "sea_top5_platforms") & (pl.col("iso3") == self.iso3))
         for r in top5.sort("value").iter_rows(named=True):
             rows.append(
@@ -415,16 +419,7 @@ class Report:
                         self.t("source"): f"{r['source_title']} [{r['vintage']}]",
                     }
                 )
-                self.cite(
-                    f"{r['entity']}: {r['metric']}",
-                    num(r["value"], "en", 1),
-                    r["unit"],
-                    "external",
-                    r["source_title"],
-                    r["vintage"],
-                    r["source_url"],
-                    f"{r['snapshot']} line {r['csv_line']}",
-                )
+                self.cite_external(r, 1)
         if not rows:
             rows.append(
                 {
