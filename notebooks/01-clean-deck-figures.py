@@ -40,9 +40,8 @@ figure_id = "top10_countries"
 import polars as pl
 
 from ecresearch.raw import snapshots as raw
-from ecresearch.tables.build import catalogue, extract
+from ecresearch import datasets
 from ecresearch.deck.figures import by_id
-from ecresearch.tables.quality import run_checks
 
 pl.Config.set_tbl_rows(40)
 pl.Config.set_fmt_str_lengths(60)
@@ -58,12 +57,12 @@ for f in raw.verify_raw():
 
 # %% [markdown]
 # ## 2. Extract every figure
-# `extract()` applies the descriptions and validates each table against its pandera schema.
+# The clean step (`ecresearch build`) applied the descriptions and validated each table against its registered
+# schema; this notebook reads what it published (`data/processed/`), validated again on read.
 
 # %%
-ex = extract()
-cat = catalogue(ex)
-figures = ex.figures
+figures = datasets.read("deck_figures", full=True)
+cat = datasets.read("catalogue")
 
 # %% [markdown]
 # ### The catalogue
@@ -108,7 +107,7 @@ for r in top10.iter_rows(named=True):
 # Nothing is corrected silently: every problem is listed with the resolution chosen, and the values stay as printed.
 
 # %%
-findings = run_checks(ex.figures, ex.external)
+findings = datasets.read("quality_findings")
 
 # %%
 # NBVAL_CHECK_OUTPUT

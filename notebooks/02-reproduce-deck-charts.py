@@ -35,18 +35,18 @@ from IPython.display import display
 import polars as pl
 
 from ecresearch.charts.render import has_image, render
-from ecresearch.tables.build import catalogue, extract
+from ecresearch import datasets
 from ecresearch.deck.figures import FIGURES, by_id
 
 if lang not in ("ja", "en"):
     raise ValueError(f"parameter lang must be 'ja' or 'en', not {lang!r}")
-ex = extract()
-cat = catalogue(ex)
+figures = datasets.read("deck_figures")  # the clean step's tables, never extracted again here
+cat = datasets.read("catalogue")
 
 
 def show(figure_id):
     fig = by_id(figure_id)
-    r = render(fig, ex.figures.filter(pl.col("figure_id") == figure_id), lang=lang, highlight=highlight)
+    r = render(fig, figures.filter(pl.col("figure_id") == figure_id), lang=lang, highlight=highlight)
     if r is None:
         print(f"{figure_id}: no chart ({fig.status}) — {fig.note_en}")
         return
@@ -61,7 +61,7 @@ def show(figure_id):
 # %%
 # NBVAL_CHECK_OUTPUT
 for r in cat.iter_rows(named=True):
-    drawn = "chart" if has_image(by_id(r["figure_id"]), ex.figures.filter(pl.col("figure_id") == r["figure_id"])) else "table only" if r["text_cells"] else "—"
+    drawn = "chart" if has_image(by_id(r["figure_id"]), figures.filter(pl.col("figure_id") == r["figure_id"])) else "table only" if r["text_cells"] else "—"
     print(f"slide {r['slide']:>2}  {r['figure_id']:<32} {r['status']:<17} {drawn:<10} deck {r['deck_values']:>3}  ext {r['external_values']:>2}  gaps {r['missing'] + r['unidentified']:>2}")
 
 # %% [markdown]
