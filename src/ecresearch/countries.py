@@ -52,6 +52,54 @@ REGIONS: dict[str, tuple[str, str]] = {
 }
 REGION_ALIASES: dict[str, str] = {"世界": "WLD", "World average": "WLD", "Southeast Asia (6)": "SEA"}
 
+# Market groups the deck's programmes and checklist address.
+SEA = ("SGP", "MYS", "THA", "IDN", "VNM", "PHL")
+EU = (
+    "AUT",
+    "BEL",
+    "BGR",
+    "HRV",
+    "CYP",
+    "CZE",
+    "DNK",
+    "EST",
+    "FIN",
+    "FRA",
+    "DEU",
+    "GRC",
+    "HUN",
+    "IRL",
+    "ITA",
+    "LVA",
+    "LTU",
+    "LUX",
+    "MLT",
+    "NLD",
+    "POL",
+    "PRT",
+    "ROU",
+    "SVK",
+    "SVN",
+    "ESP",
+    "SWE",
+)
+# Names that mark a sentence as being about another market than the report's.
+MARKET_WORDS = {
+    "CHN": ("中国",),
+    "USA": ("米国", "アメリカ"),
+    "HKG": ("香港", "HKTV"),
+    "KOR": ("韓国",),
+    "SGP": ("シンガポール",),
+    "MYS": ("マレーシア",),
+    "THA": ("タイ",),
+    "IDN": ("インドネシア",),
+    "VNM": ("ベトナム",),
+    "PHL": ("フィリピン",),
+    "TWN": ("台湾",),
+    "GBR": ("英国", "イギリス"),
+    "CAN": ("カナダ",),
+    "IND": ("インド",),
+}
 # Withdrawn alpha-3 codes that CLDR still lists as aliases (Burma, Zaire, GDR, France métropolitaine...).
 _WITHDRAWN_ALPHA3 = {"BUR", "ZAR", "DDR", "FXX", "TMP", "YMD"}
 

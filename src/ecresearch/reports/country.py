@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from ecresearch import datasets, paths
-from ecresearch.countries import resolve
+from ecresearch.countries import SEA, resolve
 from ecresearch.deck.figures import FIGURES
 from ecresearch.domain.labels import LANGS, label, section
 from ecresearch.errors import CountryError, EcresearchError
@@ -574,7 +574,7 @@ class Report:
             t = self.figures.filter(pl.col("figure_id") == fig.id)
             if t.height == 0 or fig.kind == "text_table":
                 continue
-            about = fig.iso3 == self.iso3 or (fig.iso3 == "SEA" and self.iso3 in market.SEA)
+            about = fig.iso3 == self.iso3 or (fig.iso3 == "SEA" and self.iso3 in SEA)
             listed = t.filter((pl.col("iso3") == self.iso3) & pl.col("value").is_not_null()).height > 0
             if about or listed:
                 out.append(fig.id)

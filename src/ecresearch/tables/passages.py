@@ -9,39 +9,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from ecresearch.countries import EU, MARKET_WORDS, SEA
 from ecresearch.deck.slides import Deck, Line
 from ecresearch.errors import ExtractionError
 
-SEA = ("SGP", "MYS", "THA", "IDN", "VNM", "PHL")
-EU = (
-    "AUT",
-    "BEL",
-    "BGR",
-    "HRV",
-    "CYP",
-    "CZE",
-    "DNK",
-    "EST",
-    "FIN",
-    "FRA",
-    "DEU",
-    "GRC",
-    "HUN",
-    "IRL",
-    "ITA",
-    "LVA",
-    "LTU",
-    "LUX",
-    "MLT",
-    "NLD",
-    "POL",
-    "PRT",
-    "ROU",
-    "SVK",
-    "SVN",
-    "ESP",
-    "SWE",
-)
 ALL = "*"
 
 # The deck's section markers for its three market chapters.
@@ -211,23 +182,6 @@ CHECKLIST = (
 
 
 NEW_ITEM = re.compile(r"^\s*(?:[◼•➢■●・※]|[0-9０-９①-⑳]+[.．、）)]|出所|出典|Source)")
-# Names that mark a sentence as being about another market than the report's.
-MARKET_WORDS = {
-    "CHN": ("中国",),
-    "USA": ("米国", "アメリカ"),
-    "HKG": ("香港", "HKTV"),
-    "KOR": ("韓国",),
-    "SGP": ("シンガポール",),
-    "MYS": ("マレーシア",),
-    "THA": ("タイ",),
-    "IDN": ("インドネシア",),
-    "VNM": ("ベトナム",),
-    "PHL": ("フィリピン",),
-    "TWN": ("台湾",),
-    "GBR": ("英国", "イギリス"),
-    "CAN": ("カナダ",),
-    "IND": ("インド",),
-}
 PASSAGE_SCHEMA = {
     "kind": pl.String,
     "key": pl.String,
