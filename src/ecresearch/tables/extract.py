@@ -195,6 +195,11 @@ def _deck_rows(fig: Figure, cells: list[Cell], slide_no: int, deck: Deck) -> lis
     return rows
 
 
+def _snapshot_file(ext: dict) -> str:
+    """The raw file an external row came from (each snapshot in data/raw/external/, not only the founding one)."""
+    return paths.rel(paths.EXTERNAL_DIR / ext["snapshot"])
+
+
 def _external_row(
     fig: Figure, series_key: str, ext: dict, category_from: str, order: int, slide_no: int, deck: Deck, note: str = ""
 ) -> dict:
@@ -203,8 +208,9 @@ def _external_row(
     if unit != s.unit:
         raise ExtractionError(
             fig.id,
-            f"external row (CSV line {ext['csv_line']}) is in {ext['unit']}, series {s.key!r} expects {s.unit}",
-            file=paths.rel(paths.EXTERNAL_CSV),
+            f"external row is in {ext['unit']}, series {s.key!r} expects {s.unit}",
+            file=_snapshot_file(ext),
+            line=ext["csv_line"],
         )
     if category_from == "period":
         cat_ja = cat_en = ext["period"]
@@ -251,7 +257,7 @@ def _fills(fig: Figure, external: pl.DataFrame, slide_no: int, deck: Deck, start
             raise ExtractionError(
                 fig.id,
                 f"no external rows for topic {fill.topic!r}, metric {fill.metric!r}",
-                file=paths.rel(paths.EXTERNAL_CSV),
+                file=paths.rel(paths.EXTERNAL_DIR),  # no row to blame: every snapshot was searched
             )
         for ext in citable(sel).sort("period", "snapshot", "csv_line").iter_rows(named=True):
             order += 1
@@ -348,7 +354,7 @@ def external_table(external: pl.DataFrame) -> pl.DataFrame:
             return resolve(code).name_en
         except CountryError as exc:
             r = external.filter(pl.col("country_iso3") == code).row(0, named=True)
-            raise EcresearchError(f"data/raw/external/{r['snapshot']}: line {r['csv_line']}: {exc}") from None
+            raise EcresearchError(f"{_snapshot_file(r)}: line {r['csv_line']}: {exc}") from None
 
     names = {code: _name(code) for code in external["country_iso3"].unique().sort().to_list()}
     return external.with_columns(
