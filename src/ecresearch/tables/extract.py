@@ -19,21 +19,9 @@ from ecresearch.deck.figures import FIGURES
 from ecresearch.deck.model import Cat, Cell, Figure, Series
 from ecresearch.deck.slides import Deck, Line
 from ecresearch.deck.tokens import parse_quantity
+from ecresearch.domain import units
 from ecresearch.errors import CountryError, EcresearchError, ExtractionError
 from ecresearch.raw.snapshots import citable
-
-# External units → (base unit, multiplier)
-EXTERNAL_UNITS: dict[str, tuple[str, float]] = {
-    "pct": ("percent", 1.0),
-    "trillion USD": ("USD", 1e12),
-    "billion USD": ("USD", 1e9),
-    "billion EUR": ("EUR", 1e9),
-    "trillion CNY": ("CNY", 1e12),
-    "million persons": ("persons", 1e6),
-    "minutes": ("minutes", 1.0),
-    "rank": ("rank", 1.0),
-    "million visits": ("visits", 1e6),
-}
 
 LONG_SCHEMA: dict[str, pl.DataType] = {
     "figure_id": pl.String,
@@ -204,7 +192,11 @@ def _external_row(
     fig: Figure, series_key: str, ext: dict, category_from: str, order: int, slide_no: int, deck: Deck, note: str = ""
 ) -> dict:
     s = fig.series_by_key(series_key)
-    unit, mult = EXTERNAL_UNITS[ext["unit"]]
+    try:
+        conv = units.published(ext["unit"])
+    except units.UnitError as exc:
+        raise ExtractionError(fig.id, str(exc), file=_snapshot_file(ext), line=ext["csv_line"]) from None
+    unit, mult = conv.base, conv.multiplier
     if unit != s.unit:
         raise ExtractionError(
             fig.id,
