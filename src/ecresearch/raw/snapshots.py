@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from ecresearch import paths
-from ecresearch.domain import units
+from ecresearch.domain import editions, units
 from ecresearch.errors import RawDataError
 
 SIDECAR_SUFFIX = ".meta.json"
@@ -378,7 +378,7 @@ def add_snapshot(
         dt.date.fromisoformat(retrieved)
     except ValueError:
         raise RawDataError(f"--retrieved {retrieved!r}: not a date (YYYY-MM-DD)") from None
-    if not re.search(r"(19|20)\d\d", vintage):
+    if not editions.names_year(vintage):
         raise RawDataError(f"--vintage {vintage!r}: must name a year so editions can be ordered (e.g. 'Digital 2024')")
     if name is not None and not re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,79}", name.removesuffix(".csv")):
         raise RawDataError(f"--name {name!r}: use lower-case letters, digits, '_', '-' or '.' (no folders)")
@@ -416,11 +416,9 @@ def add_snapshot(
 def _check_new_external(src: Path, df: pl.DataFrame) -> None:
     """A new external snapshot: every row's vintage names a year (editions are ordered by it), and no key
     already in a snapshot gets another value (the build would stop on it)."""
-    import re
-
     where = paths.rel(src)
     for r in df.iter_rows(named=True):
-        if not re.search(r"(19|20)\d\d", r["vintage"]):
+        if not editions.names_year(r["vintage"]):
             raise RawDataError(
                 f"{where}: line {r['csv_line']}: vintage {r['vintage']!r} cannot be ordered: "
                 "it must name a year (e.g. 'Digital 2024')"
