@@ -266,3 +266,19 @@ def test_size_legend_steps():
 
     assert size_steps(3.2e12) == [2e10, 2e11, 2e12]
     assert size_steps(0) == []
+
+
+def test_save_keeps_a_language_suffix(tmp_path):
+    """'rank_bands.ja' and 'rank_bands.en' are two charts: saving one must not overwrite the other."""
+    for lang in ("ja", "en"):
+        fig, ax = plt.subplots()
+        ax.set_title(lang)
+        written = save(fig, tmp_path / f"rank_bands.{lang}")
+        plt.close(fig)
+        assert sorted(p.name for p in written) == [f"rank_bands.{lang}.png", f"rank_bands.{lang}.svg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "rank_bands.en.png",
+        "rank_bands.en.svg",
+        "rank_bands.ja.png",
+        "rank_bands.ja.svg",
+    ]

@@ -1,5 +1,6 @@
 """Extraction from the real deck text: values, provenance, and clear errors on bad input."""
 
+import dataclasses
 import re
 import unicodedata
 
@@ -8,6 +9,7 @@ import pytest
 
 from ecresearch import paths
 from ecresearch.deck.figures import FIGURES, by_id
+from ecresearch.deck.model import ExternalFill
 from ecresearch.deck.slides import Deck
 from ecresearch.errors import ExtractionError
 from ecresearch.tables.extract import extract_all
@@ -112,3 +114,22 @@ def test_unknown_country_label_names_figure_and_line(deck, external):
 def test_duplicate_ids_rejected(deck, external):
     with pytest.raises(Exception, match="duplicate figure ids"):
         extract_all(deck, external, figures=(by_id("top10_countries"), by_id("top10_countries")))
+
+
+def _fill_from(figure_id: str, series: str, rows: pl.DataFrame):
+    """The figure with one external fill: the given rows' topic and metric into ``series``."""
+    r = rows.row(0, named=True)
+    fill = ExternalFill(r["topic"], r["metric"], series, iso3=r["country_iso3"], period=r["period"])
+    return dataclasses.replace(by_id(figure_id), fills=(fill,))
+
+
+def test_external_fill_error_names_its_snapshot_and_line(deck, external):
+    """A row of a later snapshot is blamed on that file and its line, not on the founding external_figures.csv."""
+    rows = external.filter((pl.col("snapshot") == "pillars_2026_11.csv") & (pl.col("unit") == "billion USD"))
+    fig = _fill_from("world_ec_sales", "growth", rows)  # a USD level into a percent series
+    with pytest.raises(ExtractionError) as err:
+        extract_all(deck, rows, figures=(fig,))
+    msg = str(err.value)
+    line = rows["csv_line"][0]
+    assert f"data/raw/external/pillars_2026_11.csv, line {line}" in msg, msg
+    assert "external_figures.csv" not in msg

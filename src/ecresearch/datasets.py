@@ -21,6 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from ecresearch import paths
+from ecresearch.domain import units
 from ecresearch.errors import EcresearchError
 
 
@@ -67,7 +68,7 @@ class Dataset:
 
 # ── shared vocabularies of the schemas ────────────────────────────────────────────────────────
 
-UNITS = ["USD", "CNY", "EUR", "JPY", "persons", "minutes", "percent", "rank", "ratio", "firms", "visitors", "visits"]
+UNITS = list(units.BASE_UNITS)  # one list of base units (domain/units.py)
 ORIGINS = ["deck", "external"]
 STATUSES = [
     "printed",

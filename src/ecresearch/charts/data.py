@@ -10,21 +10,10 @@ import polars as pl
 
 from ecresearch.charts.style import LABELS
 from ecresearch.deck.model import Figure
+from ecresearch.domain import units
+from ecresearch.domain.editions import period_position
 
 SCALES = ((1e12, "兆", "trillion"), (1e9, "十億", "billion"), (1e6, "百万", "million"))
-UNIT_NAMES = {
-    "USD": ("ドル", "USD"),
-    "CNY": ("元", "CNY"),
-    "EUR": ("ユーロ", "EUR"),
-    "persons": ("人", "persons"),
-    "visitors": ("人", "visitors"),
-    "visits": ("回", "visits"),
-    "minutes": ("分", "minutes"),
-    "percent": ("%", "%"),
-    "ratio": ("倍", "×"),
-    "rank": ("位", "rank"),
-    "firms": ("社", "firms"),
-}
 SKIP_SERIES = {"n", "unassigned"}  # sample sizes and unattributable values are listed, not plotted
 
 
@@ -43,22 +32,6 @@ def bound_of(printed: str | None, note: str | None, approx: bool) -> str:
     if LOWER_INCLUSIVE.search(text):
         return "lower"
     return "approx"
-
-
-_PERIOD = re.compile(r"^(?:FY)?(?P<y>(?:19|20)\d\d)(?:(?:-(?P<m>\d\d))|(?:Q(?P<q>[1-4])))?$")
-
-
-def period_position(label: str) -> float | None:
-    """A period label as a point in time (years): '2021' → 2021, '2020-06' → 2020.42, '2021Q2' → 2021.25."""
-    m = _PERIOD.match(str(label).strip())
-    if not m:
-        return None
-    y = float(m["y"])
-    if m["m"]:
-        return y + (int(m["m"]) - 1) / 12
-    if m["q"]:
-        return y + (int(m["q"]) - 1) / 4
-    return y
 
 
 def category_positions(categories: list[str]) -> tuple[dict[str, float], bool]:
@@ -111,8 +84,9 @@ def secondary_series(fig: Figure, table: pl.DataFrame) -> list[str]:
 
 
 def display_unit(unit: str, max_abs: float, lang: str) -> tuple[float, str]:
-    ja, en = UNIT_NAMES.get(unit, (unit, unit))
-    if unit in ("USD", "CNY", "EUR", "persons", "visitors", "visits"):
+    known = units.BASE_UNITS.get(unit)
+    ja, en = (known.ja, known.en) if known else (unit, unit)  # 'text' and the like: the name itself
+    if known and known.scaled:
         for div, sja, sen in SCALES:
             if max_abs >= div:
                 return div, (f"{sja}{ja}" if lang == "ja" else f"{sen} {en}")

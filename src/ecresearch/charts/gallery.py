@@ -7,6 +7,7 @@ import polars as pl
 from ecresearch import datasets
 from ecresearch.deck.figures import FIGURES
 from ecresearch.deck.model import Figure
+from ecresearch.domain import units
 from ecresearch.domain.labels import label
 from ecresearch.reports.html import rel_link, render_page, safe_url
 
@@ -18,7 +19,8 @@ def _e(x) -> str:
 def _value(v, unit: str) -> str:
     if v is None:
         return "—"
-    if unit in ("USD", "CNY", "EUR", "persons", "visitors", "visits") and abs(v) >= 1e6:
+    known = units.BASE_UNITS.get(unit)
+    if known is not None and known.scaled and abs(v) >= 1e6:
         for div, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
             if abs(v) >= div:
                 return f"{v / div:,.4g} {word}"

@@ -84,12 +84,13 @@ def apply() -> None:
 
 
 def save(fig, stem) -> list:
-    """Write <stem>.svg and <stem>.png byte-deterministically."""
+    """Write <stem>.svg and <stem>.png byte-deterministically. The suffix is appended, not swapped: a stem such
+    as 'rank_bands.ja' keeps its language (with_suffix would make it 'rank_bands.svg' for both languages)."""
     from pathlib import Path
 
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
-    svg, png = stem.with_suffix(".svg"), stem.with_suffix(".png")
+    svg, png = stem.with_name(stem.name + ".svg"), stem.with_name(stem.name + ".png")
     fig.savefig(svg, format="svg", metadata={"Date": None}, bbox_inches="tight")
     fig.savefig(png, format="png", metadata={"Software": None}, bbox_inches="tight")
     return [svg, png]

@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from ecresearch import datasets, paths
+from ecresearch.domain import editions, units
 from ecresearch.errors import RawDataError
 
 SIDECAR_SUFFIX = ".meta.json"
@@ -114,19 +115,6 @@ EXTERNAL_COLUMNS = (
 )
 OPTIONAL_COLUMNS = ("source_grade",)  # later snapshots grade their sources: A publisher, B reputable secondary
 KEY = datasets.get("external_figures").key
-LEVEL_UNITS = (
-    "trillion USD",
-    "billion USD",
-    "billion EUR",
-    "trillion CNY",
-    "million persons",
-    "million visits",
-    "million users",
-    "million visitors",
-    "billion CAD",
-    "million EUR",
-    "index",
-)
 GRADES = ("A", "B", "C")
 # Reviewed list: sources of the founding file that are not citable (quiz-site mirrors, scraped copies in student
 # repositories, blogs, content farms, unsourced lists). Their rows are graded C: kept and shown as such in the
@@ -143,28 +131,6 @@ WEAK_SOURCE_MARKERS = (
     "mirror of",
     "wanwend mirror",
 )
-
-
-def _check_value(unit: str, metric: str, value: float) -> str | None:
-    """Why a value is out of range for its unit, or None."""
-    if unit == "pct":
-        growth = "growth" in metric.lower() or "change" in metric.lower()
-        if not growth and not 0 <= value <= 100:
-            return "a share must be within 0-100"
-        if growth and not -100 <= value <= 1000:
-            return "a growth rate must be within -100..1000 %"
-    elif unit == "minutes":
-        if not 0 <= value <= 1440:
-            return "minutes per day must be within 0-1440"
-    elif unit == "rank":
-        if value < 1 or value != int(value):
-            return "a rank must be a whole number >= 1"
-    elif unit in LEVEL_UNITS:
-        if value < 0:
-            return "a level must not be negative"
-    else:
-        return f"unknown unit {unit!r} (known: pct, minutes, rank, {', '.join(LEVEL_UNITS)})"
-    return None
 
 
 def parse_external(path: Path, *, known_iso3=None) -> pl.DataFrame:
@@ -209,7 +175,10 @@ def parse_external(path: Path, *, known_iso3=None) -> pl.DataFrame:
             raise RawDataError(f"{where}: line {line}: value {r['value']!r} is not a number") from None
         if not math.isfinite(value):
             raise RawDataError(f"{where}: line {line}: value {r['value']!r} is not a finite number")
-        problem = _check_value(r["unit"], r["metric"], value)
+        try:
+            problem = units.value_problem(r["unit"], r["metric"], value)
+        except units.UnitError as exc:
+            raise RawDataError(f"{where}: line {line}: {exc}") from None
         if problem:
             raise RawDataError(f"{where}: line {line}: value {value:g} {r['unit']}: {problem}")
         if r["status"] not in ("found", "inferred"):
@@ -391,7 +360,7 @@ def add_snapshot(
         dt.date.fromisoformat(retrieved)
     except ValueError:
         raise RawDataError(f"--retrieved {retrieved!r}: not a date (YYYY-MM-DD)") from None
-    if not re.search(r"(19|20)\d\d", vintage):
+    if not editions.names_year(vintage):
         raise RawDataError(f"--vintage {vintage!r}: must name a year so editions can be ordered (e.g. 'Digital 2024')")
     if name is not None and not re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,79}", name.removesuffix(".csv")):
         raise RawDataError(f"--name {name!r}: use lower-case letters, digits, '_', '-' or '.' (no folders)")
@@ -429,11 +398,9 @@ def add_snapshot(
 def _check_new_external(src: Path, df: pl.DataFrame) -> None:
     """A new external snapshot: every row's vintage names a year (editions are ordered by it), and no key
     already in a snapshot gets another value (the build would stop on it)."""
-    import re
-
     where = paths.rel(src)
     for r in df.iter_rows(named=True):
-        if not re.search(r"(19|20)\d\d", r["vintage"]):
+        if not editions.names_year(r["vintage"]):
             raise RawDataError(
                 f"{where}: line {r['csv_line']}: vintage {r['vintage']!r} cannot be ordered: "
                 "it must name a year (e.g. 'Digital 2024')"

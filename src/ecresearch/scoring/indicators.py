@@ -10,6 +10,7 @@ import polars as pl
 
 from ecresearch import datasets
 from ecresearch.countries import resolve
+from ecresearch.domain.editions import edition_year, year_of
 from ecresearch.params import PILLARS
 from ecresearch.raw.snapshots import graded
 from ecresearch.scoring.hhi import cr_interval, hhi_interval
@@ -36,6 +37,7 @@ SHARE_METRICS = {
 SHARE_TOPICS = ("platform_share", "us_retailer_share")
 AGGREGATE_WORDS = (" + ", "largest", "Others", "others")
 TARGET_YEAR = 2022  # the deck's reference year
+UNDATED_GAP = 10_000
 
 
 # ── indicators ───────────────────────────────────────────────────────────────────────────────
@@ -144,7 +146,7 @@ def growth_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dic
     # per country: the year nearest the deck's, then the newest edition
     ext = (
         ext.with_columns(
-            pl.col("period").map_elements(lambda p: abs(_year(p) - TARGET_YEAR), return_dtype=pl.Int64).alias("_gap"),
+            pl.col("period").map_elements(_gap, return_dtype=pl.Int64).alias("_gap"),
             pl.col("vintage").map_elements(_edition_year, return_dtype=pl.Int64).alias("_ed"),
         )
         .sort("country_iso3", "_gap", pl.col("_ed"), descending=[False, False, True])
@@ -171,8 +173,7 @@ def growth_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dic
 
 
 def _edition_year(vintage: str) -> int:
-    digits = "".join(ch if ch.isdigit() else " " for ch in vintage).split()
-    return max((int(d) for d in digits if len(d) == 4), default=0)
+    return edition_year(vintage, default=0)  # an undated edition ('CNNIC') sorts as the oldest
 
 
 def sns_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dict]:
@@ -241,9 +242,10 @@ def sns_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dict]:
     return rows
 
 
-def _year(period: str) -> int:
-    digits = "".join(ch for ch in period[:4] if ch.isdigit())
-    return int(digits) if len(digits) == 4 else 0
+def _gap(period: str) -> int:
+    """Years between a period and the deck's; a period without a year is farther than any dated one."""
+    year = year_of(period)
+    return UNDATED_GAP if year is None else abs(year - TARGET_YEAR)
 
 
 def concentration_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dict]:
@@ -288,7 +290,7 @@ def concentration_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> l
             sets = individual.filter((pl.col("country_iso3") == iso3) & (pl.col("metric") == metric))
             for (period, vintage), g in sets.group_by("period", "vintage", maintain_order=True):
                 # best metric class, then the set that covers most of the market, then the year nearest the deck's
-                key = (klass, -round(min(float(g["value"].sum()), 100.0), 1), abs(_year(period) - TARGET_YEAR), metric)
+                key = (klass, -round(min(float(g["value"].sum()), 100.0), 1), _gap(period), metric)
                 if best is None or key < best[0]:
                     best = (key, metric, period, vintage, g)
         if best is None:

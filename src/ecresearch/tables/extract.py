@@ -19,21 +19,9 @@ from ecresearch.deck.figures import FIGURES
 from ecresearch.deck.model import Cat, Cell, Figure, Series
 from ecresearch.deck.slides import Deck, Line
 from ecresearch.deck.tokens import parse_quantity
+from ecresearch.domain import units
 from ecresearch.errors import CountryError, EcresearchError, ExtractionError
 from ecresearch.raw.snapshots import citable
-
-# External units → (base unit, multiplier)
-EXTERNAL_UNITS: dict[str, tuple[str, float]] = {
-    "pct": ("percent", 1.0),
-    "trillion USD": ("USD", 1e12),
-    "billion USD": ("USD", 1e9),
-    "billion EUR": ("EUR", 1e9),
-    "trillion CNY": ("CNY", 1e12),
-    "million persons": ("persons", 1e6),
-    "minutes": ("minutes", 1.0),
-    "rank": ("rank", 1.0),
-    "million visits": ("visits", 1e6),
-}
 
 # polars dtypes of the two tables, derived from their registered schemas (declared once, in datasets.py)
 LONG_SCHEMA: dict[str, pl.DataType] = datasets.dtypes("deck_figures")
@@ -159,16 +147,26 @@ def _deck_rows(fig: Figure, cells: list[Cell], slide_no: int, deck: Deck) -> lis
     return rows
 
 
+def _snapshot_file(ext: dict) -> str:
+    """The raw file an external row came from (each snapshot in data/raw/external/, not only the founding one)."""
+    return paths.rel(paths.EXTERNAL_DIR / ext["snapshot"])
+
+
 def _external_row(
     fig: Figure, series_key: str, ext: dict, category_from: str, order: int, slide_no: int, deck: Deck, note: str = ""
 ) -> dict:
     s = fig.series_by_key(series_key)
-    unit, mult = EXTERNAL_UNITS[ext["unit"]]
+    try:
+        conv = units.published(ext["unit"])
+    except units.UnitError as exc:
+        raise ExtractionError(fig.id, str(exc), file=_snapshot_file(ext), line=ext["csv_line"]) from None
+    unit, mult = conv.base, conv.multiplier
     if unit != s.unit:
         raise ExtractionError(
             fig.id,
-            f"external row (CSV line {ext['csv_line']}) is in {ext['unit']}, series {s.key!r} expects {s.unit}",
-            file=paths.rel(paths.EXTERNAL_CSV),
+            f"external row is in {ext['unit']}, series {s.key!r} expects {s.unit}",
+            file=_snapshot_file(ext),
+            line=ext["csv_line"],
         )
     if category_from == "period":
         cat_ja = cat_en = ext["period"]
@@ -215,7 +213,7 @@ def _fills(fig: Figure, external: pl.DataFrame, slide_no: int, deck: Deck, start
             raise ExtractionError(
                 fig.id,
                 f"no external rows for topic {fill.topic!r}, metric {fill.metric!r}",
-                file=paths.rel(paths.EXTERNAL_CSV),
+                file=paths.rel(paths.EXTERNAL_DIR),  # no row to blame: every snapshot was searched
             )
         for ext in citable(sel).sort("period", "snapshot", "csv_line").iter_rows(named=True):
             order += 1
@@ -312,7 +310,7 @@ def external_table(external: pl.DataFrame) -> pl.DataFrame:
             return resolve(code).name_en
         except CountryError as exc:
             r = external.filter(pl.col("country_iso3") == code).row(0, named=True)
-            raise EcresearchError(f"data/raw/external/{r['snapshot']}: line {r['csv_line']}: {exc}") from None
+            raise EcresearchError(f"{_snapshot_file(r)}: line {r['csv_line']}: {exc}") from None
 
     names = {code: _name(code) for code in external["country_iso3"].unique().sort().to_list()}
     return external.with_columns(

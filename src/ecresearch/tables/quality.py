@@ -12,6 +12,7 @@ from itertools import combinations
 
 import polars as pl
 
+from ecresearch import paths
 from ecresearch.deck.figures import FIGURES
 from ecresearch.deck.model import (
     Figure,
@@ -23,7 +24,7 @@ from ecresearch.deck.model import (
     WeightedMeanCheck,
 )
 from ecresearch.deck.readers import LAYOUT_NOTE, Combine, Run
-from ecresearch.tables.extract import EXTERNAL_UNITS
+from ecresearch.domain import units
 from ecresearch.textsafe import md_escape
 
 FINDING_SCHEMA = {
@@ -430,7 +431,12 @@ def external_compare(fig: Figure, long: pl.DataFrame, external: pl.DataFrame) ->
                 # categories are entities (retailers): compare like with like
                 match = match.filter(pl.col("entity").is_in([row["category_en"], row["category_ja"]]))
             for m in match.iter_rows(named=True):
-                unit, mult = EXTERNAL_UNITS[m["unit"]]
+                try:
+                    conv = units.published(m["unit"])
+                except units.UnitError as exc:
+                    where = paths.rel(paths.EXTERNAL_DIR / m["snapshot"])
+                    raise units.UnitError(f"{where}: line {m['csv_line']}: {exc}") from None
+                unit, mult = conv.base, conv.multiplier
                 ev = m["value"] * mult
                 dv = row["value"]
                 rel = abs(ev - dv) / abs(dv) if unit != "percent" and dv else abs(ev - dv)

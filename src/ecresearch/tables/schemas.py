@@ -9,6 +9,7 @@ import polars as pl
 from ecresearch import datasets
 from ecresearch.deck.figures import FIGURES
 from ecresearch.deck.model import Figure
+from ecresearch.domain import units
 
 # The schemas and their column descriptions are declared once, in the dataset registry; here the clean step
 # adds what only it knows: which figure ids the deck catalogue has, and per figure its series, units, ranges.
@@ -31,22 +32,33 @@ def long_schema(
     return datasets.narrowed_schema("deck_figures", columns, extra_checks, name)
 
 
+def _within(v: pl.Expr, r: units.Range) -> pl.Expr:
+    """The vocabulary's range as a polars condition."""
+    ok = pl.lit(True)
+    if r.low is not None:
+        ok = ok & (v >= r.low)
+    if r.high is not None:
+        ok = ok & (v <= r.high)
+    if r.whole:
+        ok = ok & (v == v.round(0))
+    return ok
+
+
 def figure_schema(fig: Figure) -> pa.DataFrameSchema:
     """The long schema narrowed to one figure: its series, their units, and value ranges."""
-    units = {s.key: s.unit for s in fig.series}
+    unit_of = {s.key: s.unit for s in fig.series}
 
     def series_units(data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(pl.col("unit") == pl.col("series").replace_strict(units, default=None))
+        return data.lazyframe.select(pl.col("unit") == pl.col("series").replace_strict(unit_of, default=None))
+
+    # a percent series is a growth rate or a share by its name, as the raw check judges an external metric
+    changes = [s.key for s in fig.series if s.unit == "percent" and units.is_change(f"{s.key} {s.en}")]
 
     def ranges(data: pa.PolarsData) -> pl.LazyFrame:
-        v, u = pl.col("value"), pl.col("unit")
-        ok = (
-            v.is_null()
-            | ((u == "percent") & v.is_between(-100, 100))
-            | ((u == "rank") & (v >= 1) & (v == v.round(0)))
-            | ((u == "minutes") & v.is_between(0, 24 * 60))
-            | (~u.is_in(["percent", "rank", "minutes"]) & (v >= 0))
-        )
+        v, u, change = pl.col("value"), pl.col("unit"), pl.col("series").is_in(changes)
+        ok = v.is_null() | ((u == "percent") & change & _within(v, units.value_range("percent", change=True)))
+        for name in units.BASE_UNITS:
+            ok = ok | ((u == name) & ~change & _within(v, units.value_range(name)))
         return data.lazyframe.select(ok)
 
     checks = [
@@ -60,7 +72,7 @@ def figure_schema(fig: Figure) -> pa.DataFrameSchema:
                 error=f"{fig.id}: a country category without iso3",
             )
         )
-    return long_schema([fig.id], series=list(units), extra_checks=checks, name=f"fig_{fig.id}")
+    return long_schema([fig.id], series=list(unit_of), extra_checks=checks, name=f"fig_{fig.id}")
 
 
 EXTERNAL = datasets.schema("external_figures")
