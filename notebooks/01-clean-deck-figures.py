@@ -39,7 +39,7 @@ figure_id = "top10_countries"
 # %%
 import polars as pl
 
-from ecresearch.raw import snapshots as raw
+from ecresearch.snapshots import raw
 from ecresearch import datasets
 from ecresearch.deck.figures import by_id
 

@@ -21,7 +21,7 @@
 # **platform concentration** (HHI of platform shares, as an interval). Market size is optional context (weight 0
 # by default).
 #
-# The scores are computed by the build's `scores` step (`ecresearch.scoring`) with the parameters in
+# The scores are computed by the build's `scores` step (`ecresearch.scores`) with the parameters in
 # `params.toml`; this notebook **reads** them and explains them, following the OECD/JRC *Handbook on
 # Constructing Composite Indicators* (2008). It writes nothing. To re-weight: edit `params.toml` and run
 # `ecresearch build`, or run `ecresearch build --weights 0.5,0.25,0.25` for a scenario, then set `scenario` below.
@@ -44,8 +44,8 @@ from IPython.display import HTML, display
 from ecresearch import paths
 from ecresearch.params import CORE_PILLARS
 from ecresearch.charts.scores import growth_sns_map, rank_bands, rank_shifts
-from ecresearch.reports import country as report
-from ecresearch.reports.format import num, pct
+from ecresearch.report import country as report
+from ecresearch.domain.formats import num, pct
 
 out = paths.output_set(scenario)
 scores = pl.read_parquet(out.scores)

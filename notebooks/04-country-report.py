@@ -17,7 +17,7 @@
 #
 # This notebook is the template behind `ecresearch report <country>`: papermill injects `country`, `lang` and
 # `scenario`, and the build renders it to `reports/countries/<ISO3>/<lang>/report.html` with the code hidden.
-# All logic is in `ecresearch.reports.country`; the report reads only `data/processed/` and the scores of its
+# All logic is in `ecresearch.report.country`; the report reads only `data/processed/` and the scores of its
 # output set, and every number shown is cited in the appendix. Text from data is escaped (shown, never rendered).
 
 # %% tags=["parameters"]
@@ -39,7 +39,7 @@ from ecresearch.params import CORE_PILLARS
 from ecresearch.charts.render import render
 from ecresearch.charts.scores import growth_sns_map, rank_bands
 from ecresearch.deck.figures import by_id
-from ecresearch.reports import country as report
+from ecresearch.report import country as report
 
 rep = report.load(country, lang, scenario)
 passages = datasets.read("deck_passages")

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from ecresearch import paths
+from ecresearch.clean.extract import extract_all
 from ecresearch.deck.slides import Deck
-from ecresearch.raw import snapshots as raw
-from ecresearch.tables.extract import extract_all
+from ecresearch.snapshots import raw
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -15,7 +15,7 @@ from ecresearch.charts.kinds import bar_positions, drawn_series, plotted_values
 from ecresearch.charts.render import has_image, render
 from ecresearch.charts.style import save
 from ecresearch.deck.figures import FIGURES
-from ecresearch.reports.webfont import _font_paths
+from ecresearch.site.webfont import _font_paths
 
 CHARTED = [f for f in FIGURES if f.kind in ("bar", "hbar", "grouped_bar", "line", "pie", "ranking_table")]
 
@@ -98,8 +98,8 @@ def test_outputs_are_byte_deterministic(extracted, tmp_path):
 
 
 def test_gallery_links_every_figure(extracted):
-    from ecresearch.tables.build import catalogue
-    from ecresearch.tables.quality import run_checks
+    from ecresearch.clean.build import catalogue
+    from ecresearch.clean.quality import run_checks
 
     images = {f.id: f"figures/{f.id}.svg" for f in FIGURES if has_image(f, _table(extracted, f))}
     page = gallery_html(
@@ -119,8 +119,8 @@ def test_data_never_becomes_markup_or_a_live_link(extracted):
     """A deck line with an event handler and a javascript: URL in an external row are shown as text."""
     import polars as pl
 
-    from ecresearch.tables.build import catalogue
-    from ecresearch.tables.quality import run_checks
+    from ecresearch.clean.build import catalogue
+    from ecresearch.clean.quality import run_checks
 
     evil = "<img src=x onerror=alert(1)>"
     figs = extracted.figures.with_columns(

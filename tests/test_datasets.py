@@ -7,8 +7,8 @@ import pytest
 
 from ecresearch import datasets, paths
 from ecresearch import params as P
-from ecresearch.build import dag, deps
 from ecresearch.datasets import DatasetError
+from ecresearch.pipeline import dag, deps
 
 MAIN = paths.output_set(None)
 SCENARIO = paths.output_set("registry-test")
@@ -37,7 +37,7 @@ def test_every_figure_table_matches_the_deck_schema():
 
 
 def test_polars_dtypes_are_derived_from_the_one_schema():
-    from ecresearch.tables import extract, schemas
+    from ecresearch.clean import extract, schemas
 
     assert extract.LONG_SCHEMA == {c: col.dtype.type for c, col in schemas.long_schema().columns.items()}
     assert schemas.description(schemas.EXTERNAL, "csv_line") == datasets.description("external_figures", "csv_line")

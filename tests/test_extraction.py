@@ -8,11 +8,11 @@ import polars as pl
 import pytest
 
 from ecresearch import paths
+from ecresearch.clean.extract import extract_all
 from ecresearch.deck.figures import FIGURES, by_id
 from ecresearch.deck.model import ExternalFill
 from ecresearch.deck.slides import Deck
 from ecresearch.errors import ExtractionError
-from ecresearch.tables.extract import extract_all
 
 
 def _norm(s: str) -> str:

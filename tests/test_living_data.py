@@ -319,7 +319,7 @@ def test_diff_needs_two_builds(scratch: Path, tmp_path: Path):
 
 
 def test_changes_page_escapes_text_from_data(tmp_path: Path, monkeypatch):
-    from ecresearch import changes
+    from ecresearch.diff import changes
 
     old, new = tmp_path / "old" / "data" / "processed", tmp_path / "new" / "data" / "processed"
     for folder, value in ((old, 1.0), (new, 2.0)):

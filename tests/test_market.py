@@ -3,10 +3,10 @@
 import polars as pl
 import pytest
 
+from ecresearch.clean import passages as market
 from ecresearch.deck.slides import Deck
 from ecresearch.errors import ExtractionError
-from ecresearch.scoring.hhi import HHI_BANDS_2010, HHI_BANDS_2023, hhi_band
-from ecresearch.tables import passages as market
+from ecresearch.scores.hhi import HHI_BANDS_2010, HHI_BANDS_2023, hhi_band
 
 
 def test_every_programme_and_checklist_anchor_is_in_the_deck(deck):

@@ -9,7 +9,7 @@ import pytest
 
 from ecresearch import paths
 from ecresearch.errors import RawDataError
-from ecresearch.raw import snapshots as raw
+from ecresearch.snapshots import raw
 
 from .conftest import new_project, run_cli, scratch_copy
 

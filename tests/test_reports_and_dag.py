@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from ecresearch.build import engine as pipeline
-from ecresearch.build.engine import Step, execute
 from ecresearch.errors import CountryError, EcresearchError
-from ecresearch.reports.country import target
+from ecresearch.pipeline import engine as pipeline
+from ecresearch.pipeline.engine import Step, execute
+from ecresearch.report.country import target
 
 from .conftest import REPO, run_cli
 
@@ -126,7 +126,7 @@ def test_publish_is_all_or_nothing(tmp_path, monkeypatch):
 
 
 def test_publish_rolls_back_when_a_move_fails(tmp_path, monkeypatch):
-    from ecresearch.build import atomic
+    from ecresearch.pipeline import atomic
 
     monkeypatch.setattr(atomic.paths, "ROOT", tmp_path)
     a, b = tmp_path / "a.txt", tmp_path / "b.txt"
@@ -157,7 +157,7 @@ def test_code_dependencies_are_derived_from_imports():
     changes exactly the hashes of the steps that import it (directly or not)."""
     from ecresearch import params as P
     from ecresearch import paths
-    from ecresearch.build import dag, deps
+    from ecresearch.pipeline import dag, deps
 
     out = paths.output_set(None)
     steps = {
@@ -177,23 +177,23 @@ def test_code_dependencies_are_derived_from_imports():
     }
     pkg = deps.PKG_DIR
     uses = lambda n, rel: str(pkg / rel) in files[n]  # noqa: E731
-    assert uses("clean", "deck/figures.py") and uses("clean", "raw/snapshots.py") and uses("clean", "countries.py")
-    assert uses("clean", "tables/passages.py") and not uses("clean", "scoring/model.py")
+    assert uses("clean", "deck/figures.py") and uses("clean", "snapshots/raw.py") and uses("clean", "countries.py")
+    assert uses("clean", "clean/passages.py") and not uses("clean", "scores/model.py")
     assert uses("charts", "charts/gallery.py") and uses("charts", "deck/figures.py")
-    assert uses("scores", "scoring/model.py") and uses("scores", "scoring/hhi.py") and uses("scores", "params.py")
-    assert not uses("scores", "reports/country.py")
+    assert uses("scores", "scores/model.py") and uses("scores", "scores/hhi.py") and uses("scores", "params.py")
+    assert not uses("scores", "report/country.py")
     # the report step imports, through its notebook, the report module, the chart kinds and the deck figures
-    assert uses("report/IDN/ja", "reports/country.py") and uses("report/IDN/ja", "charts/render.py")
-    assert uses("report/IDN/ja", "deck/figures.py") and uses("report/IDN/ja", "reports/templates/site.css")
-    assert uses("index", "reports/index.py") and not uses("index", "scoring/model.py")
+    assert uses("report/IDN/ja", "report/country.py") and uses("report/IDN/ja", "charts/render.py")
+    assert uses("report/IDN/ja", "deck/figures.py") and uses("report/IDN/ja", "site/templates/site.css")
+    assert uses("index", "site/index.py") and not uses("index", "scores/model.py")
 
 
 def test_failing_notebook_names_cell_country_and_keeps_the_notebook(tmp_path, monkeypatch):
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
-    from ecresearch.build import runner
-    from ecresearch.build.runner import NotebookFailed, run_notebook
+    from ecresearch.pipeline import runner
+    from ecresearch.pipeline.runner import NotebookFailed, run_notebook
 
     monkeypatch.setattr(runner.paths, "FAILED_DIR", tmp_path / "_failed")
     nb = new_notebook(
@@ -379,8 +379,8 @@ def test_editing_a_module_reruns_exactly_the_steps_that_import_it(tmp_path, monk
     (directly, through another module, or through their notebook) get a new hash, i.e. rerun."""
     from ecresearch import params as P
     from ecresearch import paths
-    from ecresearch.build import dag, deps
-    from ecresearch.build.engine import step_hash
+    from ecresearch.pipeline import dag, deps
+    from ecresearch.pipeline.engine import step_hash
 
     out = paths.output_set(None)
     steps = dag.clean_steps() + [
@@ -401,13 +401,13 @@ def test_editing_a_module_reruns_exactly_the_steps_that_import_it(tmp_path, monk
     assert hashes() == installed_here  # the same code elsewhere on disk: the same hashes
 
     expected = {
-        "scoring/hhi.py": {"scores"},  # pages read the HHI bands from the scores, never compute them
+        "scores/hhi.py": {"scores"},  # pages read the HHI bands from the scores, never compute them
         "deck/figures.py": {"clean", "charts", "scoring-notebook", "report/IDN/ja"},
-        "tables/passages.py": {"clean", "scoring-notebook", "report/IDN/ja"},  # reports pick passages by market
-        "reports/index.py": {"index"},
-        "reports/country.py": {"scoring-notebook", "report/IDN/ja"},
+        "clean/passages.py": {"clean", "scoring-notebook", "report/IDN/ja"},  # reports pick passages by market
+        "site/index.py": {"index"},
+        "report/country.py": {"scoring-notebook", "report/IDN/ja"},
         "charts/kinds.py": {"charts", "report/IDN/ja"},
-        "reports/templates/pages/base.html.j2": {"charts", "scoring-notebook", "report/IDN/ja", "index"},
+        "site/templates/pages/base.html.j2": {"charts", "scoring-notebook", "report/IDN/ja", "index"},
     }
     before = hashes()
     for rel, want in expected.items():
@@ -423,10 +423,10 @@ def test_editing_a_module_reruns_exactly_the_steps_that_import_it(tmp_path, monk
 
 def test_warm_up_runs_only_the_notebooks_imports():
     from ecresearch import paths
-    from ecresearch.build.runner import import_lines
+    from ecresearch.pipeline.runner import import_lines
 
     lines = import_lines(paths.NB_REPORT).splitlines()
-    assert "from ecresearch.reports import country as report" in lines and "import polars as pl" in lines
+    assert "from ecresearch.report import country as report" in lines and "import polars as pl" in lines
     assert all(line.startswith(("import ", "from ")) for line in lines)  # no magics, no code that does work
 
 
@@ -442,7 +442,7 @@ def test_workers_end_when_the_build_is_killed(tmp_path):
     script.write_text(f"""
 import multiprocessing, os, time
 from concurrent.futures import ProcessPoolExecutor
-from ecresearch.build.orphans import die_with_parent
+from ecresearch.pipeline.orphans import die_with_parent
 
 def work(path):
     open(path, "w").write(str(os.getpid()))
@@ -502,7 +502,7 @@ def test_report_text_from_data_is_escaped():
     import polars as pl
 
     from ecresearch import datasets
-    from ecresearch.reports import country
+    from ecresearch.report import country
 
     rep = country.load("IDN", "en")
     evil = "<img src=x onerror=alert(1)>"

@@ -4,9 +4,9 @@ import pandera.errors
 import polars as pl
 import pytest
 
+from ecresearch.clean import schemas
+from ecresearch.clean.quality import growth, parts, run_checks, share_sums, weighted_mean
 from ecresearch.deck.figures import FIGURES, by_id
-from ecresearch.tables import schemas
-from ecresearch.tables.quality import growth, parts, run_checks, share_sums, weighted_mean
 
 
 def test_all_tables_validate(extracted):

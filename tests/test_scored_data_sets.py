@@ -10,8 +10,8 @@ import polars as pl
 import pytest
 
 from ecresearch import datasets, paths
-from ecresearch.reports import country
-from ecresearch.scoring.hhi import cr_interval, hhi_interval
+from ecresearch.report import country
+from ecresearch.scores.hhi import cr_interval, hhi_interval
 
 OUT = paths.output_set(None)
 SCORES = pl.read_parquet(OUT.scores)
@@ -54,7 +54,7 @@ def test_the_published_rows_reproduce_the_indicator_values():
 
 
 def country_ratio_players(entity: str) -> int | None:
-    from ecresearch.scoring.indicators import _players_in
+    from ecresearch.scores.indicators import _players_in
 
     return _players_in(entity) if "largest" in entity or " + " in entity else None
 

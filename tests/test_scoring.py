@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from ecresearch import params as P
 from ecresearch.errors import ParameterError
 from ecresearch.params import Params
-from ecresearch.scoring import analysis
-from ecresearch.scoring.hhi import cr_interval, hhi, hhi_interval
-from ecresearch.scoring.model import aggregate, normalise, ranks, score
+from ecresearch.scores import analysis
+from ecresearch.scores.hhi import cr_interval, hhi, hhi_interval
+from ecresearch.scores.model import aggregate, normalise, ranks, score
 
 
 @pytest.mark.parametrize(
@@ -215,7 +215,7 @@ def test_band_is_the_percentiles_of_the_draws(result):
 def test_monte_carlo_keeps_the_chosen_direction():
     """With nothing uncertain (no weight noise, point HHIs), every draw equals the baseline of the chosen
     direction, which differs from the other direction's: the direction is never drawn at random."""
-    from ecresearch.scoring.model import composite, monte_carlo
+    from ecresearch.scores.model import composite, monte_carlo
 
     x = np.array([[10.0, 1.5, 6000, np.nan], [5.0, 1.0, 1000, np.nan], [8.0, 0.8, 3000, np.nan]])
     low = high = x[:, 2].copy()
@@ -230,7 +230,7 @@ def test_monte_carlo_keeps_the_chosen_direction():
 
 
 def test_monte_carlo_varies_methods_only_when_asked():
-    from ecresearch.scoring.model import composite, monte_carlo
+    from ecresearch.scores.model import composite, monte_carlo
 
     # four markets whose order depends on the normalisation and the aggregation
     x = np.array(
@@ -327,7 +327,7 @@ def test_concentration_ratio_gives_an_interval_where_no_player_is_listed(result)
 
 
 def test_a_pin_keeps_one_edition_of_an_indicator(extracted):
-    from ecresearch.scoring.indicators import apply_pins
+    from ecresearch.scores.indicators import apply_pins
 
     pinned = apply_pins(extracted.external, {"sns_time": "Digital 2024"})
     sns = pinned.filter(pl.col("topic").str.starts_with("sns_time"))

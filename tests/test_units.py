@@ -8,14 +8,14 @@ import pytest
 
 from ecresearch import paths
 from ecresearch.charts.data import display_unit
+from ecresearch.clean.extract import extract_all
+from ecresearch.clean.schemas import figure_schema
 from ecresearch.datasets import UNITS
 from ecresearch.deck.figures import by_id
 from ecresearch.deck.model import ExternalFill
 from ecresearch.domain import units
 from ecresearch.errors import ExtractionError, RawDataError
-from ecresearch.raw import snapshots as raw
-from ecresearch.tables.extract import extract_all
-from ecresearch.tables.schemas import figure_schema
+from ecresearch.snapshots import raw
 
 
 def _fill(figure_id: str, series: str, row: dict):

@@ -116,8 +116,8 @@ class Progress:
 
 def _build(args: argparse.Namespace) -> int:
     from ecresearch import datasets, paths
-    from ecresearch.build import dag
-    from ecresearch.build.engine import execute, plan
+    from ecresearch.pipeline import dag
+    from ecresearch.pipeline.engine import execute, plan
 
     params, out = resolve_params(args)
     names = dag.step_names(params, out)
@@ -133,8 +133,8 @@ def _build(args: argparse.Namespace) -> int:
         return 0
     expand = None if args.only else {dag.scores_step(params, out).name: lambda: dag.downstream_steps(out)}
     if not args.only and set(plan(steps, force=args.force).values()) != {"up to date"}:
-        from ecresearch.build import runner
-        from ecresearch.raw.snapshots import verify_raw
+        from ecresearch.pipeline import runner
+        from ecresearch.snapshots.raw import verify_raw
 
         verify_raw()  # changed raw data fails here, before a kernel starts (the clean step checks it again)
         # the notebooks will run: start one kernel (and its imports) beside the clean step, which uses one core
@@ -148,7 +148,7 @@ def _build(args: argparse.Namespace) -> int:
     ran = sum(v == "ran" for v in result.values())
     where = paths.rel(out.index)
     if args.pdf:
-        from ecresearch.reports.pdf import write_pdf
+        from ecresearch.site.pdf import write_pdf
 
         pages = datasets.path("report_page", out, iso3="*", lang="*").relative_to(out.countries_dir)
         for html in sorted(out.countries_dir.glob(pages.as_posix())):
@@ -162,9 +162,9 @@ def _build(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from ecresearch import paths
-    from ecresearch.build import dag
-    from ecresearch.build.engine import execute, plan
-    from ecresearch.reports.country import require_scored, scored_countries, target
+    from ecresearch.pipeline import dag
+    from ecresearch.pipeline.engine import execute, plan
+    from ecresearch.report.country import require_scored, scored_countries, target
 
     iso3 = target(args.country)  # before any kernel starts
     out = paths.output_set(args.scenario)
@@ -175,8 +175,8 @@ def _report(args: argparse.Namespace) -> int:
         require_scored(iso3, scored_countries(out))  # checked again below; a kernel starts only for a real report
         import threading
 
-        from ecresearch.build import runner
-        from ecresearch.reports import webfont
+        from ecresearch.pipeline import runner
+        from ecresearch.site import webfont
 
         runner.prestart(paths.NB_REPORT)  # start-up and imports overlap the work before the notebook runs
         threading.Thread(target=webfont.warm, daemon=True).start()  # and the page's fonts, while it runs
@@ -187,7 +187,7 @@ def _report(args: argparse.Namespace) -> int:
     execute([dag.index_step(dag.ranked_countries(out), out)], jobs=1)
     html = step.outputs[1]
     if args.pdf:
-        from ecresearch.reports.pdf import write_pdf
+        from ecresearch.site.pdf import write_pdf
 
         pdf = write_pdf(html)
         print(paths.rel(pdf))
@@ -199,7 +199,7 @@ def _countries(args: argparse.Namespace) -> int:
     import json
 
     from ecresearch import paths
-    from ecresearch.reports.country import scored_countries
+    from ecresearch.report.country import scored_countries
 
     scores = scored_countries(paths.output_set(args.scenario))
     cols = [
@@ -247,7 +247,7 @@ def _countries(args: argparse.Namespace) -> int:
 def _notebooks(args: argparse.Namespace) -> int:
     """Run the notebooks in place so that their stored outputs (what nbval compares) are current."""
     from ecresearch import paths
-    from ecresearch.build.notebooks import refresh
+    from ecresearch.pipeline.notebooks import refresh
 
     chosen = sorted(paths.NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
     if args.names:
@@ -262,7 +262,7 @@ def _notebooks(args: argparse.Namespace) -> int:
 
 
 def _steps(args: argparse.Namespace) -> int:
-    from ecresearch.build import dag
+    from ecresearch.pipeline import dag
 
     params, out = resolve_params(args)
     for step in dag.all_steps(params, out):
@@ -331,7 +331,7 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("steps", help="list the build's steps in order")
     _add_scoring_options(s)
     s.set_defaults(func=_steps)
-    from ecresearch.snapshot_cli import add_commands
+    from ecresearch.snapshots.cli import add_commands
 
     add_commands(sub)
     return p
@@ -355,8 +355,8 @@ def main(argv: list[str] | None = None) -> int:
         print("ecresearch: interrupted; previous outputs are intact", file=sys.stderr)
         return 130
     finally:
-        if "ecresearch.build.runner" in sys.modules:
-            sys.modules["ecresearch.build.runner"].shutdown_kernels()
+        if "ecresearch.pipeline.runner" in sys.modules:
+            sys.modules["ecresearch.pipeline.runner"].shutdown_kernels()
 
 
 if __name__ == "__main__":

@@ -599,7 +599,7 @@ def write_parquet(df: pl.DataFrame, file: Path) -> Path:
 def write(name: str, df: pl.DataFrame, root: Path, out: paths.OutputSet | None = None) -> Path:
     """Stage a registered table under a step's staging root (published with the step's other outputs), after
     checking its structure so that no step publishes a table its readers would reject."""
-    from ecresearch.build.atomic import staged
+    from ecresearch.pipeline.atomic import staged
 
     target = path(name, out)
     problem = structure_problem(name, df)

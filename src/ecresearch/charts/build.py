@@ -14,12 +14,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import polars as pl  # noqa: E402
 
 from ecresearch import datasets  # noqa: E402
-from ecresearch.build.atomic import staged, write_text
-from ecresearch.build.orphans import die_with_parent
 from ecresearch.charts.gallery import gallery_html, quality_html
 from ecresearch.charts.render import render
 from ecresearch.charts.style import save
 from ecresearch.deck.figures import FIGURES
+from ecresearch.pipeline.atomic import staged, write_text
+from ecresearch.pipeline.orphans import die_with_parent
 
 
 def load_processed() -> dict[str, pl.DataFrame]:

@@ -9,7 +9,7 @@ from ecresearch.deck.figures import FIGURES
 from ecresearch.deck.model import Figure
 from ecresearch.domain import units
 from ecresearch.domain.labels import label
-from ecresearch.reports.html import rel_link, render_page, safe_url
+from ecresearch.site.html import rel_link, render_page, safe_url
 
 
 def _e(x) -> str:

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecresearch import paths
-from ecresearch.build import deps
-from ecresearch.build.atomic import clear_stale_staging, publish, staging, write_text
 from ecresearch.errors import EcresearchError
+from ecresearch.pipeline import deps
+from ecresearch.pipeline.atomic import clear_stale_staging, publish, staging, write_text
 
 LOCK_FILE = paths.ROOT / "requirements.lock"  # the locked versions are part of every step's hash
 

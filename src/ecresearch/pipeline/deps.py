@@ -24,7 +24,7 @@ PKG_DIR = Path(__file__).resolve().parents[1]
 
 @cache
 def module_path(module: str) -> Path | None:
-    """The file of a package module (``ecresearch.tables.build`` → …/tables/build.py), or None."""
+    """The file of a package module (``ecresearch.clean.build`` → …/tables/build.py), or None."""
     parts = module.split(".")
     if parts[0] != PACKAGE:
         return None
@@ -67,7 +67,7 @@ def imports_in_source(source: str, module: str | None = None, filename: str = "<
             if target.split(".")[0] != PACKAGE:
                 continue
             found.add(target)
-            for alias in node.names:  # `from ecresearch.tables import schemas` imports a module
+            for alias in node.names:  # `from ecresearch.clean import schemas` imports a module
                 if module_path(f"{target}.{alias.name}") is not None:
                     found.add(f"{target}.{alias.name}")
     return {m for m in found if module_path(m) is not None}

@@ -10,8 +10,8 @@ import polars as pl
 
 from ecresearch import datasets, paths
 from ecresearch.params import Params
-from ecresearch.scoring import analysis, outputs
-from ecresearch.scoring.model import score
+from ecresearch.scores import analysis, outputs
+from ecresearch.scores.model import score
 
 
 def compute(params: Params) -> tuple:

@@ -10,8 +10,8 @@ from pathlib import Path
 import nbformat
 
 from ecresearch import paths
-from ecresearch.build.notebooks import strip_volatile
 from ecresearch.errors import EcresearchError
+from ecresearch.pipeline.notebooks import strip_volatile
 
 
 class NotebookFailed(EcresearchError):

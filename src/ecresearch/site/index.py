@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ecresearch import datasets, paths
-from ecresearch.build.atomic import staged, write_text
+from ecresearch.domain.formats import num, pct
 from ecresearch.params import CORE_PILLARS
-from ecresearch.reports.format import num, pct
-from ecresearch.reports.html import rel_link, render_page
+from ecresearch.pipeline.atomic import staged, write_text
+from ecresearch.site.html import rel_link, render_page
 
 TEXT = {
     "title": "ecresearch — 越境EC市場リサーチ / cross-border e-commerce research",

@@ -12,8 +12,8 @@ from ecresearch import datasets
 from ecresearch.countries import resolve
 from ecresearch.domain.editions import edition_year, year_of
 from ecresearch.params import PILLARS
-from ecresearch.raw.snapshots import graded
-from ecresearch.scoring.hhi import cr_interval, hhi_interval
+from ecresearch.scores.hhi import cr_interval, hhi_interval
+from ecresearch.snapshots.raw import graded
 
 # Platform-share metrics in classes, best first: shares of the whole market (0), spend surveys (1), shares of a
 # subset of platforms (2). Web visits are not shares and are not used.

@@ -16,8 +16,8 @@ import polars as pl
 
 from ecresearch.errors import ParameterError
 from ecresearch.params import AGGREGATIONS, CORE_PILLARS, NORMALISATIONS, PILLARS, Params, validate
-from ecresearch.scoring.hhi import point
-from ecresearch.scoring.indicators import coverage, select
+from ecresearch.scores.hhi import point
+from ecresearch.scores.indicators import coverage, select
 
 CONC = PILLARS.index("concentration")
 

@@ -7,15 +7,15 @@ from pathlib import Path
 import polars as pl
 
 from ecresearch import datasets
-from ecresearch.build.atomic import staged, write_text
+from ecresearch.clean import schemas
+from ecresearch.clean.extract import Extracted, extract_all
+from ecresearch.clean.passages import passages
+from ecresearch.clean.quality import report_markdown, run_checks
 from ecresearch.deck.figures import FIGURES
 from ecresearch.deck.slides import Deck
-from ecresearch.raw import snapshots as raw
-from ecresearch.raw.snapshots import snapshot_table  # noqa: E402
-from ecresearch.tables import schemas
-from ecresearch.tables.extract import Extracted, extract_all
-from ecresearch.tables.passages import passages
-from ecresearch.tables.quality import report_markdown, run_checks
+from ecresearch.pipeline.atomic import staged, write_text
+from ecresearch.snapshots import raw
+from ecresearch.snapshots.raw import snapshot_table  # noqa: E402
 
 
 def load_deck() -> Deck:

@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 
 from ecresearch.params import AGGREGATIONS, NORMALISATIONS, PILLARS
-from ecresearch.scoring.model import CONC, Result, composite, ranks, score
+from ecresearch.scores.model import CONC, Result, composite, ranks, score
 
 INDISTINCT = 0.9  # two countries are told apart when one ranks above the other in at least 90% of draws
 REDUNDANT_R = 0.9  # |Pearson r| above which two pillars are flagged as measuring the same thing

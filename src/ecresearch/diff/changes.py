@@ -545,8 +545,8 @@ def write(report: dict, reports_dir: Path | None = None) -> tuple[Path, Path]:
     """reports/changes.html (linked from the index) and reports/changes.json."""
     import json
 
-    from ecresearch.build.atomic import write_text
-    from ecresearch.reports.html import render_page
+    from ecresearch.pipeline.atomic import write_text
+    from ecresearch.site.html import render_page
 
     folder = reports_dir or paths.REPORTS
     page, data = folder / CHANGES_PAGE, folder / CHANGES_JSON

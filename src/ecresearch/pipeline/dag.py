@@ -13,9 +13,9 @@ import json
 from pathlib import Path
 
 from ecresearch import datasets, paths
-from ecresearch.build.atomic import staged
-from ecresearch.build.engine import Step
 from ecresearch.params import Params
+from ecresearch.pipeline.atomic import staged
+from ecresearch.pipeline.engine import Step
 
 LANGS = ("ja", "en")
 # What each kind of step reads, by dataset name: these are its inputs (hashed). Its outputs are the datasets the
@@ -44,7 +44,7 @@ def inputs(kind: str, out: paths.OutputSet | None = None) -> tuple[Path, ...]:
 
 
 def _clean(root: Path) -> None:
-    from ecresearch.tables import build
+    from ecresearch.clean import build
 
     build.build(root)
 
@@ -68,7 +68,7 @@ def _suffix(out: paths.OutputSet) -> str:
 
 def scores_step(params: Params, out: paths.OutputSet) -> Step:
     def run(root: Path) -> None:
-        from ecresearch.scoring import step
+        from ecresearch.scores import step
 
         step.build(root, params, out)
 
@@ -91,8 +91,8 @@ def _notebook_step(
     run_params = {k: v for k, v in nb_params.items() if k != "iso3"}
 
     def run(root: Path) -> None:
-        from ecresearch.build.runner import run_notebook
-        from ecresearch.reports.html import write_html
+        from ecresearch.pipeline.runner import run_notebook
+        from ecresearch.site.html import write_html
 
         nb = staged(root, nb_out)
         run_notebook(notebook, nb, run_params, step=name, reuse_kernel=True)
@@ -135,7 +135,7 @@ def report_step(iso3: str, lang: str, out: paths.OutputSet) -> Step:
 
 def index_step(countries: list[str], out: paths.OutputSet) -> Step:
     def run(root: Path) -> None:
-        from ecresearch.reports import index
+        from ecresearch.site import index
 
         index.build(root, out, countries)
 

@@ -13,7 +13,7 @@ def _add(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from ecresearch import paths
-    from ecresearch.raw.snapshots import add_snapshot
+    from ecresearch.snapshots.raw import add_snapshot
 
     src = Path(args.file)
     if not src.is_file():
@@ -49,7 +49,7 @@ def _list(args: argparse.Namespace) -> int:
     import re
 
     from ecresearch import paths
-    from ecresearch.raw.snapshots import snapshot_table
+    from ecresearch.snapshots.raw import snapshot_table
 
     table = snapshot_table()
     rows = [
@@ -80,7 +80,8 @@ def _list(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     import json
 
-    from ecresearch import changes, paths
+    from ecresearch import paths
+    from ecresearch.diff import changes
 
     if (args.old_dir or args.new_dir) and (args.old or args.new):
         raise EcresearchError("give either git revisions (OLD [NEW]) or --old-dir/--new-dir, not both")
@@ -101,8 +102,8 @@ def _diff(args: argparse.Namespace) -> int:
 def _relink_index() -> None:
     """Rewrite the main build's index (when built) so that it links the changes page just written."""
     from ecresearch import datasets, paths
-    from ecresearch.build import dag
-    from ecresearch.build.engine import execute
+    from ecresearch.pipeline import dag
+    from ecresearch.pipeline.engine import execute
 
     out = paths.output_set(None)
     needed = (datasets.path("index_page", out), *dag.inputs("index", out))

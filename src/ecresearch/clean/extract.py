@@ -21,7 +21,7 @@ from ecresearch.deck.slides import Deck, Line
 from ecresearch.deck.tokens import parse_quantity
 from ecresearch.domain import units
 from ecresearch.errors import CountryError, EcresearchError, ExtractionError
-from ecresearch.raw.snapshots import citable
+from ecresearch.snapshots.raw import citable
 
 # polars dtypes of the two tables, derived from their registered schemas (declared once, in datasets.py)
 LONG_SCHEMA: dict[str, pl.DataType] = datasets.dtypes("deck_figures")

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from ecresearch import datasets, paths
+from ecresearch.clean import passages as market
 from ecresearch.countries import SEA, resolve
 from ecresearch.deck.figures import FIGURES
+from ecresearch.domain.formats import as_printed, num, pct
 from ecresearch.domain.labels import LANGS, label, section
 from ecresearch.errors import CountryError, EcresearchError
 from ecresearch.params import CORE_PILLARS, PILLAR_COLUMNS
-from ecresearch.reports.format import as_printed, num, pct
-from ecresearch.reports.html import safe_url
-from ecresearch.tables import passages as market
+from ecresearch.site.html import safe_url
 
 PILLAR_DIGITS = {"growth": 1, "sns": 2, "concentration": 0}  # what each pillar's value can carry
 
@@ -631,7 +631,7 @@ def load(country: str, lang: str = "ja", scenario: str | None = None) -> Report:
 
 def external_figures() -> pl.DataFrame:
     """The external figures a report may cite (weak sources left out)."""
-    from ecresearch.raw.snapshots import graded
+    from ecresearch.snapshots.raw import graded
 
     return graded(datasets.read("external_figures"))
 

@@ -14,10 +14,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import polars as pl  # noqa: E402
 
 from ecresearch import datasets, paths  # noqa: E402
-from ecresearch.build.atomic import staged, write_text  # noqa: E402
 from ecresearch.params import PILLARS  # noqa: E402
-from ecresearch.scoring.hhi import HHI_BANDS_2010, HHI_BANDS_2023, hhi_band  # noqa: E402
-from ecresearch.scoring.model import Result  # noqa: E402
+from ecresearch.pipeline.atomic import staged, write_text  # noqa: E402
+from ecresearch.scores.hhi import HHI_BANDS_2010, HHI_BANDS_2023, hhi_band  # noqa: E402
+from ecresearch.scores.model import Result  # noqa: E402
 
 SOURCE_COLS = {"origin": "origin", "vintage": "vintage", "source": "source", "url": "url", "note": "note"}
 

@@ -18,7 +18,7 @@ import nbformat
 from ecresearch import datasets, paths
 from ecresearch.domain.labels import label as _label
 from ecresearch.domain.labels import section
-from ecresearch.reports.webfont import font_css, font_stack
+from ecresearch.site.webfont import font_css, font_stack
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSS_SLOT = "/*ecresearch-css-slot*/"  # replaced by the page's fonts and stylesheet once its text is known
@@ -158,8 +158,8 @@ def write_html(
     notebook: Path, output: Path, *, page: str, lang: str, out: paths.OutputSet, iso3: str | None = None
 ) -> None:
     """Export an executed notebook as the report (or scores) page of ``out``; ``output`` is its staged path."""
-    from ecresearch.build.atomic import write_text
     from ecresearch.countries import resolve
+    from ecresearch.pipeline.atomic import write_text
 
     nb = nbformat.read(notebook, as_version=4)
     if page == "report":

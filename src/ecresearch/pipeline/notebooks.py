@@ -27,7 +27,7 @@ def refresh(path: Path, timeout: int = 600) -> None:
     """Execute a notebook in place (its outputs become the stored outputs nbval compares)."""
     from nbclient import NotebookClient
 
-    from ecresearch.build.runner import new_kernel_manager
+    from ecresearch.pipeline.runner import new_kernel_manager
 
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
