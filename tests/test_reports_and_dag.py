@@ -402,7 +402,8 @@ def test_editing_a_module_reruns_exactly_the_steps_that_import_it(tmp_path, monk
 
     expected = {
         "scores/hhi.py": {"scores"},  # pages read the HHI bands from the scores, never compute them
-        "deck/figures.py": {"clean", "charts", "scoring-notebook", "report/IDN/ja"},
+        # the figure catalogue also declares what is scored
+        "deck/figures.py": {"clean", "charts", "scores", "scoring-notebook", "report/IDN/ja"},
         "clean/passages.py": {"clean", "scoring-notebook", "report/IDN/ja"},  # reports pick passages by market
         "site/index.py": {"index"},
         "report/country.py": {"scoring-notebook", "report/IDN/ja"},

@@ -116,3 +116,20 @@ def test_a_market_with_no_scored_set_says_so():
         country.results(rep.out),
     )
     assert rep.t("no_scored_set") in _summary_platform_item(rep, page)
+
+
+def test_the_figure_catalogue_declares_what_is_scored():
+    from ecresearch.deck.figures import FIGURES
+    from ecresearch.scores.indicators import deck_scored
+
+    declared = [(fig, s) for fig in FIGURES for s in fig.scored]
+    assert sorted(s.pillar for _, s in declared) == ["concentration", "growth", "size", "sns"]
+    for fig, s in declared:
+        assert s.series is None or s.series in {x.key for x in fig.series}, (fig.id, s.series)
+    figures = datasets.read("deck_figures")
+    for _, s in declared:
+        rows = deck_scored(figures, s.pillar)[2]
+        assert rows.height > 0
+        assert set(INDICATORS.filter(pl.col("origin") == "deck")["vintage"]) >= {s.edition}
+    with pytest.raises(LookupError):
+        deck_scored(figures, "no-such-pillar")

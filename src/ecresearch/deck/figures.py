@@ -26,6 +26,7 @@ from ecresearch.deck.model import (
     PairTotalCheck,
     PartsCheck,
     RegionMeanCheck,
+    Scored,
     Series,
     WeightedMeanCheck,
 )
@@ -131,6 +132,10 @@ FIGURES: tuple[Figure, ...] = (
             ExternalCompare("ecommerce_growth_2022", "B2C ecommerce growth (METI)", "growth_2022"),
         ),
         chart={"series": ("sales_2021", "sales_2022"), "highlight": True, "secondary": ("growth_2022",)},
+        scored=(
+            Scored("growth", "ecommerce_growth_2022", "growth_2022", "eMarketer Feb 2023", "2022"),
+            Scored("size", "ecommerce_sales_2022", "sales_2022", "eMarketer Feb 2023", "2022"),
+        ),
     ),
     Figure(
         id="regional_growth_2022",
@@ -294,6 +299,7 @@ FIGURES: tuple[Figure, ...] = (
         shares_total=100.0,
         note_en="The eight shares are printed, their platform names are not. The deck's '計59.7％' subtotal is "
         "matched by two slices; the reference file infers they are Tmall Global + Kaola (Alibaba).",
+        scored=(Scored("concentration", "hhi", "share", "Analysys 2022Q3", "2022Q3"),),
         checks=(PairTotalCheck("share", Decimal("59.7")),),
         fills=(
             ExternalFill(
@@ -764,6 +770,7 @@ FIGURES: tuple[Figure, ...] = (
         "an inference of the reference file.",
         label_by_value=LabelByValue("sns_time_digital2020", "daily social media time"),
         chart={"highlight": True, "orient": "h"},
+        scored=(Scored("sns", "sns_minutes_vs_world", None, "Digital 2020", "2020-01"),),
     ),
     Figure(
         id="sea_top5_platforms",

@@ -92,6 +92,18 @@ class ExternalCompare:
 
 
 @dataclass(frozen=True)
+class Scored:
+    """A deck series the target-country scoring uses: for which pillar, as which indicator, and the edition
+    the deck's numbers come from (deck rows carry no edition of their own)."""
+
+    pillar: str
+    indicator: str
+    series: str | None  # None: every row of the figure (with its world-average row as the reference)
+    edition: str
+    period: str
+
+
+@dataclass(frozen=True)
 class GrowthCheck:
     """growth (percent) should equal level[later]/level[earlier] - 1."""
 
@@ -181,6 +193,7 @@ class Figure:
     deck_fills: tuple[DeckFill, ...] = ()
     label_by_value: LabelByValue | None = None
     chart: dict = field(default_factory=dict)  # chart options: orientation, sort, highlightable
+    scored: tuple[Scored, ...] = ()  # the series the scoring reads (scores/indicators.py looks them up here)
 
     def series_by_key(self, key: str) -> Series:
         for s in self.series:

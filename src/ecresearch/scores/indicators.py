@@ -10,6 +10,8 @@ import polars as pl
 
 from ecresearch import datasets
 from ecresearch.countries import resolve
+from ecresearch.deck.figures import FIGURES
+from ecresearch.deck.model import Figure, Scored
 from ecresearch.domain.editions import edition_year, year_of
 from ecresearch.params import PILLARS
 from ecresearch.scores.hhi import cr_interval, hhi_interval
@@ -109,32 +111,43 @@ def deck_member(r: dict, metric: str, vintage: str | None, role: str = "member")
     }
 
 
+SNS_METRIC = "daily social media time"
+
+
+def deck_scored(figures: pl.DataFrame, pillar: str) -> tuple[Figure, Scored, pl.DataFrame]:
+    """The deck rows the scoring reads for a pillar and their declaration (``scored=`` in deck/figures.py:
+    the figure catalogue owns which series feed the scores and their edition)."""
+    for fig in FIGURES:
+        for scored in fig.scored:
+            if scored.pillar == pillar:
+                rows = figures.filter(pl.col("figure_id") == fig.id)
+                return fig, scored, rows if scored.series is None else rows.filter(pl.col("series") == scored.series)
+    raise LookupError(f"no deck figure declares scored={pillar!r}")
+
+
 def growth_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dict]:
     """Retail e-commerce growth 2022: the deck's top-10 table first; eMarketer's Feb 2022 forecast only
     for countries the deck lacks (flagged: another vintage, a forecast)."""
     rows = []
-    deck = figures.filter((pl.col("figure_id") == "top10_countries") & (pl.col("series") == "growth_2022"))
-    sizes = figures.filter((pl.col("figure_id") == "top10_countries") & (pl.col("series") == "sales_2022"))
-    for table, pillar, indicator, unit in (
-        (deck, "growth", "ecommerce_growth_2022", "percent"),
-        (sizes, "size", "ecommerce_sales_2022", "USD"),
-    ):
+    for pillar, unit in (("growth", "percent"), ("size", "USD")):
+        _, scored, table = deck_scored(figures, pillar)
         for r in table.iter_rows(named=True):
             rows.append(
                 _row(
                     iso3=r["iso3"],
                     pillar=pillar,
-                    indicator=indicator,
+                    indicator=scored.indicator,
                     value=r["value"],
                     unit=unit,
-                    period="2022",
+                    period=scored.period,
                     origin="deck",
                     source=r["source"],
-                    vintage="eMarketer Feb 2023",
+                    vintage=scored.edition,
                     note=f"deck slide {r['slide']}, line {r['line_start']}",
-                    members=[deck_member(r, indicator, "eMarketer Feb 2023")],
+                    members=[deck_member(r, scored.indicator, scored.edition)],
                 )
             )
+    deck = deck_scored(figures, "growth")[2]
     have = set(deck["iso3"].to_list())
     ext = external.filter(
         pl.col("topic").is_in(["ecommerce_growth_2022f", "ecommerce_growth"])
@@ -180,7 +193,8 @@ def sns_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dict]:
     """Daily social-media minutes relative to the world average of the same DataReportal edition.
     The deck's chart (Digital 2020) first; for countries it lacks, the newest edition that has them."""
     rows = []
-    deck = figures.filter((pl.col("figure_id") == "sns_daily_time") & pl.col("iso3").is_not_null())
+    _, scored, deck = deck_scored(figures, "sns")
+    deck = deck.filter(pl.col("iso3").is_not_null())
     world_deck = deck.filter(pl.col("iso3") == "WLD")
     done: set[str] = set()
     if world_deck.height:
@@ -190,20 +204,18 @@ def sns_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dict]:
                 _row(
                     iso3=r["iso3"],
                     pillar="sns",
-                    indicator="sns_minutes_vs_world",
+                    indicator=scored.indicator,
                     value=r["value"] / avg,
                     unit="ratio",
-                    period="2020-01",
+                    period=scored.period,
                     origin="deck",
-                    source=f"deck slide {r['slide']} (labels matched to Digital 2020)",
-                    vintage="Digital 2020",
+                    source=f"deck slide {r['slide']} (labels matched to {scored.edition})",
+                    vintage=scored.edition,
                     url=r["url"],
                     note=f"{r['value']:.0f} min vs world {avg:.0f} min; deck line {r['line_start']}",
                     members=[
-                        deck_member(r, "daily social media time", "Digital 2020"),
-                        deck_member(
-                            world_deck.row(0, named=True), "daily social media time", "Digital 2020", "reference"
-                        ),
+                        deck_member(r, SNS_METRIC, scored.edition),
+                        deck_member(world_deck.row(0, named=True), SNS_METRIC, scored.edition, "reference"),
                     ],
                 )
             )
@@ -211,7 +223,7 @@ def sns_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dict]:
     sns = external.filter(
         pl.col("topic").str.starts_with("sns_time")
         & pl.col("vintage").str.starts_with("Digital ")
-        & (pl.col("metric") == "daily social media time")
+        & (pl.col("metric") == SNS_METRIC)
     )
     for edition in sorted(set(sns["vintage"].to_list()), key=_edition_year, reverse=True):
         ed = sns.filter(pl.col("vintage") == edition)
@@ -255,27 +267,27 @@ def concentration_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> l
     Elsewhere: one external set per country, the best metric (GMV share first) nearest to 2022; sets of
     different metrics are not comparable, which the 'indicator' note says."""
     rows = []
-    cn = figures.filter((pl.col("figure_id") == "china_cbec_platform_share") & (pl.col("series") == "share"))
+    fig, scored, cn = deck_scored(figures, "concentration")
     if cn.height:
         low, high, cov = hhi_interval(cn["value"].to_list())
         rows.append(
             _row(
-                iso3="CHN",
+                iso3=fig.iso3,  # the market the figure is about
                 pillar="concentration",
-                indicator="hhi",
+                indicator=scored.indicator,
                 value=low,
                 low=low,
                 high=high,
                 coverage=cov,
                 unit="hhi",
-                period="2022Q3",
+                period=scored.period,
                 origin="deck",
                 source=cn["source"][0],
-                vintage="Analysys 2022Q3",
+                vintage=scored.edition,
                 note=f"{cn.height} cross-border import platforms (names not printed), shares sum to {cov:.1f}%; "
                 "metric: share of cross-border import e-commerce, not of domestic e-commerce",
                 members=[
-                    deck_member(r, "share of cross-border import e-commerce", "Analysys 2022Q3")
+                    deck_member(r, "share of cross-border import e-commerce", scored.edition)
                     for r in cn.sort("value", descending=True, maintain_order=True).iter_rows(named=True)
                 ],
             )
@@ -284,7 +296,7 @@ def concentration_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> l
     individual = shares.filter(
         ~pl.any_horizontal([pl.col("entity").str.contains(w, literal=True) for w in AGGREGATE_WORDS])
     )
-    for iso3 in sorted(set(individual["country_iso3"].to_list()) - {"CHN", "SEA"}):
+    for iso3 in sorted(set(individual["country_iso3"].to_list()) - {fig.iso3, "SEA"}):
         best = None
         for metric, klass in SHARE_METRICS.items():
             sets = individual.filter((pl.col("country_iso3") == iso3) & (pl.col("metric") == metric))
