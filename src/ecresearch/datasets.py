@@ -21,7 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from ecresearch import paths
-from ecresearch.domain import units
+from ecresearch.domain import sources, units
 from ecresearch.errors import EcresearchError
 
 
@@ -80,7 +80,7 @@ STATUSES = [
     "external_found",
     "external_inferred",
 ]
-GRADES = ["A", "B", "C"]
+GRADES = list(sources.GRADES)
 ISO3 = r"^[A-Z]{3}$"
 DECK_KEY = ("figure_id", "series", "category_ja", "iso3", "period", "origin", "order")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from ecresearch import datasets, paths
-from ecresearch.domain import editions, units
+from ecresearch.domain import editions, sources, units
 from ecresearch.errors import RawDataError
 
 SIDECAR_SUFFIX = ".meta.json"
@@ -115,7 +115,7 @@ EXTERNAL_COLUMNS = (
 )
 OPTIONAL_COLUMNS = ("source_grade",)  # later snapshots grade their sources: A publisher, B reputable secondary
 KEY = datasets.get("external_figures").key
-GRADES = ("A", "B", "C")
+GRADES = tuple(sources.GRADES)
 # Reviewed list: sources of the founding file that are not citable (quiz-site mirrors, scraped copies in student
 # repositories, blogs, content farms, unsourced lists). Their rows are graded C: kept and shown as such in the
 # processed table, never used for scoring or reports.
@@ -213,7 +213,7 @@ def parse_external(path: Path, *, known_iso3=None) -> pl.DataFrame:
 
 def graded(external: pl.DataFrame) -> pl.DataFrame:
     """The rows that may be scored or cited: weak sources (grade C) stay in the tables for the record only."""
-    return external.filter(pl.col("source_grade").fill_null("") != "C")
+    return external.filter(pl.col("source_grade").fill_null("") != sources.WEAK)
 
 
 def citable(external: pl.DataFrame) -> pl.DataFrame:
@@ -221,7 +221,7 @@ def citable(external: pl.DataFrame) -> pl.DataFrame:
     number's key (topic, country, metric, period); where nothing replaces it, it stays, flagged by its grade."""
     key = ["topic", "country_iso3", "metric", "period"]
     ok = graded(external)
-    weak = external.filter(pl.col("source_grade") == "C").join(ok.select(key).unique(), on=key, how="anti")
+    weak = external.filter(pl.col("source_grade") == sources.WEAK).join(ok.select(key).unique(), on=key, how="anti")
     return pl.concat([ok, weak])
 
 
