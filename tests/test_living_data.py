@@ -299,6 +299,9 @@ def test_bad_snapshot_is_refused_with_file_and_line(scratch: Path, tmp_path: Pat
         (("--vintage", "Digital 2099", "--retrieved", "yesterday"), "--retrieved 'yesterday': not a date"),
         (("--vintage", "Digital 2099", "--name", "../escape"), "--name '../escape'"),
         (("--vintage", "Digital 2099", "--name", "external_figures"), "data/raw/external/external_figures.csv exists"),
+        (("--vintage", "Digital 2099\n<b>x</b>"), "--vintage 'Digital 2099\\n<b>x</b>': must be one line"),
+        (("--vintage", "Digital <b>2099</b>"), "must be plain text"),
+        (("--vintage", "Digital 2099", "--url", "javascript:alert(1)"), "--url 'javascript:alert(1)'"),
     ],
 )
 def test_bad_snapshot_options_are_refused(scratch: Path, args, expected):
@@ -308,6 +311,18 @@ def test_bad_snapshot_options_are_refused(scratch: Path, args, expected):
     assert (
         r.returncode == 1 and len(lines) == 1 and lines[0].startswith("ecresearch: error: ") and expected in lines[0]
     ), r.stderr
+    assert digests(scratch / "data" / "raw") == before
+
+
+def test_a_copy_of_an_existing_snapshot_is_refused(scratch: Path):
+    existing = scratch / "data" / "raw" / "external" / "external_figures.csv"
+    before = digests(scratch / "data" / "raw")
+    r = cli(scratch, "snapshot", "add", str(existing), "--source", "t", "--licence", "t", "--vintage", "Digital 2099",
+            "--retrieved", "2026-01-01", "--name", "copy_of_founding")  # fmt: skip
+    lines = r.stderr.splitlines()
+    assert (
+        r.returncode == 1 and len(lines) == 1 and "the same bytes as data/raw/external/external_figures.csv" in lines[0]
+    )
     assert digests(scratch / "data" / "raw") == before
 
 

@@ -33,7 +33,7 @@ def resolve_params(args: argparse.Namespace):
     base = P.load_file(paths.PARAMS_FILE)
     effective = P.override(
         base,
-        weights=P.parse_weights(args.weights) if getattr(args, "weights", None) else None,
+        weights=P.parse_weights(args.weights) if getattr(args, "weights", None) is not None else None,
         normalisation=getattr(args, "normalisation", None),
         aggregation=getattr(args, "aggregation", None),
         concentration_direction=getattr(args, "direction", None),

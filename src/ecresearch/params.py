@@ -104,9 +104,11 @@ def validate(params: Params) -> Params:
     for k, v in w.items():
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
             raise ParameterError(f"parameter 'weights': weight of {k!r} must be a finite number >= 0, got {v!r}")
-    total = sum(w.values())
+    total = sum(w.values())  # inf when the weights overflow
     if total <= 0:
         raise ParameterError("parameter 'weights': all weights are zero")
+    if not math.isfinite(total):
+        raise ParameterError("parameter 'weights': the weights' sum overflows; give relative weights such as 1,1,1")
     w = {k: float(v) / total for k, v in w.items()}
     _choice("normalisation", params.normalisation, NORMALISATIONS)
     _choice("aggregation", params.aggregation, AGGREGATIONS)
@@ -120,14 +122,16 @@ def validate(params: Params) -> Params:
         raise ParameterError(f"parameter 'max_missing_weight' must be in [0, 1), got {params.max_missing_weight!r}")
     if not isinstance(params.vary_methods, bool):
         raise ParameterError(f"parameter 'vary_methods' must be true or false, got {params.vary_methods!r}")
-    if isinstance(params.seed, bool) or not isinstance(params.seed, int):
-        raise ParameterError(f"parameter 'seed' must be an integer, got {params.seed!r}")
+    if isinstance(params.seed, bool) or not isinstance(params.seed, int) or not 0 <= params.seed < 2**63:
+        raise ParameterError(f"parameter 'seed' must be an integer in 0..2**63-1, got {params.seed!r}")
     if not isinstance(params.pins, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in params.pins.items()
     ):
         raise ParameterError(f"parameter 'pins' must map indicator names to edition names, got {params.pins!r}")
-    if isinstance(params.candidates, str) or len(params.candidates) < 2:
-        raise ParameterError("parameter 'candidates' must list at least two countries")
+    if not isinstance(params.candidates, (list, tuple)) or len(params.candidates) < 2:
+        raise ParameterError(
+            f"parameter 'candidates' must be a list of at least two country codes, got {params.candidates!r}"
+        )
     codes = []
     for c in params.candidates:
         try:
@@ -155,15 +159,22 @@ def from_mapping(data: dict, where: str = "parameters") -> Params:
     values = dict(data)
     if "candidates" in values and isinstance(values["candidates"], list):
         values["candidates"] = tuple(values["candidates"])
-    return validate(Params(**values))
+    try:
+        return validate(Params(**values))
+    except ParameterError as exc:
+        raise ParameterError(f"{where}: {exc}") from None
 
 
 def load_file(path: Path) -> Params:
     """``params.toml``: a missing file means the documented defaults."""
     if not path.exists():
         return validate(Params())
+    if not path.is_file():
+        raise ParameterError(f"{path.name}: not a file")
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ParameterError(f"{path.name}: cannot be read ({exc.strerror})") from None
     except UnicodeDecodeError as exc:
         raise ParameterError(f"{path.name}: not UTF-8 text (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
@@ -171,12 +182,19 @@ def load_file(path: Path) -> Params:
     extra = sorted(set(data) - {"scoring"})
     if extra:
         raise ParameterError(f"{path.name}: unknown table(s) {extra}; parameters live under [scoring]")
-    return from_mapping(data.get("scoring", {}), where=f"{path.name} [scoring]")
+    scoring = data.get("scoring", {})
+    if not isinstance(scoring, dict):
+        raise ParameterError(f"{path.name}: 'scoring' must be a table ([scoring]), got {scoring!r}")
+    if not isinstance(scoring.get("pins", {}), dict):
+        raise ParameterError(f"{path.name}: 'scoring.pins' must be a table ([scoring.pins]), got {scoring['pins']!r}")
+    return from_mapping(scoring, where=f"{path.name} [scoring]")
 
 
 def parse_weights(text: str) -> dict:
     """'0.5,0.25,0.25' (growth, sns, concentration[, size]) or 'growth=0.5,sns=0.25' (others 0)."""
     parts = [p.strip() for p in text.split(",") if p.strip()]
+    if not parts:
+        raise ParameterError("parameter 'weights': empty; give e.g. 0.5,0.25,0.25 (growth, sns, concentration)")
     try:
         if parts and all("=" in p for p in parts):
             return {k.strip(): float(v) for k, v in (p.split("=", 1) for p in parts)}

@@ -87,7 +87,7 @@ def output_set(scenario: str | None = None) -> OutputSet:
             REPORTS / "countries",
             REPORTS / "index.html",
         )
-    if not SCENARIO_NAME.match(scenario):
+    if not isinstance(scenario, str) or not SCENARIO_NAME.fullmatch(scenario):  # whole name: no trailing newline
         from ecresearch.errors import ParameterError
 
         raise ParameterError(f"parameter 'scenario': {scenario!r} must be 1-40 lower-case letters, digits, - or _")

@@ -41,7 +41,7 @@ def target(country: str) -> str:
     if not text or any(ch in text for ch in "/\\.\0") or text.startswith("-"):
         raise CountryError(f"country {country!r}: not a country code or name")
     c = resolve(text, allow_regions=False)
-    if not SAFE_CODE.match(c.iso3):
+    if not SAFE_CODE.fullmatch(c.iso3):
         raise CountryError(f"country {country!r}: no ISO 3166-1 alpha-3 code")
     return c.iso3
 

@@ -13,6 +13,7 @@ from ecresearch.countries import resolve
 from ecresearch.deck.figures import FIGURES
 from ecresearch.deck.model import Figure, Scored
 from ecresearch.domain.editions import edition_year, year_of
+from ecresearch.errors import ParameterError
 from ecresearch.params import PILLARS
 from ecresearch.scores.hhi import cr_interval, hhi_interval
 from ecresearch.snapshots.raw import graded
@@ -391,8 +392,21 @@ def apply_pins(external: pl.DataFrame, pins: dict | None) -> pl.DataFrame:
     A key covers its topic and the topics named after it (``sns_time`` also covers ``sns_time_digital2024``)."""
     for topic, vintage in (pins or {}).items():
         covered = (pl.col("topic") == topic) | pl.col("topic").str.starts_with(f"{topic}_")
+        editions = sorted(set(external.filter(covered)["vintage"].drop_nulls().to_list()))
+        if not editions:
+            raise ParameterError(
+                f"parameter 'pins': no snapshot has the topic {topic!r}; topics are {_topics(external)}"
+            )
+        if vintage not in editions:
+            raise ParameterError(
+                f"parameter 'pins': {topic} = {vintage!r} is not an edition of it; editions: {editions}"
+            )
         external = external.filter(~covered | (pl.col("vintage") == vintage))
     return external
+
+
+def _topics(external: pl.DataFrame) -> list[str]:
+    return sorted(set(external["topic"].to_list()))
 
 
 def select(

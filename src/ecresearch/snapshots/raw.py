@@ -360,6 +360,10 @@ def add_snapshot(
         dt.date.fromisoformat(retrieved)
     except ValueError:
         raise RawDataError(f"--retrieved {retrieved!r}: not a date (YYYY-MM-DD)") from None
+    for flag, value in (("--source", source), ("--vintage", vintage), ("--licence", licence), ("--title", title)):
+        _check_field(flag, value)
+    if url is not None and not re.fullmatch(r"https?://\S+", url):
+        raise RawDataError(f"--url {url!r}: must be an http(s) address without spaces")
     if not editions.names_year(vintage):
         raise RawDataError(f"--vintage {vintage!r}: must name a year so editions can be ordered (e.g. 'Digital 2024')")
     if name is not None and not re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,79}", name.removesuffix(".csv")):
@@ -371,6 +375,10 @@ def add_snapshot(
     dest = folder / f"{stem}.csv"
     if dest.exists() or sidecar_path(dest).exists():
         raise RawDataError(f"{paths.rel(dest)} exists: raw snapshots are never overwritten (choose another --name)")
+    digest = sha256(src)
+    for existing in sorted(folder.glob("*.csv")) if folder.is_dir() else ():
+        if sha256(existing) == digest:
+            raise RawDataError(f"{src}: the same bytes as {paths.rel(existing)} (a snapshot is added once)")
     if kind == "external":
         _check_new_external(src, parse_external(src, known_iso3=known_codes()))  # raises naming file and line
     else:
@@ -393,6 +401,16 @@ def add_snapshot(
     os.replace(tmp, dest)
     os.replace(side_tmp, sidecar_path(dest))
     return dest
+
+
+def _check_field(flag: str, value: str | None) -> None:
+    """Provenance fields are single-line plain text: they are printed on pages and in sidecars."""
+    if value is None:
+        return
+    if not value.strip() or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise RawDataError(f"{flag} {value!r}: must be one line of text without control characters")
+    if any(ch in value for ch in "<>`"):
+        raise RawDataError(f"{flag} {value!r}: must be plain text (no '<', '>' or '`')")
 
 
 def _check_new_external(src: Path, df: pl.DataFrame) -> None:
