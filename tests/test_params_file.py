@@ -76,3 +76,12 @@ def test_pins_must_name_an_existing_topic_and_edition():
 def test_scenario_names_are_matched_whole(name):
     with pytest.raises(ParameterError, match="parameter 'scenario'"):
         paths.output_set(name)
+
+
+def test_markdown_from_data_is_escaped_and_links_only_http():
+    from ecresearch.textsafe import md_escape, md_link
+
+    assert md_escape("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert\\(1\\)&gt;"
+    assert md_link("javascript:alert(1)") == "javascript:alert\\(1\\)"
+    assert md_link("https://example.org/a") == "<https://example.org/a>"
+    assert md_link(None) == "no URL"

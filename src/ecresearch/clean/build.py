@@ -16,6 +16,7 @@ from ecresearch.deck.slides import Deck
 from ecresearch.pipeline.atomic import staged, write_text
 from ecresearch.snapshots import raw
 from ecresearch.snapshots.raw import snapshot_table  # noqa: E402
+from ecresearch.textsafe import md_escape, md_link
 
 
 def load_deck() -> Deck:
@@ -79,7 +80,7 @@ def data_dictionary(ex: Extracted) -> str:
         lines += ["", f"Deck source: {fig.source_ja or fig.source_en}."]
         ext = df.filter(pl.col("origin") == "external").select("source", "vintage", "url").unique(maintain_order=True)
         for row in ext.iter_rows(named=True):
-            lines.append(f"External: {row['source']} ({row['vintage']}) <{row['url'] or 'no URL'}>.")
+            lines.append(f"External: {md_escape(row['source'])} ({md_escape(row['vintage'])}) {md_link(row['url'])}.")
         if fig.note_en:
             lines.append(f"Note: {fig.note_en}")
         lines.append("")

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import polars as pl
 
-from ecresearch import datasets, paths
+from ecresearch import datasets
 from ecresearch.errors import EcresearchError
+from ecresearch.textsafe import md_escape, paths
 
 PROCESSED_REL = Path("data") / "processed"
 # The natural key of each processed table (file name under data/processed → key columns), from the registry.
@@ -508,26 +509,27 @@ def markdown(report: dict) -> str:
             "|---|---|---|---|---|---|---|",
         ]
         for c in page["countries"]:
-            why = "<br>".join(c["why"]).replace("|", "\\|")
+            why = "<br>".join(md_escape(w) for w in c["why"])
             lines.append(
-                f"| {c['iso3']} | {c['name']} | {c['rank']} | {c['score']} | {c['band']} | "
-                f"{c['pillars'].replace('|', '/')} | {why} |"
+                f"| {c['iso3']} | {md_escape(c['name'])} | {c['rank']} | {c['score']} | {c['band']} | "
+                f"{md_escape(c['pillars'].replace('|', '/'))} | {why} |"
             )
         lines.append("")
     if page["quality"]:
         lines += ["## Quality findings", ""]
         for q in page["quality"]:
             lines.append(
-                f"- **{q['state']}** {q['check']} / {q['figure_id']} / {q['subject']} ({q['outcome']}): {q['message']}"
+                f"- **{q['state']}** {q['check']} / {q['figure_id']} / {md_escape(q['subject'])} ({q['outcome']}): "
+                f"{md_escape(q['message'])}"
             )
         lines.append("")
     lines += ["## Tables", ""]
     for t in page["tables"]:
         lines += [f"### {t['table']} ({t['status']}: {t['counts']}; key {t['key']})", ""]
         for i in t["items"][:SHOW_LIMIT]:
-            line = f"- {i['sign']} {i['key']}: {i['what']}"
+            line = f"- {i['sign']} {md_escape(i['key'])}: {md_escape(i['what'])}"
             if i["trace"]:
-                line += f" ← {i['trace']}"
+                line += f" ← {md_escape(i['trace'])}"
             lines.append(line)
         if len(t["items"]) > SHOW_LIMIT:
             lines.append(f"- … and {len(t['items']) - SHOW_LIMIT} more (reports/changes.json has them all)")

@@ -19,15 +19,10 @@ from ecresearch import datasets, paths
 from ecresearch.domain.labels import label as _label
 from ecresearch.domain.labels import section
 from ecresearch.site.webfont import font_css, font_stack
+from ecresearch.textsafe import safe_url
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CSS_SLOT = "/*ecresearch-css-slot*/"  # replaced by the page's fonts and stylesheet once its text is known
-
-
-def safe_url(url) -> str | None:
-    """The URL if it is http(s), else None: a ``javascript:`` or ``data:`` URL from data never becomes a link."""
-    text = "" if url is None else str(url).strip()
-    return text if text.lower().startswith(("http://", "https://")) else None
 
 
 @lru_cache(maxsize=1)
