@@ -8,7 +8,8 @@ import pandas as pd
 from matplotlib.patches import Patch, Rectangle
 
 from ecresearch.charts.data import ChartData, category_positions, value_text
-from ecresearch.charts.style import EXTERNAL, HIGHLIGHT, LABELS, MISSING_EDGE, PALETTE, VINTAGE_PALETTE
+from ecresearch.charts.style import EXTERNAL, HIGHLIGHT, MISSING_EDGE, PALETTE, VINTAGE_PALETTE
+from ecresearch.domain.labels import label
 
 
 def _fmt(v: float, decimals: int | None = None) -> str:
@@ -35,15 +36,15 @@ def _formatter(values: pd.Series):
 
 
 def _palette(data: ChartData, hue_kind: str, lang: str) -> dict[str, str]:
-    words = LABELS[lang]
+    external, deck = label("chart.external", lang), label("chart.deck", lang)
     pal: dict[str, str] = {}
     vint = iter(VINTAGE_PALETTE)
     base = iter(PALETTE)
     for h in data.series_order:
         if hue_kind == "origin":
-            pal[h] = EXTERNAL if h == words["external"] else PALETTE[0]
+            pal[h] = EXTERNAL if h == external else PALETTE[0]
         elif hue_kind == "vintage":
-            pal[h] = PALETTE[0] if h == words["deck"] else next(vint)
+            pal[h] = PALETTE[0] if h == deck else next(vint)
         else:
             pal[h] = next(base)
     return pal
@@ -82,7 +83,7 @@ def bars(
     sits at its time). Series are dodged in fixed slots; deck and external values of one category (hue by
     origin or vintage) stand side by side, never one behind the other. External values are grey and hatched;
     values the deck states as approximate or as a lower bound are dotted and labelled ≈ / > / +."""
-    words = LABELS[lang]
+    missing_word = label("chart.missing", lang)
     df = data.frame
     pal = _palette(data, hue_kind, lang)
     if not data.positions:
@@ -140,9 +141,9 @@ def bars(
             rect.set(fill=False, edgecolor=MISSING_EDGE, linestyle="--", linewidth=1)
             ax.add_patch(rect)
             if orient == "v":
-                ax.text(pos, size, words["missing"], ha="center", va="bottom", fontsize=8, color=MISSING_EDGE)
+                ax.text(pos, size, missing_word, ha="center", va="bottom", fontsize=8, color=MISSING_EDGE)
             else:
-                ax.text(size, pos, " " + words["missing"], ha="left", va="center", fontsize=8, color=MISSING_EDGE)
+                ax.text(size, pos, " " + missing_word, ha="left", va="center", fontsize=8, color=MISSING_EDGE)
     ax.ticklabel_format(axis="y" if orient == "v" else "x", style="plain", useOffset=False)  # no '1e6' offsets
     _category_axis(ax, data, "x" if orient == "v" else "y", group / 2 + 0.1 * group)
     # value labels: turned upright where a vertical bar is narrower than its label (no overlapping labels)
@@ -150,8 +151,8 @@ def bars(
     axis_pts = ax.figure.get_size_inches()[0 if orient == "v" else 1] * 72 * 0.8
     for c, labels, ws in labelled:
         texts = ax.bar_label(c, labels=labels, fontsize=8, padding=2)
-        for t, w, label in zip(texts, ws, labels, strict=False):
-            if orient == "v" and len(label) * 8 * 0.6 > w / abs(hi - lo) * axis_pts:
+        for t, w, shown in zip(texts, ws, labels, strict=False):
+            if orient == "v" and len(shown) * 8 * 0.6 > w / abs(hi - lo) * axis_pts:
                 t.set_rotation(90)
     if orient == "v":
         ax.set_xlabel("")
@@ -167,7 +168,7 @@ def bars(
         ax.margins(x=0.1)
     handles = [c for c in ax.containers]
     if any_marked:
-        handles.append(Patch(facecolor="white", edgecolor="#404040", hatch="..", label=words["stated"]))
+        handles.append(Patch(facecolor="white", edgecolor="#404040", hatch="..", label=label("chart.stated", lang)))
     if len(handles) > 1 or hue_kind in ("origin", "vintage"):
         # outside the plot area: a legend never covers a bar or its label
         ax.legend(handles=handles, title=None, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
@@ -199,7 +200,7 @@ def secondary(ax, data: ChartData, sec: ChartData, *, orient: str = "v", lang: s
             markerfacecolor="white" if external else colour,
             markersize=7,
             linewidth=1.6,
-            label=hue + (f" ({LABELS[lang]['external']})" if external and len(g) else "") + f" [{sec.unit_label}]",
+            label=hue + (label("chart.external_mark", lang) if external and len(g) else "") + f" [{sec.unit_label}]",
             zorder=4,
         )
         line.ec_series = sorted(set(g["series"]))
@@ -262,19 +263,18 @@ def secondary(ax, data: ChartData, sec: ChartData, *, orient: str = "v", lang: s
 def lines(ax, data: ChartData, *, lang: str = "ja", highlight: str | None = None) -> None:
     """Series over time, one line per category (e.g. country), on a true time axis (points at their period);
     categories without data are listed."""
-    words = LABELS[lang]
     df = data.frame.dropna(subset=["value"]).copy()
     df["period"] = df["period"].astype(str)
     periods = sorted(df["period"].unique())
     where, _time = category_positions(periods)
-    for k, (label, g) in enumerate(df.groupby("label", sort=False)):
+    for k, (category, g) in enumerate(df.groupby("label", sort=False)):
         g = g.assign(_x=[where[p] for p in g["period"]]).sort_values("_x")
         colour = HIGHLIGHT if highlight and g["iso3"].iloc[0] == highlight else PALETTE[k % len(PALETTE)]
         (line,) = ax.plot(
             g["_x"],
             g["value"],
             marker="o",
-            label=label,
+            label=category,
             color=colour,
             linestyle="--" if (g["origin"] == "external").all() else "-",
         )
@@ -292,7 +292,7 @@ def lines(ax, data: ChartData, *, lang: str = "ja", highlight: str | None = None
         ax.text(
             0.01,
             0.02,
-            f"{words['no_data']}: " + ", ".join(absent),
+            label("chart.no_data", lang, items=", ".join(absent)),
             transform=ax.transAxes,
             fontsize=9,
             color=MISSING_EDGE,
