@@ -11,6 +11,7 @@ import polars as pl
 from ecresearch.deck.model import Figure
 from ecresearch.domain import units
 from ecresearch.domain.editions import period_position
+from ecresearch.domain.formats import stated
 from ecresearch.domain.labels import label
 
 # the deck's steps of a scaled unit, each named by chart.scale.<name> in the catalogue
@@ -176,20 +177,6 @@ def _frame(fig: Figure, table: pl.DataFrame, keys: list[str], lang: str, hue_kin
     return ChartData(frame, hue_kind, unit_label, divisor, list(dict.fromkeys(frame["hue"])), categories)
 
 
-def value_text(v: float | None, bound: str = "", decimals: int | None = None) -> str:
-    """A value as the deck states it: '≈70' (約), '> 7' (を超える), '13.1+' (以上). Stated values keep the
-    precision they were printed with (no '7.00' for '7兆')."""
-    if v is None or pd.isna(v):
-        return ""
-    if bound:
-        decimals = next((d for d in (0, 1, 2) if abs(round(v, d) - v) < 1e-9), 2)
-    elif decimals is None:
-        a = abs(v)
-        decimals = 0 if a >= 100 else 1 if a >= 1 or v == 0 else 2
-    s = f"{v:,.{decimals}f}"
-    return {"approx": f"≈{s}", "lower": f"{s}+", "lower_strict": f"> {s}"}.get(bound, s)
-
-
 def _omitted(fig: Figure, table: pl.DataFrame, drawn: set[str], lang: str) -> list[str]:
     """The table's values a chart does not draw, as text for the chart itself (nothing is dropped silently)."""
     out = []
@@ -203,7 +190,7 @@ def _omitted(fig: Figure, table: pl.DataFrame, drawn: set[str], lang: str) -> li
         values = []
         for r in part.iter_rows(named=True):
             v = None if r["value"] is None else r["value"] / divisor
-            shown = value_text(v, bound_of(r["printed"], r["note"], bool(r["approx"]))) or label("chart.missing", lang)
+            shown = stated(v, bound_of(r["printed"], r["note"], bool(r["approx"]))) or label("chart.missing", lang)
             values.append(f"{r[cat_col]} {shown}")
         out.append(f"{part[ser_col][0]} ({unit_label}): " + label("chart.list_sep", lang).join(values))
     return out

@@ -7,32 +7,16 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch, Rectangle
 
-from ecresearch.charts.data import ChartData, category_positions, value_text
+from ecresearch.charts.data import ChartData, category_positions
 from ecresearch.charts.style import EXTERNAL, HIGHLIGHT, MISSING_EDGE, PALETTE, VINTAGE_PALETTE
+from ecresearch.domain.formats import common_decimals, fixed, stated
 from ecresearch.domain.labels import label
-
-
-def _fmt(v: float, decimals: int | None = None) -> str:
-    if v is None or pd.isna(v):
-        return ""
-    if decimals is None:
-        a = abs(v)
-        decimals = 0 if a >= 100 else 1 if a >= 1 or v == 0 else 2
-    return f"{v:,.{decimals}f}"
 
 
 def _formatter(values: pd.Series):
     """One number format per chart: as many decimals as its values need (at most 2)."""
-    vals = [float(v) for v in values.dropna()]
-    need = 0
-    for v in vals:
-        for d in (0, 1, 2):
-            if abs(round(v, d) - v) < 1e-9:
-                need = max(need, d)
-                break
-        else:
-            need = 2
-    return lambda v: _fmt(v, need)
+    need = common_decimals(values.dropna())
+    return lambda v: fixed(v, need)
 
 
 def _palette(data: ChartData, hue_kind: str, lang: str) -> dict[str, str]:
@@ -102,7 +86,7 @@ def bars(
         return data.positions[cat] - group / 2 + w * (j + 0.5), w
 
     plot = df.dropna(subset=["value"])
-    fmt = _formatter(plot[plot["bound"] == ""]["value"]) if not plot.empty else _fmt
+    fmt = _formatter(plot[plot["bound"] == ""]["value"]) if not plot.empty else fixed
     any_marked = False
     labelled = []
     for hue in data.series_order:
@@ -126,7 +110,7 @@ def bars(
                 any_marked = True
             if highlight and r["iso3"] == highlight:
                 patch.set_facecolor(HIGHLIGHT)
-            labels.append(value_text(r["value"], r["bound"]) if r["bound"] else fmt(r["value"]))
+            labels.append(stated(r["value"], r["bound"]) if r["bound"] else fmt(r["value"]))
         labelled.append((c, labels, ws))
     # gaps: a dashed outline at the category's slot, labelled
     missing = df[df["value"].isna()]
@@ -207,7 +191,7 @@ def secondary(ax, data: ChartData, sec: ChartData, *, orient: str = "v", lang: s
         line.ec_values = dict(zip(g["label"], ys, strict=False))
         handles.append(line)
         for x, y, (_, r) in zip(xs, ys, g.iterrows(), strict=False):
-            text = value_text(y, r["bound"]) if r["bound"] else fmt(y)
+            text = stated(y, r["bound"]) if r["bound"] else fmt(y)
             # above the point on a vertical chart, to its right on a horizontal one
             xy, offset, align = (
                 ((x, y), (0, 8), {"ha": "center"}) if orient == "v" else ((y, x), (7, 0), {"va": "center"})
@@ -321,7 +305,7 @@ def donuts(fig, data: ChartData, *, lang: str = "ja") -> list:
             ax.text(
                 np.cos(ang) * 0.79,
                 np.sin(ang) * 0.79,
-                f"{_fmt(r['value'])}%",
+                f"{fixed(r['value'])}%",
                 ha="center",
                 va="center",
                 fontsize=9,
@@ -329,7 +313,7 @@ def donuts(fig, data: ChartData, *, lang: str = "ja") -> list:
             )
         ax.legend(
             wedges,
-            [f"{r['label']}: {_fmt(r['value'])}%" for _, r in g.iterrows()],
+            [f"{r['label']}: {fixed(r['value'])}%" for _, r in g.iterrows()],
             loc="upper center",
             bbox_to_anchor=(0.5, 0.0),
             frameon=False,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ecresearch import datasets, paths
-from ecresearch.domain.formats import num, pct
+from ecresearch.domain.formats import num, pct, rank_band
 from ecresearch.domain.labels import label
 from ecresearch.params import CORE_PILLARS
 from ecresearch.pipeline.atomic import staged, write_text
@@ -70,8 +70,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str]) -> None:
                     "iso3": r["iso3"],
                     "name": name,
                     "score": num(r["score"], "en", 1),
-                    "band": f"{num(r['median_rank'], 'en', 1)} ({num(r['rank_p05'], 'en', 0)}–"
-                    f"{num(r['rank_p95'], 'en', 0)})",
+                    "band": rank_band(r["median_rank"], r["rank_p05"], r["rank_p95"], "en"),
                     "p_top3": pct(r["p_top3"], "en"),
                     "pillars": f"{r['pillars_used']}/{len(CORE_PILLARS)}",
                     "links": links,
