@@ -53,3 +53,9 @@ def test_label_fills_placeholders_and_sections_strip_their_prefix():
     assert section("nav", "ja")["index"] == "トップ"
     with pytest.raises(KeyError):
         label("report.no_such_key", "en")
+
+
+def test_every_base_unit_has_its_chart_name():
+    from ecresearch.domain import units
+
+    assert {f"unit.{name}" for name in units.BASE_UNITS} == {k for k in catalogue() if k.startswith("unit.")}

@@ -219,6 +219,7 @@ def _countries(args: argparse.Namespace) -> int:
         "sns_ratio",
         "hhi_value",
     ]
+    from ecresearch.domain.formats import rank_band
     from ecresearch.params import CORE_PILLARS
 
     table = scores.select(cols)
@@ -231,7 +232,7 @@ def _countries(args: argparse.Namespace) -> int:
     print(f"{'rank':>4}  iso3  {'country':<16} {'score':>6}  {'median (5-95%)':<15} {'P(top3)':>7}  pillars")
     for r in table.iter_rows(named=True):
         if r["ranked"]:
-            band = f"{r['median_rank']:g} ({r['rank_p05']:g}-{r['rank_p95']:g})"
+            band = rank_band(r["median_rank"], r["rank_p05"], r["rank_p95"], plain=True)
             print(
                 f"{r['rank']:>4}  {r['iso3']}   {r['name_en']:<16} {r['score']:6.1f}  {band:<15} "
                 f"{r['p_top3']:7.0%}  {r['pillars']}/{len(CORE_PILLARS)}"

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 import polars as pl
 
-from ecresearch.charts.style import LABELS
 from ecresearch.deck.model import Figure
 from ecresearch.domain import units
 from ecresearch.domain.editions import period_position
+from ecresearch.domain.formats import stated
+from ecresearch.domain.labels import label
 
-SCALES = ((1e12, "兆", "trillion"), (1e9, "十億", "billion"), (1e6, "百万", "million"))
+# the deck's steps of a scaled unit, each named by chart.scale.<name> in the catalogue
+SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 SKIP_SERIES = {"n", "unassigned"}  # sample sizes and unattributable values are listed, not plotted
 
 
@@ -85,16 +87,15 @@ def secondary_series(fig: Figure, table: pl.DataFrame) -> list[str]:
 
 def display_unit(unit: str, max_abs: float, lang: str) -> tuple[float, str]:
     known = units.BASE_UNITS.get(unit)
-    ja, en = (known.ja, known.en) if known else (unit, unit)  # 'text' and the like: the name itself
+    name = label(f"unit.{unit}", lang) if known else unit  # 'text' and the like: the name itself
     if known and known.scaled:
-        for div, sja, sen in SCALES:
+        for div, scale in SCALES:
             if max_abs >= div:
-                return div, (f"{sja}{ja}" if lang == "ja" else f"{sen} {en}")
-    return 1.0, (ja if lang == "ja" else en)
+                return div, label("chart.scaled_unit", lang, scale=label(f"chart.scale.{scale}", lang), unit=name)
+    return 1.0, name
 
 
 def _frame(fig: Figure, table: pl.DataFrame, keys: list[str], lang: str, hue_kind: str | None) -> ChartData:
-    words = LABELS[lang]
     df = table.filter(pl.col("series").is_in(keys))
     unit = df["unit"][0] if df.height else "percent"
     max_abs = float(df["value"].abs().max() or 0.0)
@@ -119,23 +120,23 @@ def _frame(fig: Figure, table: pl.DataFrame, keys: list[str], lang: str, hue_kin
     unidentified = 0
     seen_unid: dict[tuple, str] = {}
     for r in df.iter_rows(named=True):
-        label = r[cat_col]
-        if r["status"] in ("unidentified_label",) or label in ("（不明）", "unidentified"):
+        category = r[cat_col]
+        if r["status"] in ("unidentified_label",) or category in ("（不明）", "unidentified"):
             key = (r["order"],)
             if key not in seen_unid:
                 unidentified += 1
-                seen_unid[key] = f"{words['unidentified']} {unidentified}"
-            label = seen_unid[key]
+                seen_unid[key] = label("chart.unidentified", lang, n=unidentified)
+            category = seen_unid[key]
         series_label = r[ser_col]
         if r["origin"] == "external":
             series_label = f"{series_label} ({r['vintage']})" if hue_kind == "vintage" else series_label
         hue = {
-            "vintage": r["vintage"] or (words["deck"]),
-            "origin": words["external"] if r["origin"] == "external" else words["deck"],
+            "vintage": r["vintage"] or label("chart.deck", lang),
+            "origin": label("chart.external" if r["origin"] == "external" else "chart.deck", lang),
         }.get(hue_kind, series_label)
         rows.append(
             {
-                "label": str(label),
+                "label": str(category),
                 "series": r["series"],
                 "series_label": series_label,
                 "hue": hue,
@@ -176,20 +177,6 @@ def _frame(fig: Figure, table: pl.DataFrame, keys: list[str], lang: str, hue_kin
     return ChartData(frame, hue_kind, unit_label, divisor, list(dict.fromkeys(frame["hue"])), categories)
 
 
-def value_text(v: float | None, bound: str = "", decimals: int | None = None) -> str:
-    """A value as the deck states it: '≈70' (約), '> 7' (を超える), '13.1+' (以上). Stated values keep the
-    precision they were printed with (no '7.00' for '7兆')."""
-    if v is None or pd.isna(v):
-        return ""
-    if bound:
-        decimals = next((d for d in (0, 1, 2) if abs(round(v, d) - v) < 1e-9), 2)
-    elif decimals is None:
-        a = abs(v)
-        decimals = 0 if a >= 100 else 1 if a >= 1 or v == 0 else 2
-    s = f"{v:,.{decimals}f}"
-    return {"approx": f"≈{s}", "lower": f"{s}+", "lower_strict": f"> {s}"}.get(bound, s)
-
-
 def _omitted(fig: Figure, table: pl.DataFrame, drawn: set[str], lang: str) -> list[str]:
     """The table's values a chart does not draw, as text for the chart itself (nothing is dropped silently)."""
     out = []
@@ -199,14 +186,13 @@ def _omitted(fig: Figure, table: pl.DataFrame, drawn: set[str], lang: str) -> li
     for key in rest["series"].unique(maintain_order=True).to_list():
         part = rest.filter(pl.col("series") == key).sort("order")
         unit = part["unit"][0]
-        divisor, label = display_unit(unit, float(part["value"].abs().max() or 0.0), lang)
+        divisor, unit_label = display_unit(unit, float(part["value"].abs().max() or 0.0), lang)
         values = []
         for r in part.iter_rows(named=True):
             v = None if r["value"] is None else r["value"] / divisor
-            shown = value_text(v, bound_of(r["printed"], r["note"], bool(r["approx"]))) or LABELS[lang]["missing"]
+            shown = stated(v, bound_of(r["printed"], r["note"], bool(r["approx"]))) or label("chart.missing", lang)
             values.append(f"{r[cat_col]} {shown}")
-        sep = "、" if lang == "ja" else ", "
-        out.append(f"{part[ser_col][0]} ({label}): " + sep.join(values))
+        out.append(f"{part[ser_col][0]} ({unit_label}): " + label("chart.list_sep", lang).join(values))
     return out
 
 

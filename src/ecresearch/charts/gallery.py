@@ -17,14 +17,10 @@ def _e(x) -> str:
 
 
 def _value(v, unit: str) -> str:
-    if v is None:
-        return "—"
+    from ecresearch.domain.formats import compact
+
     known = units.BASE_UNITS.get(unit)
-    if known is not None and known.scaled and abs(v) >= 1e6:
-        for div, word in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
-            if abs(v) >= div:
-                return f"{v / div:,.4g} {word}"
-    return f"{v:,.6g}"
+    return compact(v, scaled=known is not None and known.scaled)
 
 
 COLUMNS = [

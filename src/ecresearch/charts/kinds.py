@@ -7,43 +7,28 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch, Rectangle
 
-from ecresearch.charts.data import ChartData, category_positions, value_text
-from ecresearch.charts.style import EXTERNAL, HIGHLIGHT, LABELS, MISSING_EDGE, PALETTE, VINTAGE_PALETTE
-
-
-def _fmt(v: float, decimals: int | None = None) -> str:
-    if v is None or pd.isna(v):
-        return ""
-    if decimals is None:
-        a = abs(v)
-        decimals = 0 if a >= 100 else 1 if a >= 1 or v == 0 else 2
-    return f"{v:,.{decimals}f}"
+from ecresearch.charts.data import ChartData, category_positions
+from ecresearch.charts.style import EXTERNAL, HIGHLIGHT, MISSING_EDGE, PALETTE, VINTAGE_PALETTE
+from ecresearch.domain.formats import common_decimals, fixed, stated
+from ecresearch.domain.labels import label
 
 
 def _formatter(values: pd.Series):
     """One number format per chart: as many decimals as its values need (at most 2)."""
-    vals = [float(v) for v in values.dropna()]
-    need = 0
-    for v in vals:
-        for d in (0, 1, 2):
-            if abs(round(v, d) - v) < 1e-9:
-                need = max(need, d)
-                break
-        else:
-            need = 2
-    return lambda v: _fmt(v, need)
+    need = common_decimals(values.dropna())
+    return lambda v: fixed(v, need)
 
 
 def _palette(data: ChartData, hue_kind: str, lang: str) -> dict[str, str]:
-    words = LABELS[lang]
+    external, deck = label("chart.external", lang), label("chart.deck", lang)
     pal: dict[str, str] = {}
     vint = iter(VINTAGE_PALETTE)
     base = iter(PALETTE)
     for h in data.series_order:
         if hue_kind == "origin":
-            pal[h] = EXTERNAL if h == words["external"] else PALETTE[0]
+            pal[h] = EXTERNAL if h == external else PALETTE[0]
         elif hue_kind == "vintage":
-            pal[h] = PALETTE[0] if h == words["deck"] else next(vint)
+            pal[h] = PALETTE[0] if h == deck else next(vint)
         else:
             pal[h] = next(base)
     return pal
@@ -82,7 +67,7 @@ def bars(
     sits at its time). Series are dodged in fixed slots; deck and external values of one category (hue by
     origin or vintage) stand side by side, never one behind the other. External values are grey and hatched;
     values the deck states as approximate or as a lower bound are dotted and labelled ≈ / > / +."""
-    words = LABELS[lang]
+    missing_word = label("chart.missing", lang)
     df = data.frame
     pal = _palette(data, hue_kind, lang)
     if not data.positions:
@@ -101,7 +86,7 @@ def bars(
         return data.positions[cat] - group / 2 + w * (j + 0.5), w
 
     plot = df.dropna(subset=["value"])
-    fmt = _formatter(plot[plot["bound"] == ""]["value"]) if not plot.empty else _fmt
+    fmt = _formatter(plot[plot["bound"] == ""]["value"]) if not plot.empty else fixed
     any_marked = False
     labelled = []
     for hue in data.series_order:
@@ -125,7 +110,7 @@ def bars(
                 any_marked = True
             if highlight and r["iso3"] == highlight:
                 patch.set_facecolor(HIGHLIGHT)
-            labels.append(value_text(r["value"], r["bound"]) if r["bound"] else fmt(r["value"]))
+            labels.append(stated(r["value"], r["bound"]) if r["bound"] else fmt(r["value"]))
         labelled.append((c, labels, ws))
     # gaps: a dashed outline at the category's slot, labelled
     missing = df[df["value"].isna()]
@@ -140,9 +125,9 @@ def bars(
             rect.set(fill=False, edgecolor=MISSING_EDGE, linestyle="--", linewidth=1)
             ax.add_patch(rect)
             if orient == "v":
-                ax.text(pos, size, words["missing"], ha="center", va="bottom", fontsize=8, color=MISSING_EDGE)
+                ax.text(pos, size, missing_word, ha="center", va="bottom", fontsize=8, color=MISSING_EDGE)
             else:
-                ax.text(size, pos, " " + words["missing"], ha="left", va="center", fontsize=8, color=MISSING_EDGE)
+                ax.text(size, pos, " " + missing_word, ha="left", va="center", fontsize=8, color=MISSING_EDGE)
     ax.ticklabel_format(axis="y" if orient == "v" else "x", style="plain", useOffset=False)  # no '1e6' offsets
     _category_axis(ax, data, "x" if orient == "v" else "y", group / 2 + 0.1 * group)
     # value labels: turned upright where a vertical bar is narrower than its label (no overlapping labels)
@@ -150,8 +135,8 @@ def bars(
     axis_pts = ax.figure.get_size_inches()[0 if orient == "v" else 1] * 72 * 0.8
     for c, labels, ws in labelled:
         texts = ax.bar_label(c, labels=labels, fontsize=8, padding=2)
-        for t, w, label in zip(texts, ws, labels, strict=False):
-            if orient == "v" and len(label) * 8 * 0.6 > w / abs(hi - lo) * axis_pts:
+        for t, w, shown in zip(texts, ws, labels, strict=False):
+            if orient == "v" and len(shown) * 8 * 0.6 > w / abs(hi - lo) * axis_pts:
                 t.set_rotation(90)
     if orient == "v":
         ax.set_xlabel("")
@@ -167,7 +152,7 @@ def bars(
         ax.margins(x=0.1)
     handles = [c for c in ax.containers]
     if any_marked:
-        handles.append(Patch(facecolor="white", edgecolor="#404040", hatch="..", label=words["stated"]))
+        handles.append(Patch(facecolor="white", edgecolor="#404040", hatch="..", label=label("chart.stated", lang)))
     if len(handles) > 1 or hue_kind in ("origin", "vintage"):
         # outside the plot area: a legend never covers a bar or its label
         ax.legend(handles=handles, title=None, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
@@ -199,14 +184,14 @@ def secondary(ax, data: ChartData, sec: ChartData, *, orient: str = "v", lang: s
             markerfacecolor="white" if external else colour,
             markersize=7,
             linewidth=1.6,
-            label=hue + (f" ({LABELS[lang]['external']})" if external and len(g) else "") + f" [{sec.unit_label}]",
+            label=hue + (label("chart.external_mark", lang) if external and len(g) else "") + f" [{sec.unit_label}]",
             zorder=4,
         )
         line.ec_series = sorted(set(g["series"]))
         line.ec_values = dict(zip(g["label"], ys, strict=False))
         handles.append(line)
         for x, y, (_, r) in zip(xs, ys, g.iterrows(), strict=False):
-            text = value_text(y, r["bound"]) if r["bound"] else fmt(y)
+            text = stated(y, r["bound"]) if r["bound"] else fmt(y)
             # above the point on a vertical chart, to its right on a horizontal one
             xy, offset, align = (
                 ((x, y), (0, 8), {"ha": "center"}) if orient == "v" else ((y, x), (7, 0), {"va": "center"})
@@ -262,19 +247,18 @@ def secondary(ax, data: ChartData, sec: ChartData, *, orient: str = "v", lang: s
 def lines(ax, data: ChartData, *, lang: str = "ja", highlight: str | None = None) -> None:
     """Series over time, one line per category (e.g. country), on a true time axis (points at their period);
     categories without data are listed."""
-    words = LABELS[lang]
     df = data.frame.dropna(subset=["value"]).copy()
     df["period"] = df["period"].astype(str)
     periods = sorted(df["period"].unique())
     where, _time = category_positions(periods)
-    for k, (label, g) in enumerate(df.groupby("label", sort=False)):
+    for k, (category, g) in enumerate(df.groupby("label", sort=False)):
         g = g.assign(_x=[where[p] for p in g["period"]]).sort_values("_x")
         colour = HIGHLIGHT if highlight and g["iso3"].iloc[0] == highlight else PALETTE[k % len(PALETTE)]
         (line,) = ax.plot(
             g["_x"],
             g["value"],
             marker="o",
-            label=label,
+            label=category,
             color=colour,
             linestyle="--" if (g["origin"] == "external").all() else "-",
         )
@@ -292,7 +276,7 @@ def lines(ax, data: ChartData, *, lang: str = "ja", highlight: str | None = None
         ax.text(
             0.01,
             0.02,
-            f"{words['no_data']}: " + ", ".join(absent),
+            label("chart.no_data", lang, items=", ".join(absent)),
             transform=ax.transAxes,
             fontsize=9,
             color=MISSING_EDGE,
@@ -321,7 +305,7 @@ def donuts(fig, data: ChartData, *, lang: str = "ja") -> list:
             ax.text(
                 np.cos(ang) * 0.79,
                 np.sin(ang) * 0.79,
-                f"{_fmt(r['value'])}%",
+                f"{fixed(r['value'])}%",
                 ha="center",
                 va="center",
                 fontsize=9,
@@ -329,7 +313,7 @@ def donuts(fig, data: ChartData, *, lang: str = "ja") -> list:
             )
         ax.legend(
             wedges,
-            [f"{r['label']}: {_fmt(r['value'])}%" for _, r in g.iterrows()],
+            [f"{r['label']}: {fixed(r['value'])}%" for _, r in g.iterrows()],
             loc="upper center",
             bbox_to_anchor=(0.5, 0.0),
             frameon=False,

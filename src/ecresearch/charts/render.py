@@ -11,8 +11,9 @@ import polars as pl
 
 from ecresearch.charts import kinds
 from ecresearch.charts.data import ChartData, prepare
-from ecresearch.charts.style import LABELS, apply
+from ecresearch.charts.style import apply
 from ecresearch.deck.model import Figure
+from ecresearch.domain.labels import label
 
 IMAGE_KINDS = {"bar", "hbar", "grouped_bar", "line", "pie", "ranking_table"}
 
@@ -104,28 +105,22 @@ def title(fig: Figure, data: ChartData | None, lang: str) -> str:
         periods = [p for p in periods if p not in ("unstated", "*")]
     period = periods[0] if len(periods) == 1 else f"{periods[0]}–{periods[-1]}"
     if period in ("unstated", "*"):
-        return f"{t}（{data.unit_label}）" if lang == "ja" else f"{t} ({data.unit_label})"
-    return f"{t}（{data.unit_label}、{period}）" if lang == "ja" else f"{t} ({data.unit_label}, {period})"
+        return label("chart.title_unit", lang, title=t, unit=data.unit_label)
+    return label("chart.title_unit_period", lang, title=t, unit=data.unit_label, period=period)
 
 
 def source_lines(fig: Figure, table: pl.DataFrame, slide: int | None, lang: str) -> str:
-    words = LABELS[lang]
     src = fig.source_ja or fig.source_en
-    lines = [
-        f"{words['source']}: {src}"
-        + (f"（{words['slide']} {slide}）" if lang == "ja" else f" ({words['slide']} {slide})")
-    ]
+    lines = [label("chart.source_line", lang, source=src, slide=slide)]
     ext = table.filter(pl.col("origin") == "external").select("source", "vintage").unique(maintain_order=True)
     for r in ext.iter_rows(named=True):
-        lines.append(f"{words['external']}: {r['source']} [{r['vintage']}]")
+        lines.append(label("chart.external_line", lang, source=r["source"], vintage=r["vintage"]))
     if fig.note_en and lang == "en":
-        lines.append(f"{words['note']}: {fig.note_en}")
+        lines.append(label("chart.note_line", lang, note=fig.note_en))
     elif lang == "ja" and (
         table["status"].is_in(["missing", "unidentified_label", "label_external"]).any() or ext.height
     ):
-        lines.append(
-            f"{words['note']}: 不明＝デッキのテキストから値またはラベルが失われた箇所。灰色・斜線＝外部資料（年版に注意）。"  # noqa: E501 - a data string kept whole
-        )
+        lines.append(label("chart.note_line", lang, note=label("chart.gaps_note", lang)))
     return "\n".join(lines)
 
 
@@ -138,13 +133,13 @@ def _ranking_frame(fig: Figure, table: pl.DataFrame, lang: str) -> tuple[pd.Data
         wide = wide.rename({c: str(int(float(c))) for c in wide.columns if c != "iso3"})
         names = [resolve(i).name_ja if lang == "ja" else resolve(i).name_en for i in wide["iso3"]]
         df = wide.to_pandas()
-        df.insert(0, "国・地域" if lang == "ja" else "Country", names)
+        df.insert(0, label("chart.country", lang), names)
         return df.drop(columns=["iso3"]), "iso3"
     df = (
         table.sort("value")
         .select(
-            pl.col("value").cast(pl.Int64).alias("順位" if lang == "ja" else "Rank"),
-            pl.col(cat).alias("国・地域" if lang == "ja" else "Country"),
+            pl.col("value").cast(pl.Int64).alias(label("chart.rank", lang)),
+            pl.col(cat).alias(label("chart.country", lang)),
         )
         .to_pandas()
     )
@@ -156,7 +151,6 @@ def render(fig: Figure, table: pl.DataFrame, *, lang: str = "ja", highlight: str
     if not has_image(fig, table):
         return None
     apply()
-    words = LABELS[lang]
     slide = int(table["slide"][0]) if table.height else None
     if fig.kind == "ranking_table":
         frame, _ = _ranking_frame(fig, table, lang)
@@ -207,6 +201,6 @@ def render(fig: Figure, table: pl.DataFrame, *, lang: str = "ja", highlight: str
     shown = table.filter(pl.col("series").is_in(sorted(drawn)))  # the footer names what is drawn
     footer = source_lines(fig, shown, slide, lang)
     if data.omitted:
-        footer += f"\n{words['not_drawn']}: " + ("； " if lang == "ja" else "; ").join(data.omitted)
+        footer += "\n" + label("chart.not_drawn", lang, items=label("chart.series_sep", lang).join(data.omitted))
     add_footer(f, footer)
     return Rendered(f, data, axes, orient)

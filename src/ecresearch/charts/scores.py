@@ -9,6 +9,7 @@ import polars as pl
 
 from ecresearch.charts.style import HIGHLIGHT, PALETTE, apply
 from ecresearch.domain import labels
+from ecresearch.domain.formats import fixed
 from ecresearch.params import CORE_PILLARS
 
 
@@ -163,7 +164,14 @@ def growth_sns_map(scores: pl.DataFrame, *, lang: str = "ja", highlight: str | N
     # size legend, outside the plot: reference bubbles drawn with the same area scale as the data, and the
     # hollow marker of an unknown size
     handles = [
-        ax.scatter([], [], s=area(v), color="#bbbbbb", edgecolor="white", label=f"{v / 1e9:,.0f} bn USD")
+        ax.scatter(
+            [],
+            [],
+            s=area(v),
+            color="#bbbbbb",
+            edgecolor="white",
+            label=labels.label("chart_scores.size_step", lang, value=fixed(v / 1e9, 0)),
+        )
         for v in size_steps(smax)
     ]
     handles.append(ax.scatter([], [], s=120, color="none", edgecolor="#7f7f7f", linewidth=1.2, label=t["unknown"]))

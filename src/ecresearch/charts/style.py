@@ -14,36 +14,6 @@ MISSING_EDGE = "#c00000"
 PALETTE = ["#1f4e79", "#5b9bd5", "#ed7d31", "#70ad47", "#ffc000", "#7030a0", "#264478", "#9e480e", "#636363", "#997300"]
 VINTAGE_PALETTE = ["#7f7f7f", "#bfbfbf", "#595959", "#d9d9d9"]
 
-LABELS = {
-    "ja": {
-        "missing": "不明",
-        "unidentified": "（不明）",
-        "source": "出所",
-        "external": "外部資料",
-        "deck": "資料（デッキ）",
-        "slide": "スライド",
-        "approx": "≈ 概数",
-        "note": "注",
-        "no_data": "データなし",
-        "stated": "デッキの記述（≈ 約、> 超、+ 以上）",
-        "not_drawn": "図に描いていない値",
-    },
-    "en": {
-        "missing": "n/a",
-        "unidentified": "unidentified",
-        "source": "Source",
-        "external": "external source",
-        "deck": "deck",
-        "slide": "slide",
-        "approx": "≈ approximate",
-        "note": "Note",
-        "no_data": "no data",
-        "stated": "as the deck states it (≈ about, > more than, + at least)",
-        "not_drawn": "Not drawn",
-    },
-}
-
-
 FALLBACK_FAMILY = "Noto Sans SC"
 
 

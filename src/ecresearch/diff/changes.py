@@ -16,9 +16,10 @@ from pathlib import Path
 
 import polars as pl
 
-from ecresearch import datasets
+from ecresearch import datasets, paths
+from ecresearch.domain.formats import MISSING, cell, rank_band
 from ecresearch.errors import EcresearchError
-from ecresearch.textsafe import md_escape, paths
+from ecresearch.textsafe import md_escape
 
 PROCESSED_REL = Path("data") / "processed"
 # The natural key of each processed table (file name under data/processed → key columns), from the registry.
@@ -281,7 +282,7 @@ def _trace_table(t: dict, ext_old, ext_new) -> None:
 def _band(r: dict | None) -> str | None:
     if r is None or r.get("median_rank") is None:
         return None
-    return f"{r['median_rank']:g} ({r['rank_p05']:g}-{r['rank_p95']:g})"
+    return rank_band(r["median_rank"], r["rank_p05"], r["rank_p95"], plain=True)
 
 
 def country_changes(old: pl.DataFrame | None, new: pl.DataFrame | None, indicators: dict | None) -> list[dict]:
@@ -394,13 +395,7 @@ def run(old_rev: str | None, new_rev: str | None, old_dir: Path | None, new_dir:
 
 
 def fmt(v) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, float):
-        return f"{v:.4g}" if abs(v) < 1e6 else f"{v:.4e}"
-    return str(v)
+    return cell(v, missing=MISSING, significant=4)
 
 
 def trace_text(refs: list[dict] | None) -> str:

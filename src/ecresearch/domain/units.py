@@ -1,7 +1,8 @@
 """Every unit the project knows: the units raw files publish (``pct``, ``billion USD``...), the base units of the
-processed tables (``percent``, ``USD``...) with their names in charts, and each one's plausible range.
+processed tables (``percent``, ``USD``...) and each one's plausible range. A unit's name in a chart is a label:
+``unit.<name>`` in the label catalogue.
 
-One list for the raw-file checks, the extraction's conversions, the table schemas and the chart labels: a unit
+One list for the raw-file checks, the extraction's conversions, the table schemas and the charts' scale steps: a unit
 a raw file may use always has a conversion (a missing one used to end a fill in a bare KeyError), and a value
 the raw check accepts is never rejected by the schema (they once disagreed on growth rates above 100 %)."""
 
@@ -52,9 +53,7 @@ def is_change(text: str) -> bool:
 class BaseUnit:
     """A unit of the processed tables' ``value`` column."""
 
-    name: str
-    ja: str  # as a chart's axis names it
-    en: str
+    name: str  # its name in charts: unit.<name> in the label catalogue
     scaled: bool = False  # charts show it in 兆/十億/百万 (trillion/billion/million) steps
     range: Range = LEVEL
 
@@ -62,21 +61,21 @@ class BaseUnit:
 BASE_UNITS: dict[str, BaseUnit] = {
     u.name: u
     for u in (
-        BaseUnit("USD", "ドル", "USD", scaled=True),
-        BaseUnit("CNY", "元", "CNY", scaled=True),
-        BaseUnit("EUR", "ユーロ", "EUR", scaled=True),
-        BaseUnit("CAD", "カナダドル", "CAD", scaled=True),
-        BaseUnit("JPY", "JPY", "JPY"),
-        BaseUnit("persons", "人", "persons", scaled=True),
-        BaseUnit("users", "人", "users", scaled=True),
-        BaseUnit("visitors", "人", "visitors", scaled=True),
-        BaseUnit("visits", "回", "visits", scaled=True),
-        BaseUnit("minutes", "分", "minutes", range=MINUTES_PER_DAY),
-        BaseUnit("percent", "%", "%", range=SHARE),  # CHANGE for growth rates: see value_problem
-        BaseUnit("ratio", "倍", "×"),
-        BaseUnit("rank", "位", "rank", range=RANK),
-        BaseUnit("firms", "社", "firms"),
-        BaseUnit("index", "指数", "index"),
+        BaseUnit("USD", scaled=True),
+        BaseUnit("CNY", scaled=True),
+        BaseUnit("EUR", scaled=True),
+        BaseUnit("CAD", scaled=True),
+        BaseUnit("JPY"),
+        BaseUnit("persons", scaled=True),
+        BaseUnit("users", scaled=True),
+        BaseUnit("visitors", scaled=True),
+        BaseUnit("visits", scaled=True),
+        BaseUnit("minutes", range=MINUTES_PER_DAY),
+        BaseUnit("percent", range=SHARE),  # CHANGE for growth rates: see value_problem
+        BaseUnit("ratio"),
+        BaseUnit("rank", range=RANK),
+        BaseUnit("firms"),
+        BaseUnit("index"),
     )
 }
 

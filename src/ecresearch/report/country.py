@@ -15,7 +15,7 @@ from ecresearch import datasets, paths
 from ecresearch.clean import passages as market
 from ecresearch.countries import SEA, resolve
 from ecresearch.deck.figures import FIGURES
-from ecresearch.domain.formats import as_printed, num, pct
+from ecresearch.domain.formats import as_printed, cell, num, pct
 from ecresearch.domain.labels import LANGS, label, section
 from ecresearch.errors import CountryError, EcresearchError
 from ecresearch.params import CORE_PILLARS, PILLAR_COLUMNS
@@ -643,14 +643,7 @@ def results(out: paths.OutputSet) -> dict[str, pl.DataFrame]:
 
 def cell_text(v) -> str:
     """A cell for people: numbers rounded to what they can carry, booleans as yes/no, never a raw float."""
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, float):
-        a = abs(v)
-        return num(v, "en", 0 if a >= 100 else 2 if a >= 1 else 3)
-    return str(v)
+    return cell(v)
 
 
 def html_table(df: pl.DataFrame, links: tuple[str, ...] = ()) -> str:

@@ -5,30 +5,44 @@ from __future__ import annotations
 from pathlib import Path
 
 from ecresearch import datasets, paths
-from ecresearch.domain.formats import num, pct
+from ecresearch.domain.formats import num, pct, rank_band
+from ecresearch.domain.labels import label
 from ecresearch.params import CORE_PILLARS
 from ecresearch.pipeline.atomic import staged, write_text
 from ecresearch.site.html import rel_link, render_page
 
-TEXT = {
-    "title": "ecresearch — 越境EC市場リサーチ / cross-border e-commerce research",
-    "contents": "Contents / 目次",
-    "gallery": "Charts of the JETRO deck, with their tables and provenance / デッキの図表",
-    "quality": "Data-quality report: every inconsistency found in the deck / データ品質レポート",
-    "scores": "Target-country scoring: method, robustness, sensitivity / 候補国のスコアリング",
-    "changes": "What changed since the previous build, traced to the snapshot rows / 前回ビルドからの変更点",
-    "reports": "Country reports / 国別レポート",
-    "head": [
-        "rank / 順位",
-        "ISO3",
-        "country / 国",
-        "score",
-        "median rank (5–95%)",
-        "P(top 3)",
-        "pillars / 柱",
-        "report / レポート",
-    ],
-}
+PROJECT = "ecresearch"  # the project's name, in every language
+
+
+def both(key: str, first: str = "en") -> str:
+    """This page is the one bilingual page (it leads to pages in both languages): a text in both, from the
+    catalogue's two entries of ``key``, ``first`` language first."""
+    second = "ja" if first == "en" else "en"
+    return f"{label(key, first)} / {label(key, second)}"
+
+
+def texts() -> dict:
+    """The page's words for the template; columns without a Japanese half were English-only before the
+    catalogue and stay so (the page is compared byte for byte)."""
+    return {
+        "title": f"{PROJECT} — " + both("index.title", first="ja"),
+        "contents": both("index.contents"),
+        "gallery": both("index.gallery"),
+        "quality": both("index.quality"),
+        "scores": both("index.scores"),
+        "changes": both("index.changes"),
+        "reports": both("index.reports"),
+        "head": [
+            both("index.rank"),
+            label("index.iso3", "en"),
+            both("index.country"),
+            label("index.score", "en"),
+            label("index.band", "en"),
+            label("index.p_top3", "en"),
+            both("index.pillars"),
+            both("index.report"),
+        ],
+    }
 
 
 def build(root: Path, out: paths.OutputSet, countries: list[str]) -> None:
@@ -42,7 +56,8 @@ def build(root: Path, out: paths.OutputSet, countries: list[str]) -> None:
                     {
                         "href": rel_link(out.index, datasets.path("report_page", out, iso3=r["iso3"], lang=lang)),
                         "lang": lang,
-                        "text": "日本語" if lang == "ja" else "English",
+                        # a language's own name: what a page in the other language calls its link to it
+                        "text": label("nav.other", "en" if lang == "ja" else "ja"),
                     }
                     for lang in ("ja", "en")
                 ]
@@ -55,8 +70,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str]) -> None:
                     "iso3": r["iso3"],
                     "name": name,
                     "score": num(r["score"], "en", 1),
-                    "band": f"{num(r['median_rank'], 'en', 1)} ({num(r['rank_p05'], 'en', 0)}–"
-                    f"{num(r['rank_p95'], 'en', 0)})",
+                    "band": rank_band(r["median_rank"], r["rank_p05"], r["rank_p95"], "en"),
                     "p_top3": pct(r["p_top3"], "en"),
                     "pillars": f"{r['pillars_used']}/{len(CORE_PILLARS)}",
                     "links": links,
@@ -69,7 +83,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str]) -> None:
                     "iso3": r["iso3"],
                     "name": name,
                     "score": "—",
-                    "band": f"not ranked: missing pillars carry {pct(r['missing_weight'], 'en')} of the weight",
+                    "band": label("index.not_ranked", "en", share=pct(r["missing_weight"], "en")),
                     "p_top3": "—",
                     "pillars": f"{r['pillars']}/{len(CORE_PILLARS)}",
                     "links": [],
@@ -82,10 +96,11 @@ def build(root: Path, out: paths.OutputSet, countries: list[str]) -> None:
     }
     changes = datasets.path("changes_page")  # written by `ecresearch diff`
     links["changes"] = rel_link(out.index, changes) if out.scenario is None and changes.exists() else None
-    title = TEXT["title"] + ("" if out.scenario is None else f" — scenario {out.scenario}")
+    t = texts()
+    title = t["title"] + ("" if out.scenario is None else " — " + label("stamp.scenario", "en", scenario=out.scenario))
     write_text(
         staged(root, out.index),
         render_page(
-            "index.html.j2", out.index, title=title, lang="en", out=out, with_stamp=True, t=TEXT, rows=rows, links=links
+            "index.html.j2", out.index, title=title, lang="en", out=out, with_stamp=True, t=t, rows=rows, links=links
         ),
     )
