@@ -324,43 +324,29 @@ def gaps(fig: Figure, long: pl.DataFrame) -> list[Finding]:
         s = df.filter(pl.col("series") == series)
         missing = s.filter(pl.col("status") == "missing")
         unlabelled = s.filter(pl.col("status") == "unidentified_label")
-        if missing.height:
-            notes = {n for n in missing["note"].to_list() if n}
-            out.append(
-                Finding(
-                    "missing_values",
-                    fig.id,
-                    series,
-                    "issue",
-                    f"{s.height - missing.height} printed values for {s.height} categories; missing: "
-                    + ", ".join(missing["category_ja"].to_list()),
-                    "; ".join(sorted(notes)) or "shown as a gap ('missing'); no value imputed",
-                )
-            )
-        if unlabelled.height:
-            out.append(
-                Finding(
-                    "missing_values",
-                    fig.id,
-                    series,
-                    "issue",
-                    f"{unlabelled.height} of {s.height} values have no printed label: "
-                    + ", ".join(f"{v:g}" for v in unlabelled["value"].to_list()),
-                    "shown as 'unidentified'; no label guessed",
-                )
-            )
         named = s.filter(pl.col("status") == "label_external")
-        if named.height:
-            out.append(
-                Finding(
-                    "missing_values",
-                    fig.id,
-                    series,
-                    "issue",
-                    f"{named.height} labels were lost and matched by value to external rows of one edition",
-                    "each matched row names its source; bars with no unique match stay 'unidentified'",
-                )
-            )
+        notes = "; ".join(sorted({n for n in missing["note"].to_list() if n}))
+        # (how many rows have the gap, what is missing, what the pipeline did): one finding per kind present
+        kinds = (
+            (
+                missing.height,
+                f"{s.height - missing.height} printed values for {s.height} categories; missing: "
+                + ", ".join(missing["category_ja"].to_list()),
+                notes or "shown as a gap ('missing'); no value imputed",
+            ),
+            (
+                unlabelled.height,
+                f"{unlabelled.height} of {s.height} values have no printed label: "
+                + ", ".join(f"{v:g}" for v in unlabelled["value"].to_list()),
+                "shown as 'unidentified'; no label guessed",
+            ),
+            (
+                named.height,
+                f"{named.height} labels were lost and matched by value to external rows of one edition",
+                "each matched row names its source; bars with no unique match stay 'unidentified'",
+            ),
+        )
+        out += [Finding("missing_values", fig.id, series, "issue", msg, res) for n, msg, res in kinds if n]
     return out
 
 
@@ -494,26 +480,27 @@ def vintage_mix(fig: Figure, long: pl.DataFrame) -> list[Finding]:
     return out
 
 
+# The function that runs each kind of check a figure declares (deck/model.py); the kinds are final classes.
+CHECKS = {
+    GrowthCheck: growth,
+    WeightedMeanCheck: weighted_mean,
+    PartsCheck: parts,
+    RegionMeanCheck: region_mean,
+    PairTotalCheck: pair_total,
+    MeanCheck: plain_mean,
+}
+
+
 def run_checks(long: pl.DataFrame, external: pl.DataFrame, figures=FIGURES) -> pl.DataFrame:
     findings: list[Finding] = []
     confirmed: set[str] = set()
     for fig in figures:
         own: list[Finding] = []
         for check in fig.checks:
-            if isinstance(check, GrowthCheck):
-                own += growth(fig, check, long)
-            elif isinstance(check, WeightedMeanCheck):
-                own += weighted_mean(fig, check, long)
-            elif isinstance(check, PartsCheck):
-                own += parts(fig, check, long)
-            elif isinstance(check, RegionMeanCheck):
-                own += region_mean(fig, check, long)
-            elif isinstance(check, PairTotalCheck):
-                own += pair_total(fig, check, long)
-            elif isinstance(check, MeanCheck):
-                own += plain_mean(fig, check, long)
-            else:
+            run = CHECKS.get(type(check))
+            if run is None:
                 raise TypeError(f"{fig.id}: unknown check {check!r}")
+            own += run(fig, check, long)
         own += share_sums(fig, long)
         # a passing weighted-mean or parts check on several series confirms the pairing of runs
         if any(f.outcome == "pass" and f.check in ("weighted_mean", "parts_sum") for f in own):
