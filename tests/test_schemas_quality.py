@@ -104,3 +104,14 @@ def test_parts_check_fails_on_a_bad_table(extracted):
     bad = _edit(extracted.figures, fig.id, "all", "1～5％", value=13.0)
     assert parts(fig, fig.checks[0], extracted.figures)[0].outcome == "pass"
     assert parts(fig, fig.checks[0], bad)[0].outcome == "issue"
+
+
+def test_every_kind_of_check_runs_and_an_unknown_one_is_an_error(extracted):
+    from dataclasses import replace
+
+    from ecresearch.clean.quality import CHECKS
+
+    assert {type(c) for f in FIGURES for c in f.checks} <= set(CHECKS)
+    fig = replace(FIGURES[0], checks=(object(),))
+    with pytest.raises(TypeError, match="unknown check"):
+        run_checks(extracted.figures, extracted.external, figures=[fig])

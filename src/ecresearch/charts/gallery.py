@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from ecresearch import datasets
+from ecresearch.clean.quality_report import quality_report
 from ecresearch.deck.figures import FIGURES
 from ecresearch.deck.model import Figure
 from ecresearch.domain import units
@@ -150,25 +151,15 @@ def gallery_html(
 
 
 def quality_html(findings: pl.DataFrame) -> str:
-    """The data-quality report as a page: every problem with its resolution, then the checks that hold."""
-    summary = (
-        findings.group_by("check")
-        .agg((pl.col("outcome") == "issue").sum().alias("issues"), (pl.col("outcome") == "pass").sum().alias("passes"))
-        .sort("check")
-        .to_dicts()
-    )
-    groups = [
-        (title, findings.filter(pl.col("outcome") == outcome).to_dicts())
-        for title, outcome in (("Problems and resolutions", "issue"), ("Checks that hold", "pass"))
-    ]
+    """The data-quality report as a page: the document of ``quality_report``, through quality.html.j2."""
+    doc = quality_report(findings)
+    page = datasets.path("quality_page")
     return render_page(
         "quality.html.j2",
-        datasets.path("quality_page"),
-        title="Data quality report / データ品質レポート",
+        page,
+        title=f"{doc.title} / {doc.title_ja}",
         lang="en",
-        subtitle="Every consistency check over the deck's figures, with the resolution chosen "
-        "for each problem. Values are never corrected silently: the tables keep what the deck printed.",
-        summary=summary,
-        groups=groups,
-        gallery=rel_link(datasets.path("quality_page"), datasets.path("gallery")),
+        subtitle=doc.lead,
+        doc=doc,
+        gallery=rel_link(page, datasets.path("gallery")),
     )

@@ -10,7 +10,8 @@ from ecresearch import datasets
 from ecresearch.clean import schemas
 from ecresearch.clean.extract import Extracted, extract_all
 from ecresearch.clean.passages import passages
-from ecresearch.clean.quality import report_markdown, run_checks
+from ecresearch.clean.quality import run_checks
+from ecresearch.clean.quality_report import markdown, quality_report
 from ecresearch.deck.figures import FIGURES
 from ecresearch.deck.slides import Deck
 from ecresearch.pipeline.atomic import staged, write_text
@@ -106,4 +107,4 @@ def build(root: Path) -> None:
     datasets.write("snapshots", snapshot_table(), root)
     datasets.write("market_rules", raw.read_rules(), root)
     write_text(staged(root, datasets.path("data_dictionary")), data_dictionary(ex))
-    write_text(staged(root, datasets.path("quality_report")), report_markdown(findings))
+    write_text(staged(root, datasets.path("quality_report")), markdown(quality_report(findings)))

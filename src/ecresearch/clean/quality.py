@@ -2,7 +2,8 @@
 
 Each check returns findings: what was checked, whether it holds, and for every problem the
 resolution the pipeline chose and why. Nothing is corrected silently: values stay as printed and
-the findings go to reports/data-quality.md and data/processed/quality_findings.parquet.
+the findings go to data/processed/quality_findings.parquet and, through clean/quality_report.py, to
+reports/data-quality.md and reports/data-quality.html.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from ecresearch.deck.model import (
 )
 from ecresearch.deck.readers import LAYOUT_NOTE, Combine, Run
 from ecresearch.domain import units
-from ecresearch.textsafe import md_escape
 
 FINDING_SCHEMA = {
     "check": pl.String,
@@ -324,43 +324,29 @@ def gaps(fig: Figure, long: pl.DataFrame) -> list[Finding]:
         s = df.filter(pl.col("series") == series)
         missing = s.filter(pl.col("status") == "missing")
         unlabelled = s.filter(pl.col("status") == "unidentified_label")
-        if missing.height:
-            notes = {n for n in missing["note"].to_list() if n}
-            out.append(
-                Finding(
-                    "missing_values",
-                    fig.id,
-                    series,
-                    "issue",
-                    f"{s.height - missing.height} printed values for {s.height} categories; missing: "
-                    + ", ".join(missing["category_ja"].to_list()),
-                    "; ".join(sorted(notes)) or "shown as a gap ('missing'); no value imputed",
-                )
-            )
-        if unlabelled.height:
-            out.append(
-                Finding(
-                    "missing_values",
-                    fig.id,
-                    series,
-                    "issue",
-                    f"{unlabelled.height} of {s.height} values have no printed label: "
-                    + ", ".join(f"{v:g}" for v in unlabelled["value"].to_list()),
-                    "shown as 'unidentified'; no label guessed",
-                )
-            )
         named = s.filter(pl.col("status") == "label_external")
-        if named.height:
-            out.append(
-                Finding(
-                    "missing_values",
-                    fig.id,
-                    series,
-                    "issue",
-                    f"{named.height} labels were lost and matched by value to external rows of one edition",
-                    "each matched row names its source; bars with no unique match stay 'unidentified'",
-                )
-            )
+        notes = "; ".join(sorted({n for n in missing["note"].to_list() if n}))
+        # (how many rows have the gap, what is missing, what the pipeline did): one finding per kind present
+        kinds = (
+            (
+                missing.height,
+                f"{s.height - missing.height} printed values for {s.height} categories; missing: "
+                + ", ".join(missing["category_ja"].to_list()),
+                notes or "shown as a gap ('missing'); no value imputed",
+            ),
+            (
+                unlabelled.height,
+                f"{unlabelled.height} of {s.height} values have no printed label: "
+                + ", ".join(f"{v:g}" for v in unlabelled["value"].to_list()),
+                "shown as 'unidentified'; no label guessed",
+            ),
+            (
+                named.height,
+                f"{named.height} labels were lost and matched by value to external rows of one edition",
+                "each matched row names its source; bars with no unique match stay 'unidentified'",
+            ),
+        )
+        out += [Finding("missing_values", fig.id, series, "issue", msg, res) for n, msg, res in kinds if n]
     return out
 
 
@@ -494,26 +480,27 @@ def vintage_mix(fig: Figure, long: pl.DataFrame) -> list[Finding]:
     return out
 
 
+# The function that runs each kind of check a figure declares (deck/model.py); the kinds are final classes.
+CHECKS = {
+    GrowthCheck: growth,
+    WeightedMeanCheck: weighted_mean,
+    PartsCheck: parts,
+    RegionMeanCheck: region_mean,
+    PairTotalCheck: pair_total,
+    MeanCheck: plain_mean,
+}
+
+
 def run_checks(long: pl.DataFrame, external: pl.DataFrame, figures=FIGURES) -> pl.DataFrame:
     findings: list[Finding] = []
     confirmed: set[str] = set()
     for fig in figures:
         own: list[Finding] = []
         for check in fig.checks:
-            if isinstance(check, GrowthCheck):
-                own += growth(fig, check, long)
-            elif isinstance(check, WeightedMeanCheck):
-                own += weighted_mean(fig, check, long)
-            elif isinstance(check, PartsCheck):
-                own += parts(fig, check, long)
-            elif isinstance(check, RegionMeanCheck):
-                own += region_mean(fig, check, long)
-            elif isinstance(check, PairTotalCheck):
-                own += pair_total(fig, check, long)
-            elif isinstance(check, MeanCheck):
-                own += plain_mean(fig, check, long)
-            else:
+            run = CHECKS.get(type(check))
+            if run is None:
                 raise TypeError(f"{fig.id}: unknown check {check!r}")
+            own += run(fig, check, long)
         own += share_sums(fig, long)
         # a passing weighted-mean or parts check on several series confirms the pairing of runs
         if any(f.outcome == "pass" and f.check in ("weighted_mean", "parts_sum") for f in own):
@@ -532,38 +519,3 @@ def run_checks(long: pl.DataFrame, external: pl.DataFrame, figures=FIGURES) -> p
         .sort("_o", "check", "subject", maintain_order=True)
         .drop("_o")
     )
-
-
-def report_markdown(findings: pl.DataFrame) -> str:
-    """The data-quality report: a summary, then every problem with its resolution, then the passes."""
-    issues = findings.filter(pl.col("outcome") == "issue")
-    passes = findings.filter(pl.col("outcome") == "pass")
-    lines = [
-        "# Data quality report",
-        "",
-        "Generated by `ecresearch build` from `data/raw/`; do not edit. Every consistency check over the deck's "
-        "figures, with the resolution chosen for each problem. Values are never corrected silently: the tables "
-        "keep what the deck printed.",
-        "",
-        "| check | issues | passes |",
-        "| --- | ---: | ---: |",
-    ]
-    summary = (
-        findings.group_by("check")
-        .agg((pl.col("outcome") == "issue").sum().alias("issues"), (pl.col("outcome") == "pass").sum().alias("passes"))
-        .sort("check")
-    )
-    for row in summary.iter_rows(named=True):
-        lines.append(f"| {row['check']} | {row['issues']} | {row['passes']} |")
-    for title, df in (("Problems and resolutions", issues), ("Checks that hold", passes)):
-        lines += [
-            "",
-            f"## {title}",
-            "",
-            "| figure | check | subject | finding | resolution |",
-            "| --- | --- | --- | --- | --- |",
-        ]
-        for row in df.iter_rows(named=True):
-            cells = [row["figure_id"], row["check"], row["subject"], row["message"], row["resolution"] or ""]
-            lines.append("| " + " | ".join(md_escape(c) for c in cells) + " |")
-    return "\n".join(lines) + "\n"

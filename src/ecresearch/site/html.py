@@ -135,7 +135,7 @@ def notebook_page(
         cell.outputs = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"]
     values = {"title": title, "subtitle": None, "stamp": stamp(out, lang), **site_nav(page, lang, out, other)}
     chrome = env().get_template("chrome.html.j2").render(**values)
-    footer = env().get_template("stamp.html.j2").render(**values)
+    footer = env().get_template("notebook_footer.html.j2").render(**values)
     meta = env().get_template("meta.html.j2").render(**values)
     resources = {
         "metadata": {"name": title},

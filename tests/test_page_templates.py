@@ -1,0 +1,50 @@
+"""Each piece of page chrome is written once, in its partial; base.html.j2 and the notebook pages include it."""
+
+import re
+
+import pytest
+
+from ecresearch.site import html
+
+PAGES = html.TEMPLATES / "pages"
+# a mark of each partial's markup, and the partial that owns it
+CHROME = {
+    'name="ecresearch-params"': "meta.html.j2",
+    'name="ecresearch-scores"': "meta.html.j2",
+    '<header class="site">': "chrome.html.j2",
+    '<nav class="site">': "chrome.html.j2",
+    'class="lang"': "chrome.html.j2",
+    'class="stamp"': "stamp.html.j2",
+}
+
+
+@pytest.mark.parametrize("mark, owner", CHROME.items())
+def test_chrome_is_written_once(mark, owner):
+    holders = [p.name for p in sorted(PAGES.glob("*.j2")) if mark in p.read_text(encoding="utf-8")]
+    assert holders == [owner]
+
+
+def test_base_includes_every_partial():
+    base = (PAGES / "base.html.j2").read_text(encoding="utf-8")
+    assert set(re.findall(r'{% include "([^"]+)"', base)) == {"meta.html.j2", "chrome.html.j2", "stamp.html.j2"}
+
+
+STAMP = {"digest": "d1", "scores_sha": "s1", "text": "made <with> care"}
+NAV = {
+    "nav": [{"href": "index.html", "text": "Home"}],
+    "other_lang": {"href": "x.ja.html", "lang": "ja", "text": "日本語"},
+}
+
+
+def test_pages_and_notebooks_share_the_chrome():
+    values = {"title": "T", "subtitle": "S", "lang": "en", "stamp": STAMP, **NAV}
+    page = html.env().get_template("base.html.j2").render(css="", **values)
+    header = html.env().get_template("chrome.html.j2").render(**values)
+    meta = html.env().get_template("meta.html.j2").render(**values)
+    footer = html.env().get_template("notebook_footer.html.j2").render(**values)
+    assert header in page and meta in page
+    assert footer == '<main><p class="stamp">made &lt;with&gt; care</p></main>'
+    assert '<main>\n<p class="stamp">made &lt;with&gt; care</p></main>' in page
+    # the header stays on its own line before <main>, as it was when base.html.j2 held a copy
+    assert header + "\n<main>" in page
+    assert html.env().get_template("notebook_footer.html.j2").render(**{**values, "stamp": None}) == ""
