@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,34 @@ def test_dag_skips_reruns_and_fails_atomically(tmp_path, monkeypatch):
     (tmp_path / ".staging" / "left-over-from-kill").mkdir(parents=True)  # a killed build's staging
     assert execute([changed]) == {"s": "ran"} and out.read_text() == "C"  # and the next build repairs
     assert not list((tmp_path / ".staging").iterdir())
+
+
+def test_a_step_returns_named_tables_the_engine_checks_and_publishes(tmp_path, monkeypatch):
+    """A stage's core returns its outputs by dataset name; the engine validates them against the registry and
+    publishes them, and refuses a name the step does not produce or a table that breaks its schema."""
+    import polars as pl
+
+    from ecresearch import datasets
+
+    good = datasets.read("market_rules")
+    monkeypatch.setattr(pipeline.paths, "ROOT", tmp_path)
+    monkeypatch.setattr(pipeline.paths, "STATE_DIR", tmp_path / "state")
+    monkeypatch.setattr(pipeline.paths, "STAGING_DIR", tmp_path / ".staging")
+    target = datasets.get("market_rules")
+    out_file = tmp_path / "market_rules.parquet"
+    src = tmp_path / "in.txt"
+    src.write_text("a")
+    monkeypatch.setitem(datasets.REGISTRY, "market_rules", replace(target, path=lambda out, **_: out_file))
+    ok = Step("t", lambda root: {"market_rules": good}, inputs=(src,), outputs=(out_file,))
+    assert execute([ok]) == {"t": "ran"} and pl.read_parquet(out_file).equals(good)
+    src.write_text("b")
+    wrong = Step("t", lambda root: {"market_rules": good.drop("topic")}, inputs=(src,), outputs=(out_file,))
+    with pytest.raises(EcresearchError, match="does not match the market_rules schema"):
+        execute([wrong])
+    assert pl.read_parquet(out_file).equals(good)  # the good output is kept
+    stray = Step("t", lambda root: {"deck_figures": good}, inputs=(src,), outputs=(out_file,))
+    with pytest.raises(EcresearchError, match="returned 'deck_figures', which is not one of its outputs"):
+        execute([stray])
 
 
 def test_publish_is_all_or_nothing(tmp_path, monkeypatch):

@@ -608,6 +608,23 @@ def write(name: str, df: pl.DataFrame, root: Path, out: paths.OutputSet | None =
     return write_parquet(df, staged(root, target))
 
 
+def stage(name: str, value, root: Path, out: paths.OutputSet | None = None) -> None:
+    """Stage what a step returned for a registered dataset: a table (checked against its schema), a text, or
+    a folder's tables by file name. The engine calls it, so a stage's core only returns named results."""
+    from ecresearch.pipeline.atomic import staged, write_text
+
+    d = get(name)
+    if d.kind == "parquet" and isinstance(value, pl.DataFrame):
+        write(name, value, root, out)
+    elif d.kind == "text" and isinstance(value, str):
+        write_text(staged(root, path(name, out)), value)
+    elif d.kind == "folder" and isinstance(value, dict) and all(isinstance(v, pl.DataFrame) for v in value.values()):
+        for file, df in value.items():
+            write_parquet(df, staged(root, path(name, out) / file))
+    else:
+        raise DatasetError(f"dataset {name!r} is a {d.kind}; a step returned a {type(value).__name__} for it")
+
+
 # ── the data dictionary ───────────────────────────────────────────────────────────────────────
 
 

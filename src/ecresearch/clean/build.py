@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import polars as pl
 
 from ecresearch import datasets
@@ -14,7 +12,6 @@ from ecresearch.clean.quality import run_checks
 from ecresearch.clean.quality_report import markdown, quality_report
 from ecresearch.deck.figures import FIGURES
 from ecresearch.deck.slides import Deck
-from ecresearch.pipeline.atomic import staged, write_text
 from ecresearch.snapshots import raw
 from ecresearch.snapshots.raw import snapshot_table  # noqa: E402
 from ecresearch.textsafe import md_escape, md_link
@@ -88,23 +85,20 @@ def data_dictionary(ex: Extracted) -> str:
     return "\n".join(lines)
 
 
-def build(root: Path) -> None:
-    """Write the clean step's outputs under the staging root."""
+def build() -> dict:
+    """The clean step's outputs by dataset name (the engine validates and publishes them)."""
     ex = extract()
     findings = run_checks(ex.figures, ex.external)
-    for name, df in (
-        ("deck_figures", ex.figures),
-        ("external_figures", ex.external),
-        ("text_tables", ex.text_cells),
-        ("quality_findings", findings),
-        ("catalogue", catalogue(ex)),
-    ):
-        datasets.write(name, df, root)
-    figure_dir = staged(root, datasets.path("figure_tables") / "x").parent
-    for fig in FIGURES:
-        datasets.write_parquet(ex.figures.filter(pl.col("figure_id") == fig.id), figure_dir / f"{fig.id}.parquet")
-    datasets.write("deck_passages", passages(load_deck()), root)
-    datasets.write("snapshots", snapshot_table(), root)
-    datasets.write("market_rules", raw.read_rules(), root)
-    write_text(staged(root, datasets.path("data_dictionary")), data_dictionary(ex))
-    write_text(staged(root, datasets.path("quality_report")), markdown(quality_report(findings)))
+    return {
+        "deck_figures": ex.figures,
+        "external_figures": ex.external,
+        "text_tables": ex.text_cells,
+        "quality_findings": findings,
+        "catalogue": catalogue(ex),
+        "figure_tables": {f"{fig.id}.parquet": ex.figures.filter(pl.col("figure_id") == fig.id) for fig in FIGURES},
+        "deck_passages": passages(load_deck()),
+        "snapshots": snapshot_table(),
+        "market_rules": raw.read_rules(),
+        "data_dictionary": data_dictionary(ex),
+        "quality_report": markdown(quality_report(findings)),
+    }

@@ -43,10 +43,10 @@ def inputs(kind: str, out: paths.OutputSet | None = None) -> tuple[Path, ...]:
     return tuple(datasets.path(name, out) for name in READS[kind])
 
 
-def _clean(root: Path) -> None:
+def _clean(root: Path) -> dict:
     from ecresearch.clean import build
 
-    build.build(root)
+    return build.build()
 
 
 def _charts(root: Path) -> None:

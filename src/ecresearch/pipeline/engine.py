@@ -31,12 +31,15 @@ LOCK_FILE = paths.ROOT / "requirements.lock"  # the locked versions are part of 
 @dataclass(frozen=True)
 class Step:
     name: str
-    run: Callable[[Path], None]  # writes the outputs under the given staging root
+    # returns its outputs by dataset name (the engine checks, stages and publishes them), or writes files that
+    # are not tables (images, notebooks, pages) under the given staging root itself
+    run: Callable[[Path], dict | None]
     inputs: tuple[Path, ...]
     outputs: tuple[Path, ...]
     notebook: Path | None = None  # a notebook the step executes (an input, and its imports are code)
     params: dict = field(default_factory=dict)
     after: tuple[str, ...] = ()  # steps whose outputs this one reads
+    out: paths.OutputSet | None = None  # the output set its per-set datasets belong to (None: the main build)
 
     def code_files(self) -> list[Path]:
         """The package files this step runs: the imports in its ``run`` function and in its notebook, closed
@@ -136,9 +139,20 @@ def up_to_date(step: Step, digest: str) -> bool:
     return all(Path(o).exists() for o in step.outputs)
 
 
+def _stage_produced(step: Step, produced: dict, root: Path) -> None:
+    from ecresearch import datasets  # polars: only when a step runs, not for a no-op build
+
+    for name, value in produced.items():
+        if datasets.path(name, step.out) not in step.outputs:
+            raise EcresearchError(f"step {step.name} returned {name!r}, which is not one of its outputs")
+        datasets.stage(name, value, root, step.out)
+
+
 def run_step(step: Step, digest: str) -> list[Path]:
     with staging(step.name.replace("/", "-").replace("@", "-")) as root:
-        step.run(root)
+        produced = step.run(root)
+        if produced:
+            _stage_produced(step, produced, root)
         published = publish(root, list(step.outputs))
     paths.STATE_DIR.mkdir(exist_ok=True)
     write_text(
