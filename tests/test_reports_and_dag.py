@@ -265,6 +265,26 @@ def test_cli_rejects_bad_input_before_any_kernel(scratch_root):
     assert not (scratch_root / "data" / "processed").exists()  # nothing was built or written
 
 
+def test_corrupt_outputs_are_one_line_naming_the_file(scratch_root):
+    shutil.copytree(REPO / "data" / "processed", scratch_root / "data" / "processed")
+    scores = scratch_root / "data" / "processed" / "country_scores.parquet"
+    scores.write_bytes(b"garbage")
+    r = run_cli(scratch_root, "countries")
+    lines = r.stderr.splitlines()
+    assert r.returncode == 1 and len(lines) == 1 and "Traceback" not in r.stderr, r.stderr
+    assert "country_scores.parquet: not a readable parquet file" in lines[0] and "ecresearch build" in lines[0]
+    shutil.copy(REPO / "data" / "processed" / "scoring" / "coverage.parquet", scores)  # another table's file
+    r = run_cli(scratch_root, "countries")
+    assert r.returncode == 1 and "does not match the country_scores schema" in r.stderr, r.stderr
+    meta = scratch_root / "reports" / "scenarios" / "broken" / "scores" / "params.json"
+    meta.parent.mkdir(parents=True)
+    meta.write_text("{not json", encoding="utf-8")
+    r = run_cli(scratch_root, "report", "IDN", "--scenario", "broken")
+    lines = r.stderr.splitlines()
+    assert r.returncode == 1 and len(lines) == 1 and "params.json: not valid JSON" in lines[0], r.stderr
+    assert "--scenario broken" in lines[0]
+
+
 def test_cli_conventions(scratch_root):
     r = run_cli(scratch_root, "--version")
     assert r.returncode == 0 and r.stdout.startswith("ecresearch ")

@@ -49,7 +49,6 @@ def resolve_params(args: argparse.Namespace):
 
 def _set_params(out):
     """The parameters an output set was built with (a report never re-scores with other parameters)."""
-    import json
 
     from ecresearch import params as P
     from ecresearch import paths
@@ -61,9 +60,12 @@ def _set_params(out):
             f"scenario {out.scenario!r} has not been built: run `ecresearch build --scenario "
             f"{out.scenario}` with its parameters first"
         )
-    return P.from_mapping(
-        json.loads(out.params_json.read_text(encoding="utf-8"))["params"], where=paths.rel(out.params_json)
-    )
+    from ecresearch import datasets
+
+    meta = datasets.read_json("scoring_params", out)
+    if not isinstance(meta.get("params"), dict):
+        raise EcresearchError(f"{paths.rel(out.params_json)}: no 'params' table; {datasets.rebuild_hint(out)}")
+    return P.from_mapping(meta["params"], where=paths.rel(out.params_json))
 
 
 class _VersionAction(argparse.Action):

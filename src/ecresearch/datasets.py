@@ -54,6 +54,7 @@ class Dataset:
     kind: str = "parquet"  # parquet | folder | text
     checks: tuple[FrameCheck, ...] = ()
     ordered: bool = True  # the columns must come in the declared order
+    required: tuple[str, ...] = ()  # for a table not typed yet: the columns its readers rely on
 
     @property
     def per_output_set(self) -> bool:
@@ -263,6 +264,14 @@ SCORED_SET_COLUMNS = {
 }
 
 
+# The scores table's columns that the pages, the CLI and the diff read (the table has more).
+SCORES_READ = (
+    "iso3", "name_en", "name_ja", "ranked", "pillars", "missing_weight", "score", "rank", "median_rank", "rank_p05",
+    "rank_p95", "p_rank1", "p_top3", "pillars_used", "growth_pct", "sns_ratio", "hhi_value", "hhi_lower",
+    "hhi_upper", "hhi_coverage", "parameters", "params_digest",
+)  # fmt: skip
+
+
 def _processed(rel: str) -> Callable[..., Path]:
     return lambda out=None: paths.PROCESSED / rel
 
@@ -363,6 +372,7 @@ def _declare() -> dict[str, Dataset]:
             "scores",
             "one row per candidate market: pillar values with source and vintage, score, rank, band.",
             key=("iso3",),
+            required=SCORES_READ,
         ),
         D(
             "country_indicators",
@@ -505,6 +515,9 @@ def structure_problem(name: str, df: pl.DataFrame) -> str | None:
     missing_key = [k for k in d.key if k not in have]
     if missing_key:
         return f"missing key columns {missing_key}"
+    missing_required = [c for c in d.required if c not in have]
+    if missing_required:
+        return f"missing columns {missing_required}"
     if d.key and df.height and df.select(pl.struct(list(d.key)).is_duplicated().any()).item():
         return f"duplicate rows for the key ({', '.join(d.key)})"
     return None
@@ -577,15 +590,41 @@ def read(name: str, out: paths.OutputSet | None = None, *, full: bool = False) -
     try:
         df = pl.read_parquet(file)
     except FileNotFoundError:
-        raise DatasetError(f"{paths.rel(file)}: missing (made by the {d.producer} step)") from None
+        raise DatasetError(f"{paths.rel(file)}: missing (made by the {d.producer} step); {rebuild_hint(out)}") from None
     except Exception as exc:  # noqa: BLE001 - a damaged file is named, not a traceback
-        raise DatasetError(f"{paths.rel(file)}: not a readable parquet file ({type(exc).__name__})") from None
+        raise DatasetError(
+            f"{paths.rel(file)}: not a readable parquet file ({type(exc).__name__}); {rebuild_hint(out)}"
+        ) from None
     if full:
         return validate(name, df, file)
     problem = structure_problem(name, df)
     if problem:
-        raise DatasetError(f"{paths.rel(file)}: does not match the {name} schema: {problem}")
+        raise DatasetError(f"{paths.rel(file)}: does not match the {name} schema: {problem}; {rebuild_hint(out)}")
     return df
+
+
+def rebuild_hint(out: paths.OutputSet | None) -> str:
+    if out is None or out.scenario is None:
+        return "rebuild with `ecresearch build`"
+    return f"rebuild with `ecresearch build --scenario {out.scenario}` and its parameters"
+
+
+def read_json(name: str, out: paths.OutputSet | None = None) -> dict:
+    """A registered JSON file (the scores step's parameters, the ranked countries), one line if it is bad."""
+    import json
+
+    file = path(name, out)
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DatasetError(
+            f"{paths.rel(file)}: missing (made by the {get(name).producer} step); {rebuild_hint(out)}"
+        ) from None
+    except (UnicodeDecodeError, json.JSONDecodeError, OSError) as exc:
+        raise DatasetError(f"{paths.rel(file)}: not valid JSON ({type(exc).__name__}); {rebuild_hint(out)}") from None
+    if not isinstance(data, dict):
+        raise DatasetError(f"{paths.rel(file)}: not a JSON object; {rebuild_hint(out)}")
+    return data
 
 
 def write_parquet(df: pl.DataFrame, file: Path) -> Path:

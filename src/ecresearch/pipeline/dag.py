@@ -9,7 +9,6 @@ parameters; everything from the scores onwards belongs to one *output set*: the 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from ecresearch import datasets, paths
@@ -159,7 +158,12 @@ def ranked_countries(out: paths.OutputSet) -> list[str]:
     ranked = datasets.path("ranked_countries", out)
     if not ranked.exists():
         return []
-    return json.loads(ranked.read_text(encoding="utf-8"))["ranked"]
+    codes = datasets.read_json("ranked_countries", out).get("ranked")
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        raise datasets.DatasetError(
+            f"{paths.rel(ranked)}: 'ranked' is not a list of codes; {datasets.rebuild_hint(out)}"
+        )
+    return codes
 
 
 def downstream_steps(out: paths.OutputSet, countries: list[str] | None = None) -> list[Step]:

@@ -55,7 +55,7 @@ def scored_countries(out: paths.OutputSet | None = None) -> pl.DataFrame:
             else f"`ecresearch build --scenario {out.scenario}` with its parameters"
         )
         raise EcresearchError(f"{paths.rel(out.scores)} is missing: run {hint} first")
-    return pl.read_parquet(out.scores)
+    return datasets.read("country_scores", out)
 
 
 def require_scored(iso3: str, scores: pl.DataFrame) -> dict:
@@ -622,7 +622,7 @@ def load(country: str, lang: str = "ja", scenario: str | None = None) -> Report:
         iso3,
         lang,
         scores,
-        pl.read_parquet(out.indicators),
+        datasets.read("country_indicators", out),
         datasets.read("deck_figures"),
         datasets.read("scored_data_sets", out),
         out=out,
@@ -638,7 +638,7 @@ def external_figures() -> pl.DataFrame:
 
 def results(out: paths.OutputSet) -> dict[str, pl.DataFrame]:
     """The scoring analysis tables of an output set (robust pairs, Sobol, directions...)."""
-    return {p.stem: pl.read_parquet(p) for p in sorted(out.results.glob("*.parquet"))}
+    return {name.removeprefix("scoring_"): datasets.read(name, out) for name in datasets.scoring_tables()}
 
 
 def cell_text(v) -> str:
