@@ -98,6 +98,9 @@ kernel: $(STAMP) ## Register the Jupyter kernel "Python (ecresearch)" for this .
 bench: $(STAMP) ## Benchmark the build (see benchmarks/RESULTS.md)
 	$(BIN)/python benchmarks/bench_build.py
 
+bench-scoring: $(STAMP) ## Benchmark only one score() with 10,000 draws and the scores step
+	$(BIN)/python benchmarks/bench_build.py --scoring-only
+
 lock: | $(UV) ## Re-resolve requirements.lock for every platform (uv --universal, with hashes)
 	$(UV) pip compile --universal pyproject.toml --extra test --python-version 3.11 --generate-hashes --no-header \
 	  --quiet -o requirements.lock
@@ -110,4 +113,4 @@ clean: ## Remove untracked build outputs and caches (never a tracked file, nor .
 	git clean -fdx -- data/processed reports
 	git ls-files -z --others --ignored --exclude-standard --directory | grep -zE '$(CACHE_RE)' | xargs -0r sh -c 'printf "Removing %s\n" "$$@"; rm -rf -- "$$@"' rm
 
-.PHONY: help venv reports report notebooks test test-build lint lab kernel bench lock clean FORCE
+.PHONY: help venv reports report notebooks test test-build lint lab kernel bench bench-scoring lock clean FORCE

@@ -6,10 +6,13 @@
 (c) a no-op `ecresearch build`;
 (d) one `ecresearch report IDN --force` (upstream up to date);
 (e) a bare papermill run of a notebook that only imports what the report notebook imports;
-(f) `make test` (the fast test tier) in this repository.
+(f) `make test` (the fast test tier) in this repository;
+(g) one `score()` with 10,000 Monte Carlo draws, in a warm interpreter;
+(h) the scores step alone: `ecresearch build --only scores --force`.
 Prints the ratios b/a, c/b and d/e and writes them into benchmarks/RESULTS.md between its bench markers (the
-notes around them are kept).
-Usage: python benchmarks/bench_build.py [--repeat N]
+notes around them are kept); (g) and (h) go between the scoring markers.
+Usage: python benchmarks/bench_build.py [--repeat N] [--scoring-only]
+(--scoring-only: a scratch project with the clean step only, then (g) and (h); the main block is kept.)
 """
 
 from __future__ import annotations
@@ -86,27 +89,103 @@ def imports_only_notebook(root: Path) -> Path:
     return path
 
 
+SCORE_TIMER = r"""
+import json, sys, time
+from dataclasses import replace
+from ecresearch import datasets, paths
+from ecresearch.params import load_file
+from ecresearch.scores.model import score
+params = replace(load_file(paths.PARAMS_FILE), draws=10_000)
+figures, external = datasets.read("deck_figures"), datasets.read("external_figures")
+best = float("inf")
+for _ in range(int(sys.argv[1])):
+    t0 = time.perf_counter()
+    score(figures, external, params)
+    best = min(best, time.perf_counter() - t0)
+print(json.dumps(best))
+"""
+
+
+def scoring(root: Path, repeat: int) -> list[tuple[str, str]]:
+    """(g) and (h) on a scratch project whose clean step has run."""
+    script = root / "score_timer.py"
+    script.write_text(SCORE_TIMER)
+    env = {**os.environ, "ECRESEARCH_ROOT": str(root), "CI": "1"}
+    r = subprocess.run([PY, str(script), str(repeat)], cwd=root, env=env, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"benchmark step failed: score() timer\n{r.stderr[-2000:]}")
+    g = float(r.stdout.strip().splitlines()[-1])
+    print(f"(g) score(), 10,000 draws: {g:.2f}s", flush=True)
+    h = min(timed([PY, "-m", "ecresearch.cli", "build", "--only", "scores", "--force"], root) for _ in range(repeat))
+    print(f"(h) scores step: {h:.1f}s", flush=True)
+    return [
+        ("(g) one `score()` with 10,000 Monte Carlo draws (warm interpreter)", f"{g:.2f} s"),
+        ("(h) the scores step: `ecresearch build --only scores --force` (a process)", f"{h:.1f} s"),
+    ]
+
+
 MARK_START, MARK_END = "<!-- bench:start -->", "<!-- bench:end -->"
+SCORING_START, SCORING_END = "<!-- bench-scoring:start -->", "<!-- bench-scoring:end -->"
 
 
-def write_results(path: Path, block: str) -> None:
-    """Put the measured block between the markers of ``path``, keeping the notes around it."""
+def write_results(path: Path, block: str, start: str = MARK_START, end: str = MARK_END) -> None:
+    """Put the measured block between the ``start``/``end`` markers of ``path``, keeping the notes around it."""
     old = path.read_text(encoding="utf-8") if path.exists() else ""
-    if MARK_START in old and MARK_END in old:
-        head, rest = old.split(MARK_START, 1)
-        text = head + block + rest.split(MARK_END, 1)[1]
+    if start in old and end in old:
+        head, rest = old.split(start, 1)
+        text = head + block + rest.split(end, 1)[1]
+    elif MARK_END in old:  # a new block goes after the main one
+        head, rest = old.split(MARK_END, 1)
+        text = head + MARK_END + "\n\n" + block + rest
     else:
         text = "# Benchmark results\n\n" + block + "\n" + old
     path.write_text(text, encoding="utf-8")
 
 
+def machine() -> str:
+    cpuinfo = Path("/proc/cpuinfo")
+    cpu = (
+        next(
+            (ln.split(":", 1)[1].strip() for ln in cpuinfo.read_text().splitlines() if ln.startswith("model name")),
+            platform.processor(),
+        )
+        if cpuinfo.exists()
+        else platform.processor()
+    )
+    return (
+        f"Machine: {os.cpu_count()} cores, {cpu}; Python {platform.python_version()}; "
+        f"{platform.system()} {platform.release()}."
+    )
+
+
+def table(start: str, end: str, intro: str, rows: list[tuple[str, str]]) -> str:
+    lines = [start, intro, "", "| measurement | result |", "| --- | ---: |"]
+    return "\n".join(lines + [f"| {k} | {v} |" for k, v in rows] + [end])
+
+
+def write_scoring(rows: list[tuple[str, str]], repeat: int, how: str) -> None:
+    intro = (
+        f"{machine()} Scoring measured by {how} ({time.strftime('%Y-%m-%d')}); best of {repeat}; "
+        "no test asserts these timings."
+    )
+    block = table(SCORING_START, SCORING_END, intro, rows)
+    write_results(REPO / "benchmarks" / "RESULTS.md", block, SCORING_START, SCORING_END)
+    print(block)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--repeat", type=int, default=3, help="repeats of the quick measurements (c, d, e)")
+    ap.add_argument("--repeat", type=int, default=3, help="repeats of the quick measurements (c, d, e, g, h)")
+    ap.add_argument("--scoring-only", action="store_true", help="only (g) and (h), after the clean step")
     args = ap.parse_args()
     root = scratch()
     cli = [PY, "-m", "ecresearch.cli"]
     print(f"scratch project: {root}", flush=True)
+    if args.scoring_only:
+        timed(cli + ["build", "--only", "clean"], root)
+        write_scoring(scoring(root, args.repeat), args.repeat, "`bench_build.py --scoring-only`")
+        shutil.rmtree(root.parent, ignore_errors=True)
+        return
 
     warm = timed(cli + ["build"], root)  # a first build: gives (a) its processed inputs and the list of countries
     print(f"first build {warm:.1f}s", flush=True)
@@ -146,15 +225,7 @@ def main() -> None:
     f = time.perf_counter() - t0
     print(f"(f) make test: {f:.1f}s", flush=True)
 
-    cpuinfo = Path("/proc/cpuinfo")
-    cpu = (
-        next(
-            (ln.split(":", 1)[1].strip() for ln in cpuinfo.read_text().splitlines() if ln.startswith("model name")),
-            platform.processor(),
-        )
-        if cpuinfo.exists()
-        else platform.processor()
-    )
+    scoring_rows = scoring(root, args.repeat)
     rows = [
         (f"(a) naive baseline: serial papermill 01-04 (04 × {n} countries × 2 languages) + nbconvert", f"{a:.1f} s"),
         ("(b) cold `ecresearch build --force`", f"{b:.1f} s"),
@@ -167,21 +238,14 @@ def main() -> None:
         ("d/e (target ≤ 1.5)", f"{d / e:.2f}"),
         ("(f) `make test`, the fast tier (target ≤ 60 s)", f"{f:.1f} s"),
     ]
-    text = (
-        [
-            MARK_START,
-            f"Machine: {os.cpu_count()} cores, {cpu}; Python {platform.python_version()}; "
-            f"{platform.system()} {platform.release()}. Measured by `make bench` "
-            f"({time.strftime('%Y-%m-%d')}); quick measurements are the best of {args.repeat}.",
-            "",
-            "| measurement | result |",
-            "| --- | ---: |",
-        ]
-        + [f"| {k} | {v} |" for k, v in rows]
-        + [MARK_END]
+    intro = (
+        f"{machine()} Measured by `make bench` ({time.strftime('%Y-%m-%d')}); quick measurements are the best of "
+        f"{args.repeat}."
     )
-    write_results(REPO / "benchmarks" / "RESULTS.md", "\n".join(text))
-    print("\n".join(text))
+    text = table(MARK_START, MARK_END, intro, rows)
+    write_results(REPO / "benchmarks" / "RESULTS.md", text)
+    print(text)
+    write_scoring(scoring_rows, args.repeat, "`make bench`")
     shutil.rmtree(root.parent, ignore_errors=True)
 
 

@@ -72,21 +72,26 @@ say(f"Parameters ({out.label()}, {meta['digest']}): {meta['describe']}.")
 
 # %% [markdown]
 # ## Headlines that hold under the uncertainty
-# First what survives the Monte Carlo (weights perturbed around the chosen ones, every market's HHI anywhere in
-# its interval, methods varied only when asked): the probability of ranking first and of the top three, and the
-# pairs the analysis cannot tell apart. Point ranks come after.
+# First what survives the Monte Carlo (weights perturbed around the chosen ones, every market's HHI drawn in its
+# interval from a triangular distribution whose mode is the scored point `hhi_point`, methods varied only when
+# asked): the probability of ranking first and of the top three, each with its Monte Carlo standard error
+# sqrt(p(1 − p) / draws), and the pairs the analysis cannot tell apart. Point ranks come after.
 
 # %%
 # NBVAL_CHECK_OUTPUT
 robust = ranked.sort("p_top3", "p_rank1", descending=True).select(
-    "iso3", "name_en", "rank", "median_rank", "rank_p05", "rank_p95", "p_rank1", "p_top3", "pillars_used")
+    "iso3", "name_en", "rank", "median_rank", "rank_p05", "rank_p95", "p_rank1", "p_top3", "p_rank1_se", "p_top3_se",
+    "pillars_used")
 for r in robust.iter_rows(named=True):
-    print(f"{r['iso3']} P(rank 1) {r['p_rank1']:.2f}  P(top 3) {r['p_top3']:.2f}  median {r['median_rank']:4.1f}  "
+    print(f"{r['iso3']} P(rank 1) {r['p_rank1']:.3f} ± {r['p_rank1_se']:.3f}  P(top 3) {r['p_top3']:.3f} ± "
+          f"{r['p_top3_se']:.3f}  median {r['median_rank']:4.1f}  "
           f"band {r['rank_p05']:g}-{r['rank_p95']:g}  point rank {r['rank']}  pillars {r['pillars_used']}/{len(CORE_PILLARS)}")
 
 # %%
 sure = robust.filter(pl.col("p_top3") >= 0.9)["name_en"].to_list()
 pairs = results["robust_pairs"]
+say(f"Largest Monte Carlo standard error of these probabilities: "
+    f"{num(max(ranked['p_rank1_se'].max(), ranked['p_top3_se'].max()), 'en', 4)} ({meta['params']['draws']} draws).")
 say(("In the top three in at least 90% of draws: " + ", ".join(sure) + ". ") if sure else
     "No country is in the top three in 90% of draws: the top of the ranking is not settled. ")
 say(f"{pairs.height} pairs of countries cannot be told apart (neither ranks above the other in 90% of draws): "
@@ -161,7 +166,8 @@ table(results["pca"])
 # ## Step 7. Global sensitivity: Sobol indices
 # First-order (S1) and total-order (ST) indices of each uncertain input on the ranks, with bootstrap 95%
 # confidence half-widths (SALib, Saltelli sampling); averaged over countries, weighted by each country's rank
-# variance. ST − S1 is the share that acts through interactions.
+# variance. ST − S1 is the share that acts through interactions. The inputs have the Monte Carlo's
+# distributions (each HHI as a quantile of its triangular distribution), evaluated through the same code.
 
 # %%
 sob = results["sobol"]

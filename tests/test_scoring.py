@@ -254,6 +254,119 @@ def test_monte_carlo_varies_methods_only_when_asked():
     assert seen <= expected and len(seen) > 1
 
 
+def reference_monte_carlo(x, low, high, params, inputs=None):
+    """The per-draw Monte Carlo as it was before vectorising (HHIs uniform in their intervals), kept as a
+    reference. With ``inputs`` (a ``Draws``) it ranks those drawn inputs instead of drawing its own."""
+    from ecresearch.scores.model import CONC, composite
+
+    rng = np.random.default_rng(params.seed)
+    n, k = params.draws, x.shape[0]
+    out = np.full((n, k), np.nan)
+    w0 = np.array([params.weights[p] for p in P.PILLARS])
+    for d in range(n):
+        w = w0 * rng.uniform(1 - params.weight_noise, 1 + params.weight_noise, len(P.PILLARS))
+        w = w / w.sum()
+        norm = P.NORMALISATIONS[rng.integers(2)] if params.vary_methods else params.normalisation
+        agg = P.AGGREGATIONS[rng.integers(2)] if params.vary_methods else params.aggregation
+        xd = x.copy()
+        has = ~np.isnan(low)
+        xd[has, CONC] = rng.uniform(low[has], high[has])  # each market's HHI anywhere in its interval
+        if inputs is not None:
+            w, norm, agg = (
+                inputs.weights[d],
+                P.NORMALISATIONS[inputs.normalisation[d]],
+                P.AGGREGATIONS[inputs.aggregation[d]],
+            )
+            drawn = ~np.isnan(inputs.hhi[d])  # a Sobol sample leaves degenerate intervals at their value
+            xd[drawn, CONC] = inputs.hhi[d, drawn]
+        out[d] = ranks(composite(xd, dict(zip(P.PILLARS, w, strict=False)), norm, agg, params.concentration_direction))
+    return out
+
+
+@pytest.mark.parametrize("direction", P.DIRECTIONS)
+@pytest.mark.parametrize("hhi_point", P.HHI_POINTS)
+def test_vectorised_monte_carlo_equals_the_per_draw_reference_on_the_same_inputs(result, direction, hhi_point):
+    """The random stream changed (all draws at once, HHIs triangular): on one fixed set of drawn inputs, methods
+    varied, the vectorised ranks equal the per-draw reference's exactly."""
+    from ecresearch.scores.model import draw_inputs, rank_draws
+
+    p = P.validate(Params(draws=400, vary_methods=True, concentration_direction=direction, hhi_point=hhi_point))
+    inputs = draw_inputs(result.low, result.high, p)
+    assert set(inputs.normalisation) == {0, 1} and set(inputs.aggregation) == {0, 1}
+    expected = reference_monte_carlo(result.x, result.low, result.high, p, inputs=inputs)
+    assert np.array_equal(rank_draws(result.x, inputs, direction), expected)
+
+
+def test_vectorised_monte_carlo_has_the_reference_s_distribution(result):
+    """With the HHIs at their points (where the old uniform and the new triangular draws agree), the vectorised
+    Monte Carlo's P(rank 1) and P(top 3) equal the reference's within Monte Carlo error (4 s.e. of the difference)."""
+    from ecresearch.scores.model import monte_carlo
+
+    x, pts = result.x, result.x[:, 2].copy()
+    p = P.validate(Params(draws=3000, vary_methods=True, weight_noise=0.5))
+    old = reference_monte_carlo(x, pts, pts, p)
+    new = monte_carlo(x, pts, pts, P.validate(Params(draws=3000, vary_methods=True, weight_noise=0.5, seed=7)))
+    for top in (1, 3):
+        a, b = (old <= top).mean(axis=0), (new <= top).mean(axis=0)
+        se = np.sqrt(a * (1 - a) / len(old) + b * (1 - b) / len(new))
+        assert (np.abs(a - b) <= 4 * se + 1e-12).all(), (top, a, b)
+    assert ((old <= 3).mean(axis=0) > 0.05).sum() >= 3  # the comparison is not vacuous
+
+
+def test_hhi_draws_are_triangular_with_the_mode_at_the_declared_point(result):
+    from ecresearch.scores.model import draw_inputs
+
+    has = ~np.isnan(result.low) & (result.high > result.low)
+    low, high = result.low[has], result.high[has]
+    for where, mode in (("lower", low), ("midpoint", (low + high) / 2), ("upper", high)):
+        h = draw_inputs(result.low, result.high, P.validate(Params(draws=20000, hhi_point=where))).hhi[:, has]
+        assert (h >= low).all() and (h <= high).all()
+        mean, sd = (low + mode + high) / 3, (high - low) / np.sqrt(18) * 1.5  # sd of a triangular ≤ span/sqrt(18)
+        assert (np.abs(h.mean(axis=0) - mean) <= 4 * sd / np.sqrt(len(h))).all(), where
+
+
+def test_monte_carlo_honours_hhi_point(extracted):
+    """P(rank 1) moves with the declared HHI point: some market's differs between lower and upper by far more
+    than the Monte Carlo error; and every drawn HHI stays in its market's interval."""
+    lower = score(extracted.figures, extracted.external, Params(draws=4000, hhi_point="lower"))
+    upper = score(extracted.figures, extracted.external, Params(draws=4000, hhi_point="upper"))
+    a, b = (r.scores.sort("iso3") for r in (lower, upper))
+    se = np.sqrt(a["p_rank1_se"].to_numpy() ** 2 + b["p_rank1_se"].to_numpy() ** 2)
+    assert (np.abs(a["p_rank1"].to_numpy() - b["p_rank1"].to_numpy()) > np.maximum(5 * se, 0.02)).any()
+    for r in (lower, upper):
+        has = ~np.isnan(r.low)
+        h = r.inputs.hhi[:, has]
+        assert (h >= r.low[has]).all() and (h <= r.high[has]).all()
+
+
+def test_published_probabilities_have_standard_errors(result):
+    s = result.scores
+    for name in ("p_rank1", "p_top3"):
+        p = s[name].to_numpy()
+        assert s[f"{name}_se"].to_numpy() == pytest.approx(np.sqrt(p * (1 - p) / result.params.draws))
+
+
+def test_committed_probabilities_are_precise_enough():
+    """Every probability in the committed scores table has a Monte Carlo standard error of at most 0.01."""
+    from ecresearch import paths
+
+    table = pl.read_parquet(paths.PROCESSED / "country_scores.parquet").filter(pl.col("ranked"))
+    for name in ("p_rank1", "p_top3"):
+        assert table[f"{name}_se"].max() <= 0.01
+    assert 0.5 / math.sqrt(P.validate(Params()).draws) <= 0.01  # whatever p is, under the default draws
+
+
+def test_sobol_evaluates_through_the_vectorised_path(result):
+    """Each Saltelli sample row ranks like the per-draw reference given the same inputs."""
+    problem, _ = analysis.sobol_problem(result)
+    lo, hi = np.array(problem["bounds"]).T
+    sample = lo + np.random.default_rng(3).uniform(size=(64, problem["num_vars"])) * (hi - lo)
+    inputs = analysis.sobol_draws(result, problem, sample)
+    p = P.validate(Params(draws=len(sample)))
+    expected = reference_monte_carlo(result.x, result.low, result.high, p, inputs=inputs)
+    assert np.array_equal(analysis._evaluate(result, problem, sample), expected)
+
+
 def test_missing_data_rule(extracted):
     """Unranked when the missing pillars carry more than the set share of the weight; never the own mean silently."""
     res = score(extracted.figures, extracted.external, Params(draws=10))

@@ -59,7 +59,7 @@ class Params:
     candidates: tuple = DEFAULT_CANDIDATES
     max_missing_weight: float = 0.34  # unranked when missing pillars carry more than this share of the weight
     hhi_point: str = "midpoint"  # where in its interval a market's HHI is scored
-    draws: int = 1000
+    draws: int = 10_000  # Monte Carlo draws: every published probability has s.e. <= 0.5 / sqrt(draws) = 0.005
     weight_noise: float = 0.25  # Monte Carlo: each weight × U(1 - noise, 1 + noise)
     vary_methods: bool = False  # Monte Carlo also draws normalisation and aggregation (only when asked)
     seed: int = 20230201

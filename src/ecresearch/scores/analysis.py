@@ -10,7 +10,8 @@ import numpy as np
 import polars as pl
 
 from ecresearch.params import AGGREGATIONS, NORMALISATIONS, PILLARS
-from ecresearch.scores.model import CONC, Result, composite, ranks, score
+from ecresearch.scores.hhi import triangular
+from ecresearch.scores.model import Draws, Result, rank_draws, score
 
 INDISTINCT = 0.9  # two countries are told apart when one ranks above the other in at least 90% of draws
 REDUNDANT_R = 0.9  # |Pearson r| above which two pillars are flagged as measuring the same thing
@@ -121,7 +122,8 @@ def pca(result: Result) -> tuple[pl.DataFrame, float | None, int]:
 
 def sobol_problem(result: Result) -> tuple[dict, list[str]]:
     """The uncertain inputs: a multiplier per weighted pillar, each market's HHI position in its interval
-    (one group), and normalisation/aggregation when the analyst asked to vary them."""
+    (a quantile of its triangular distribution; one group), and normalisation/aggregation when the analyst asked
+    to vary them."""
     p = result.params
     names, bounds, groups = [], [], []
     for q in PILLARS:
@@ -142,25 +144,38 @@ def sobol_problem(result: Result) -> tuple[dict, list[str]]:
     return {"num_vars": len(names), "names": names, "bounds": bounds, "groups": groups}, names
 
 
-def _evaluate(result: Result, problem: dict, sample: np.ndarray) -> np.ndarray:
+def sobol_draws(result: Result, problem: dict, sample: np.ndarray) -> Draws:
+    """A Saltelli sample as Monte Carlo inputs: weight multipliers renormalised, each HHI position taken as a
+    quantile of the same triangular distribution as the Monte Carlo's (mode at ``hhi_point``), methods by halves."""
     p = result.params
-    out = np.empty((sample.shape[0], len(result.countries)))
-    idx = {n: i for i, n in enumerate(problem["names"])}
-    w0 = np.array([p.weights[q] for q in PILLARS])
-    for s, row in enumerate(sample):
-        w = w0.copy()
-        for j, q in enumerate(PILLARS):
-            if f"weight_{q}" in idx:
-                w[j] *= row[idx[f"weight_{q}"]]
-        w = w / w.sum()
-        x = result.x.copy()
-        for i, c in enumerate(result.countries):
-            if f"hhi_{c}" in idx:
-                x[i, CONC] = result.low[i] + row[idx[f"hhi_{c}"]] * (result.high[i] - result.low[i])
-        norm = NORMALISATIONS[int(row[idx["normalisation"]] >= 0.5)] if "normalisation" in idx else p.normalisation
-        agg = AGGREGATIONS[int(row[idx["aggregation"]] >= 0.5)] if "aggregation" in idx else p.aggregation
-        out[s] = ranks(composite(x, dict(zip(PILLARS, w, strict=False)), norm, agg, p.concentration_direction))
-    return out
+    n = sample.shape[0]
+    idx = {name: i for i, name in enumerate(problem["names"])}
+    w = np.tile(np.array([p.weights[q] for q in PILLARS]), (n, 1))
+    for j, q in enumerate(PILLARS):
+        if f"weight_{q}" in idx:
+            w[:, j] *= sample[:, idx[f"weight_{q}"]]
+    w = w / w.sum(axis=1, keepdims=True)
+    hhi = np.full((n, len(result.countries)), np.nan)
+    for i, c in enumerate(result.countries):
+        if f"hhi_{c}" in idx:
+            hhi[:, i] = triangular(sample[:, idx[f"hhi_{c}"]], result.low[i], result.high[i], p.hhi_point)
+
+    def method(name: str, choices: tuple, chosen: str) -> np.ndarray:
+        if name in idx:
+            return (sample[:, idx[name]] >= 0.5).astype(int)
+        return np.full(n, choices.index(chosen))
+
+    return Draws(
+        w,
+        method("normalisation", NORMALISATIONS, p.normalisation),
+        method("aggregation", AGGREGATIONS, p.aggregation),
+        hhi,
+    )
+
+
+def _evaluate(result: Result, problem: dict, sample: np.ndarray) -> np.ndarray:
+    """Ranks of every sample row through the Monte Carlo's vectorised path."""
+    return rank_draws(result.x, sobol_draws(result, problem, sample), result.params.concentration_direction)
 
 
 def sobol_indices(problem: dict, evaluate, base_samples: int, seed: int) -> list[dict]:

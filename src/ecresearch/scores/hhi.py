@@ -69,6 +69,19 @@ def point(low: float, high: float, where: str) -> float:
     return {"lower": low, "upper": high, "midpoint": (low + high) / 2}[where]
 
 
+def triangular(u, low, high, where: str) -> np.ndarray:
+    """Quantiles ``u`` in [0, 1] of the triangular distribution on [low, high] whose mode is the declared point
+    (``point(low, high, where)``): the Monte Carlo's and the Sobol sample's HHI draws. Inverse CDF, so a
+    degenerate interval (low = high) gives low, and every value lies in the interval."""
+    u, low, high = (np.asarray(a, dtype=float) for a in (u, low, high))
+    span = high - low
+    mode = point(low, high, where)
+    c = np.divide(mode - low, span, out=np.zeros_like(span), where=span > 0)
+    left = low + np.sqrt(u * c) * span
+    right = high - np.sqrt((1 - u) * (1 - c)) * span
+    return np.clip(np.where(u < c, left, right), low, high)
+
+
 # US merger-guideline bands, used only as descriptive yardsticks (they were written for antitrust markets).
 HHI_BANDS_2010 = ((1500, "unconcentrated"), (2500, "moderately concentrated"), (float("inf"), "highly concentrated"))
 HHI_BANDS_2023 = ((1000, "unconcentrated"), (1800, "moderately concentrated"), (float("inf"), "highly concentrated"))

@@ -3,7 +3,9 @@
 Follows the OECD/JRC composite-indicator steps: indicators with their sources (``indicators``), missing data by
 a declared rule, normalisation (min-max or z-score), weighting, aggregation (arithmetic or geometric), and a
 Monte Carlo over what is *uncertain* around the analyst's choices — weights around the chosen ones, each HHI
-within its interval, and normalisation/aggregation only when asked. The concentration direction is the
+within its interval (triangular, most likely at the declared ``hhi_point``), and normalisation/aggregation only
+when asked. The Monte Carlo is vectorised (arrays draws × countries × pillars); each published probability
+comes with its standard error sqrt(p(1 - p) / draws). The concentration direction is the
 analyst's goal (a dominant platform as channel or as gatekeeper), never drawn at random.
 """
 
@@ -16,59 +18,57 @@ import polars as pl
 
 from ecresearch.errors import ParameterError
 from ecresearch.params import AGGREGATIONS, CORE_PILLARS, NORMALISATIONS, PILLARS, Params, validate
-from ecresearch.scores.hhi import point
+from ecresearch.scores.hhi import point, triangular
 from ecresearch.scores.indicators import coverage, select
 
 CONC = PILLARS.index("concentration")
 
 
 def normalise(x: np.ndarray, method: str) -> np.ndarray:
-    """Per-column normalisation over the countries, NaN kept. Scores are positive (1-100 for min-max,
-    50 ± 10 per s.d. for z-scores, floored at 1) so that geometric aggregation is defined."""
+    """Per-column normalisation over the countries (axis -2; leading axes are draws), NaN kept. Scores are
+    positive (1-100 for min-max, 50 ± 10 per s.d. for z-scores, floored at 1) so that geometric aggregation is
+    defined."""
     x = np.asarray(x, dtype=float)
-    out = np.full_like(x, np.nan)
-    for j in range(x.shape[1]):
-        col = x[:, j]
-        ok = ~np.isnan(col)
-        if ok.sum() == 0:
-            continue
-        v = col[ok]
+    ok = ~np.isnan(x)
+    n = ok.sum(axis=-2, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
         if method == "minmax":
-            span = v.max() - v.min()
-            out[ok, j] = 1 + 99 * ((v - v.min()) / span if span > 0 else np.full_like(v, 0.5))
+            lo = np.min(np.where(ok, x, np.inf), axis=-2, keepdims=True)
+            span = np.max(np.where(ok, x, -np.inf), axis=-2, keepdims=True) - lo
+            out = 1 + 99 * np.where(span > 0, (x - lo) / span, 0.5)
         elif method == "zscore":
-            sd = v.std()
-            out[ok, j] = np.maximum(1.0, 50 + 10 * ((v - v.mean()) / sd if sd > 0 else 0.0))
+            mean = np.where(ok, x, 0.0).sum(axis=-2, keepdims=True) / n
+            sd = np.sqrt(np.where(ok, (x - mean) ** 2, 0.0).sum(axis=-2, keepdims=True) / n)
+            out = np.maximum(1.0, 50 + 10 * np.where(sd > 0, (x - mean) / sd, 0.0))
         else:
             raise ParameterError(f"parameter 'normalisation' must be one of {list(NORMALISATIONS)}, got {method!r}")
-    return out
+    return np.where(ok, out, np.nan)
 
 
 def aggregate(z: np.ndarray, weights: np.ndarray, method: str) -> np.ndarray:
     """Weighted arithmetic or geometric mean over the pillars a country has (weights renormalised over them);
-    pillars with weight 0 play no part. NaN where a country has no weighted pillar."""
+    pillars with weight 0 play no part. NaN where a country has no weighted pillar. ``z`` is (..., countries,
+    pillars); ``weights`` is (pillars,) or, per draw, (..., 1, pillars)."""
     z = np.asarray(z, dtype=float)
     w = np.asarray(weights, dtype=float)
     ok = ~np.isnan(z) & (w > 0)
     ww = np.where(ok, w, 0.0)
-    wsum = ww.sum(axis=1)
+    wsum = ww.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         if method == "arithmetic":
-            score = (np.where(ok, z, 0.0) * ww).sum(axis=1) / wsum
+            score = (np.where(ok, z, 0.0) * ww).sum(axis=-1) / wsum
         elif method == "geometric":
-            score = np.exp((np.where(ok, np.log(np.where(ok, z, 1.0)), 0.0) * ww).sum(axis=1) / wsum)
+            score = np.exp((np.where(ok, np.log(np.where(ok, z, 1.0)), 0.0) * ww).sum(axis=-1) / wsum)
         else:
             raise ParameterError(f"parameter 'aggregation' must be one of {list(AGGREGATIONS)}, got {method!r}")
     return np.where(wsum > 0, score, np.nan)
 
 
 def ranks(scores: np.ndarray) -> np.ndarray:
-    """1 = best; ties share the better rank; NaN scores get NaN ranks."""
-    out = np.full(scores.shape, np.nan)
-    ok = ~np.isnan(scores)
-    v = scores[ok]
-    out[ok] = [1 + int((v > s).sum()) for s in v]
-    return out
+    """Ranks over the last axis (countries): 1 = best; ties share the better rank; NaN scores get NaN ranks."""
+    s = np.asarray(scores, dtype=float)
+    above = (s[..., None, :] > s[..., :, None]).sum(axis=-1)  # NaN compares False: not counted above anyone
+    return np.where(np.isnan(s), np.nan, 1.0 + above)
 
 
 def missing_weight(x: np.ndarray, weights: dict) -> np.ndarray:
@@ -81,9 +81,57 @@ def composite(x: np.ndarray, weights: dict, normalisation: str, aggregation: str
     """Scores of the countries in ``x`` (rows) from raw pillar values (columns in PILLARS order)."""
     x = np.array(x, dtype=float)
     if direction == "gatekeeper":
-        x[:, CONC] = -x[:, CONC]  # high concentration counts against
+        x[..., CONC] = -x[..., CONC]  # high concentration counts against
     z = normalise(x, normalisation)
     return aggregate(z, np.array([weights[p] for p in PILLARS]), aggregation)
+
+
+@dataclass(frozen=True)
+class Draws:
+    """The Monte Carlo's (or a Sobol sample's) inputs, one row per draw."""
+
+    weights: np.ndarray  # draws × PILLARS, each row summing to 1
+    normalisation: np.ndarray  # draws: index into NORMALISATIONS
+    aggregation: np.ndarray  # draws: index into AGGREGATIONS
+    hhi: np.ndarray  # draws × countries; NaN where a country has no HHI interval (its value in x is kept)
+
+
+def draw_inputs(low: np.ndarray, high: np.ndarray, params: Params) -> Draws:
+    """Draw every uncertain input for all draws at once from ``params.seed``: each weight × U(1 - noise,
+    1 + noise), renormalised; normalisation and aggregation uniformly among the two each when ``vary_methods``
+    (else the chosen ones); each market's HHI from the triangular distribution on its interval [low, high]
+    with its mode at the declared ``hhi_point`` (lower, midpoint or upper), so the scored point is the most
+    likely value and the draws never leave the interval (see ``hhi.triangular``)."""
+    rng = np.random.default_rng(params.seed)
+    n, k = params.draws, len(low)
+    w = np.array([params.weights[p] for p in PILLARS]) * rng.uniform(
+        1 - params.weight_noise, 1 + params.weight_noise, (n, len(PILLARS))
+    )
+    w = w / w.sum(axis=1, keepdims=True)
+    norm = rng.integers(2, size=n) if params.vary_methods else np.full(n, NORMALISATIONS.index(params.normalisation))
+    agg = rng.integers(2, size=n) if params.vary_methods else np.full(n, AGGREGATIONS.index(params.aggregation))
+    has = ~np.isnan(low)
+    hhi = np.full((n, k), np.nan)
+    hhi[:, has] = triangular(rng.uniform(size=(n, int(has.sum()))), low[has], high[has], params.hhi_point)
+    return Draws(w, norm, agg, hhi)
+
+
+def rank_draws(x: np.ndarray, draws: Draws, direction: str) -> np.ndarray:
+    """Ranks of the countries in every draw (draws × countries), all draws at once: arrays draws × countries ×
+    pillars, one normalisation/aggregation pass per method pair that occurs."""
+    n = len(draws.weights)
+    xd = np.broadcast_to(np.asarray(x, dtype=float), (n, *x.shape)).copy()
+    has = ~np.isnan(draws.hhi)
+    xd[..., CONC] = np.where(has, draws.hhi, xd[..., CONC])
+    if direction == "gatekeeper":
+        xd[..., CONC] = -xd[..., CONC]  # high concentration counts against
+    scores = np.full((n, x.shape[0]), np.nan)
+    for i, norm in enumerate(NORMALISATIONS):
+        for j, agg in enumerate(AGGREGATIONS):
+            sel = (draws.normalisation == i) & (draws.aggregation == j)
+            if sel.any():
+                scores[sel] = aggregate(normalise(xd[sel], norm), draws.weights[sel][:, None, :], agg)
+    return ranks(scores)
 
 
 @dataclass
@@ -98,6 +146,7 @@ class Result:
     low: np.ndarray  # HHI interval per ranked country
     high: np.ndarray
     data_sets: pl.DataFrame  # the rows each indicator was computed from (published as scored_data_sets)
+    inputs: Draws | None = None  # the Monte Carlo's drawn inputs
 
 
 def pillar_matrix(ind: pl.DataFrame, countries: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -115,21 +164,10 @@ def pillar_matrix(ind: pl.DataFrame, countries: list[str]) -> tuple[np.ndarray, 
 
 
 def monte_carlo(x: np.ndarray, low: np.ndarray, high: np.ndarray, params: Params) -> np.ndarray:
-    """Ranks under what is uncertain around the chosen parameters (draws × countries)."""
-    rng = np.random.default_rng(params.seed)
-    n, k = params.draws, x.shape[0]
-    out = np.full((n, k), np.nan)
-    w0 = np.array([params.weights[p] for p in PILLARS])
-    for d in range(n):
-        w = w0 * rng.uniform(1 - params.weight_noise, 1 + params.weight_noise, len(PILLARS))
-        w = w / w.sum()
-        norm = NORMALISATIONS[rng.integers(2)] if params.vary_methods else params.normalisation
-        agg = AGGREGATIONS[rng.integers(2)] if params.vary_methods else params.aggregation
-        xd = x.copy()
-        has = ~np.isnan(low)
-        xd[has, CONC] = rng.uniform(low[has], high[has])  # each market's HHI anywhere in its interval
-        out[d] = ranks(composite(xd, dict(zip(PILLARS, w, strict=False)), norm, agg, params.concentration_direction))
-    return out
+    """Ranks under what is uncertain around the chosen parameters (draws × countries): the inputs drawn by
+    ``draw_inputs`` (weights, methods when asked, each HHI from a triangular distribution on its interval with
+    its mode at ``hhi_point``), ranked by ``rank_draws``."""
+    return rank_draws(x, draw_inputs(low, high, params), params.concentration_direction)
 
 
 def score(figures: pl.DataFrame, external: pl.DataFrame, params: Params | None = None) -> Result:
@@ -157,7 +195,9 @@ def score(figures: pl.DataFrame, external: pl.DataFrame, params: Params | None =
     if params.concentration_direction == "gatekeeper":
         signed[:, CONC] = -signed[:, CONC]
     z = normalise(signed, params.normalisation)
-    mc = monte_carlo(x, low, high, params)
+    inputs = draw_inputs(low, high, params)
+    mc = rank_draws(x, inputs, params.concentration_direction)
+    p_rank1, p_top3 = np.mean(mc == 1, axis=0), np.mean(mc <= 3, axis=0)
     rows = []
     for i, c in enumerate(countries):
         rows.append(
@@ -171,12 +211,19 @@ def score(figures: pl.DataFrame, external: pl.DataFrame, params: Params | None =
                 "median_rank": float(np.median(mc[:, i])),
                 "rank_p05": float(np.percentile(mc[:, i], 5)),
                 "rank_p95": float(np.percentile(mc[:, i], 95)),
-                "p_rank1": float(np.mean(mc[:, i] == 1)),
-                "p_top3": float(np.mean(mc[:, i] <= 3)),
+                "p_rank1": float(p_rank1[i]),
+                "p_top3": float(p_top3[i]),
+                "p_rank1_se": mc_se(p_rank1[i], params.draws),
+                "p_top3_se": mc_se(p_top3[i], params.draws),
             }
         )
     scores = pl.DataFrame(rows, infer_schema_length=None).sort("rank", "iso3")
-    return Result(params, ind, cov, scores, mc, countries, x, low, high, data_sets)
+    return Result(params, ind, cov, scores, mc, countries, x, low, high, data_sets, inputs)
+
+
+def mc_se(p: float, draws: int) -> float:
+    """Monte Carlo standard error of a probability estimated as a share of ``draws`` independent draws."""
+    return float(np.sqrt(p * (1 - p) / draws))
 
 
 def _f(v) -> float | None:
