@@ -20,7 +20,7 @@ from ecresearch.errors import CountryError, ParameterError
 
 PILLARS = ("growth", "sns", "concentration", "size")
 CORE_PILLARS = ("growth", "sns", "concentration")  # 'size' is context: weight 0 unless the analyst asks
-# The scores table's column for each core pillar's raw value (scoring.outputs writes them).
+# The scores table's column for each core pillar's raw value (scores.outputs produces them).
 PILLAR_COLUMNS = {"growth": "growth_pct", "sns": "sns_ratio", "concentration": "hhi_value"}
 NORMALISATIONS = ("minmax", "zscore")
 AGGREGATIONS = ("arithmetic", "geometric")

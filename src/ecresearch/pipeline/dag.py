@@ -66,10 +66,10 @@ def _suffix(out: paths.OutputSet) -> str:
 
 
 def scores_step(params: Params, out: paths.OutputSet) -> Step:
-    def run(root: Path) -> None:
+    def run(root: Path) -> dict:
         from ecresearch.scores import step
 
-        step.build(root, params, out)
+        return step.build(root, params, out)
 
     return Step(
         "scores" + _suffix(out),
@@ -77,6 +77,7 @@ def scores_step(params: Params, out: paths.OutputSet) -> Step:
         inputs=inputs("scores", out),
         outputs=datasets.outputs("scores", out),
         params={"scoring": params.to_dict(), "scenario": out.scenario},
+        out=out,
         after=("clean",),
     )
 

@@ -15,7 +15,7 @@ import polars as pl  # noqa: E402
 
 from ecresearch import datasets, paths  # noqa: E402
 from ecresearch.params import PILLARS  # noqa: E402
-from ecresearch.pipeline.atomic import staged, write_text  # noqa: E402
+from ecresearch.pipeline.atomic import staged  # noqa: E402
 from ecresearch.scores.hhi import HHI_BANDS_2010, HHI_BANDS_2023, hhi_band  # noqa: E402
 from ecresearch.scores.model import Result  # noqa: E402
 
@@ -79,47 +79,38 @@ def scores_table(result: Result) -> pl.DataFrame:
     return wide.sort(pl.col("rank").fill_null(999), "iso3")
 
 
-def _parquet(df: pl.DataFrame, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    df.write_parquet(path, compression="zstd", statistics=True)
-    return path
+def produced(result: Result, tables: dict[str, pl.DataFrame], extra: dict, out: paths.OutputSet) -> dict:
+    """One output set's scoring results by dataset name (the engine validates and publishes them)."""
+    table = scores_table(result)
+    ranked = table.filter(pl.col("ranked"))["iso3"].to_list()
+    meta = {
+        "scenario": out.scenario,
+        "digest": result.params.digest(),
+        "describe": result.params.describe(),
+        "params": result.params.to_dict(),
+        **extra,
+    }
+    return {
+        "country_scores": table,
+        "country_indicators": result.indicators,
+        "scored_data_sets": result.data_sets,
+        **{f"scoring_{name}": df for name, df in tables.items()},
+        "ranked_countries": json.dumps({"ranked": ranked}) + "\n",
+        "scoring_params": json.dumps(meta, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
+    }
 
 
-def write(result: Result, tables: dict[str, pl.DataFrame], extra: dict, root: Path, out: paths.OutputSet) -> None:
-    """Write one output set's scoring results under the staging root."""
+def draw_charts(table: pl.DataFrame, directions: pl.DataFrame, root: Path, out: paths.OutputSet) -> None:
+    """The score charts in both languages (images: written by the step itself, under its staging root)."""
     from ecresearch.charts.scores import growth_sns_map, rank_bands, rank_shifts
     from ecresearch.charts.style import save
 
-    table = scores_table(result)
-    _parquet(table, staged(root, out.scores))
-    _parquet(result.indicators, staged(root, out.indicators))
-    datasets.write("scored_data_sets", result.data_sets, root, out)
-    for name, df in tables.items():
-        _parquet(df, staged(root, datasets.path(f"scoring_{name}", out)))
-    ranked = table.filter(pl.col("ranked"))["iso3"].to_list()
-    write_text(staged(root, out.ranked), json.dumps({"ranked": ranked}) + "\n")
-    write_text(
-        staged(root, out.params_json),
-        json.dumps(
-            {
-                "scenario": out.scenario,
-                "digest": result.params.digest(),
-                "describe": result.params.describe(),
-                "params": result.params.to_dict(),
-                **extra,
-            },
-            indent=1,
-            ensure_ascii=False,
-            sort_keys=True,
-        )
-        + "\n",
-    )
-    charts = staged(root, out.scores_dir / "charts" / "x").parent
+    charts = staged(root, datasets.path("score_charts", out) / "x").parent
     for lang in ("ja", "en"):
         for name, fig in (
             ("rank_bands", rank_bands(table, lang=lang)),
             ("growth_sns_map", growth_sns_map(table, lang=lang)),
-            ("rank_shifts", rank_shifts(tables["directions"], table, lang=lang)),
+            ("rank_shifts", rank_shifts(directions, table, lang=lang)),
         ):
             save(fig, charts / f"{name}.{lang}")
             plt.close(fig)

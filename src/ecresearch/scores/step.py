@@ -45,6 +45,9 @@ def compute(params: Params) -> tuple:
     return result, tables, extra
 
 
-def build(root: Path, params: Params, out: paths.OutputSet) -> None:
+def build(root: Path, params: Params, out: paths.OutputSet) -> dict:
+    """Draw the score charts under the staging root; return the tables and files by dataset name."""
     result, tables, extra = compute(params)
-    outputs.write(result, tables, extra, root, out)
+    named = outputs.produced(result, tables, extra, out)
+    outputs.draw_charts(named["country_scores"], tables["directions"], root, out)
+    return named
