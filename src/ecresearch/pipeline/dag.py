@@ -83,19 +83,18 @@ def scores_step(params: Params, out: paths.OutputSet) -> Step:
 
 
 def _notebook_step(
-    kind: str, name: str, notebook: Path, nb_params: dict, page: dict, out: paths.OutputSet, after: tuple
+    kind: str, name: str, notebook: Path, nb_params: dict, page: dict, out: paths.OutputSet, after: tuple, **where
 ) -> Step:
-    """A step that runs a parameterised notebook and exports it as a page of the output set."""
-    extra = {k: v for k, v in nb_params.items() if k in ("iso3", "lang")}
-    nb_out, page_file = datasets.outputs(kind, out, **extra)
-    run_params = {k: v for k, v in nb_params.items() if k != "iso3"}
+    """A step that runs a parameterised notebook and exports it as a page of the output set (``where``: the
+    page parameters of its datasets' paths, iso3 and lang for a report)."""
+    nb_out, page_file = datasets.outputs(kind, out, **where)
 
     def run(root: Path) -> None:
         from ecresearch.pipeline.runner import run_notebook
         from ecresearch.site.html import write_html
 
         nb = staged(root, nb_out)
-        run_notebook(notebook, nb, run_params, step=name, reuse_kernel=True)
+        run_notebook(notebook, nb, nb_params, step=name, reuse_kernel=True)
         write_html(nb, staged(root, page_file), out=out, **page)
 
     return Step(
@@ -104,7 +103,7 @@ def _notebook_step(
         inputs=inputs(kind, out),
         outputs=(nb_out, page_file),
         notebook=notebook,
-        params={k: v for k, v in run_params.items() if k != "iso3"},
+        params=nb_params,
         after=after,
     )
 
@@ -126,10 +125,12 @@ def report_step(iso3: str, lang: str, out: paths.OutputSet) -> Step:
         "report",
         f"report{_suffix(out)}/{iso3}/{lang}",
         paths.NB_REPORT,
-        {"country": iso3, "iso3": iso3, "lang": lang, "scenario": out.scenario},
+        {"country": iso3, "lang": lang, "scenario": out.scenario},
         {"page": "report", "lang": lang, "iso3": iso3},
         out,
         after=("scores" + _suffix(out), "clean"),
+        iso3=iso3,
+        lang=lang,
     )
 
 

@@ -282,7 +282,6 @@ class Report:
         ranks and, for the USA, the deck's retailer table."""
         rows = []
         scored = self.scored_set("concentration")
-        used = set(zip(scored["snapshot"].to_list(), scored["csv_line"].to_list(), strict=True))
         for r in scored.iter_rows(named=True):
             rows.append(
                 self._row(
@@ -313,11 +312,7 @@ class Report:
         ext = ext.sort(pl.col("source_grade").fill_null("Z"), "snapshot", "csv_line").unique(
             ["entity", "metric", "period", "value"], keep="first", maintain_order=True
         )
-        ext = ext.filter(
-            ~pl.struct("snapshot", "csv_line").map_elements(
-                lambda k: (k["snapshot"], k["csv_line"]) in used, return_dtype=pl.Boolean
-            )
-        )
+        ext = ext.join(scored.select("snapshot", "csv_line"), on=["snapshot", "csv_line"], how="anti")
         for _, g in ext.group_by("metric", "period", "vintage", maintain_order=True):
             for r in g.sort("value", descending=True).iter_rows(named=True):
                 rows.append(
@@ -393,16 +388,12 @@ class Report:
 
     def platform_names(self, n: int = 3) -> list[str]:
         """The leading players as the summary prints them, with the decimals of the data set: 'Shopee (46%)'."""
-        out = []
-        for p in self.leading_platforms(n):
-            unit = "%" if p["unit"] in ("pct", "percent") else f" {p['unit']}"
-            out.append(f"{p['name']} ({as_printed(p['value'], self.lang)}{unit})")
-        return out
+        return [f"{p['name']} ({self._value(p['value'], p['unit'], printed=True)})" for p in self.leading_platforms(n)]
 
-    def _value(self, value: float, unit: str, digits: int = 1) -> str:
-        if unit in ("pct", "percent"):
-            return num(value, self.lang, digits) + "%"
-        return f"{num(value, self.lang, digits)} {unit}"
+    def _value(self, value: float, unit: str, digits: int = 1, printed: bool = False) -> str:
+        """A value with its unit; ``printed``: with the decimals its source gives instead of ``digits``."""
+        text = as_printed(value, self.lang) if printed else num(value, self.lang, digits)
+        return text + "%" if unit in ("pct", "percent") else f"{text} {unit}"
 
     def social_networks(self, external: pl.DataFrame) -> pl.DataFrame:
         """The most used social networks, largest first, from the social-platform snapshot (metric, vintage)."""

@@ -113,6 +113,7 @@ def deck_member(r: dict, metric: str, vintage: str | None, role: str = "member")
 
 
 SNS_METRIC = "daily social media time"
+CBEC_METRIC = "share of cross-border import e-commerce"  # the deck's China shares (the label catalogue translates it)
 
 
 def deck_scored(figures: pl.DataFrame, pillar: str) -> tuple[Figure, Scored, pl.DataFrame]:
@@ -261,6 +262,24 @@ def _gap(period: str) -> int:
     return UNDATED_GAP if year is None else abs(year - TARGET_YEAR)
 
 
+def _hhi_row(iso3: str, interval: tuple, members: list[dict], **source) -> dict:
+    """One market's concentration indicator: the HHI interval (scored at its lower bound here; the model picks
+    the declared point) with the rows it was computed from."""
+    low, high, cov = interval
+    return _row(
+        iso3=iso3,
+        pillar="concentration",
+        indicator="hhi",
+        value=low,
+        low=low,
+        high=high,
+        coverage=cov,
+        unit="hhi",
+        members=members,
+        **source,
+    )
+
+
 def concentration_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dict]:
     """HHI (lower bound over the listed players, with the upper bound and coverage) per country.
 
@@ -270,27 +289,21 @@ def concentration_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> l
     rows = []
     fig, scored, cn = deck_scored(figures, "concentration")
     if cn.height:
-        low, high, cov = hhi_interval(cn["value"].to_list())
+        interval = hhi_interval(cn["value"].to_list())
         rows.append(
-            _row(
-                iso3=fig.iso3,  # the market the figure is about
-                pillar="concentration",
-                indicator=scored.indicator,
-                value=low,
-                low=low,
-                high=high,
-                coverage=cov,
-                unit="hhi",
+            _hhi_row(
+                fig.iso3,  # the market the figure is about
+                interval,
+                [
+                    deck_member(r, CBEC_METRIC, scored.edition)
+                    for r in cn.sort("value", descending=True, maintain_order=True).iter_rows(named=True)
+                ],
                 period=scored.period,
                 origin="deck",
                 source=cn["source"][0],
                 vintage=scored.edition,
-                note=f"{cn.height} cross-border import platforms (names not printed), shares sum to {cov:.1f}%; "
-                "metric: share of cross-border import e-commerce, not of domestic e-commerce",
-                members=[
-                    deck_member(r, "share of cross-border import e-commerce", scored.edition)
-                    for r in cn.sort("value", descending=True, maintain_order=True).iter_rows(named=True)
-                ],
+                note=f"{cn.height} cross-border import platforms (names not printed), shares sum to "
+                f"{interval[2]:.1f}%; metric: {CBEC_METRIC}, not of domestic e-commerce",
             )
         )
     shares = external.filter(pl.col("topic").is_in(list(SHARE_TOPICS)))
@@ -309,29 +322,23 @@ def concentration_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> l
         if best is None:
             continue
         _, metric, period, vintage, g = best
-        low, high, cov = hhi_interval(g["value"].to_list())
+        interval = hhi_interval(g["value"].to_list())
         players = ", ".join(f"{e} {v:g}" for e, v in zip(g["entity"], g["value"], strict=False))
         rows.append(
-            _row(
-                iso3=iso3,
-                pillar="concentration",
-                indicator="hhi",
-                value=low,
-                low=low,
-                high=high,
-                coverage=cov,
-                unit="hhi",
+            _hhi_row(
+                iso3,
+                interval,
+                [
+                    external_member(m)
+                    for m in g.sort(["value", "entity"], descending=[True, False]).iter_rows(named=True)
+                ],
                 period=period,
                 origin="external",
                 source=g["source_title"][0],
                 vintage=vintage,
                 url=g["source_url"][0],
-                note=f"{metric}: {players} (covers {cov:.0f}%); interval: unlisted players no larger "
+                note=f"{metric}: {players} (covers {interval[2]:.0f}%); interval: unlisted players no larger "
                 f"than the smallest listed; comparable only within one metric",
-                members=[
-                    external_member(m)
-                    for m in g.sort(["value", "entity"], descending=[True, False]).iter_rows(named=True)
-                ],
             )
         )
     done = {r["iso3"] for r in rows}
@@ -362,17 +369,11 @@ def concentration_ratio_rows(shares: pl.DataFrame, done: set[str]) -> list[dict]
         n = _players_in(r["entity"])
         if r["country_iso3"] in done or r["country_iso3"] in ("SEA", "WLD") or n is None:
             continue
-        low, high, cov = cr_interval(r["value"], n)
         rows.append(
-            _row(
-                iso3=r["country_iso3"],
-                pillar="concentration",
-                indicator="hhi",
-                value=low,
-                low=low,
-                high=high,
-                coverage=cov,
-                unit="hhi",
+            _hhi_row(
+                r["country_iso3"],
+                cr_interval(r["value"], n),
+                [external_member(r)],
                 period=r["period"],
                 origin="external",
                 source=r["source_title"],
@@ -380,7 +381,6 @@ def concentration_ratio_rows(shares: pl.DataFrame, done: set[str]) -> list[dict]
                 url=r["source_url"],
                 note=f"CR{n} = {r['value']:g}% ({r['entity']}): interval from the concentration ratio alone; "
                 "comparable only within one metric",
-                members=[external_member(r)],
             )
         )
         done.add(r["country_iso3"])
