@@ -18,11 +18,22 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import polars as pl
-
 from ecresearch import paths
 from ecresearch.domain import sources, units
 from ecresearch.errors import EcresearchError
+
+
+class _Polars:
+    """polars, imported on first use: the DAG imports the registry for paths, and a no-op build must not pay
+    for importing polars (dtypes are declared by name for the same reason)."""
+
+    def __getattr__(self, name: str):
+        import polars
+
+        return getattr(polars, name)
+
+
+pl = _Polars()
 
 
 class DatasetError(EcresearchError):
@@ -31,10 +42,13 @@ class DatasetError(EcresearchError):
 
 @dataclass(frozen=True)
 class Column:
-    dtype: type[pl.DataType]
+    dtype: str  # a polars dtype by name ("String", "Int32"...)
     description: str = ""
     nullable: bool = False
     checks: tuple[tuple[str, object], ...] = ()  # (name of a pandera Check constructor, its argument)
+
+    def polars(self):
+        return getattr(pl, self.dtype)()
 
 
 PER_OUTPUT_SET = ("scores", "scoring-notebook", "report", "index")  # step kinds run once per output set
@@ -64,7 +78,7 @@ class Dataset:
     def dtypes(self) -> dict[str, pl.DataType]:
         if self.columns is None:
             raise DatasetError(f"dataset {self.name!r} has no declared columns")
-        return {c: col.dtype() for c, col in self.columns.items()}
+        return {c: col.polars() for c, col in self.columns.items()}
 
 
 # ── shared vocabularies of the schemas ────────────────────────────────────────────────────────
@@ -108,7 +122,7 @@ def _unique_cells(data) -> pl.LazyFrame:
     return data.lazyframe.select(~pl.struct(list(DECK_KEY)).is_duplicated())
 
 
-S, I32, F64, B = pl.String, pl.Int32, pl.Float64, pl.Boolean
+S, I32, F64, B = "String", "Int32", "Float64", "Boolean"
 
 DECK_COLUMNS = {
     "figure_id": Column(S, "catalogue id of the deck figure (src/ecresearch/deck/figures.py)"),
@@ -225,7 +239,7 @@ SNAPSHOT_COLUMNS = {
     "retrieved": Column(S, "retrieval date"),
     "licence": Column(S, "terms of use"),
     "sha256": Column(S, "checksum of the file (verified on every build)"),
-    "size_bytes": Column(pl.Int64, "size of the file"),
+    "size_bytes": Column("Int64", "size of the file"),
 }
 
 # The analysis tables of the scores step (one parquet each in the output set's scoring folder): key, meaning.
@@ -508,8 +522,8 @@ def structure_problem(name: str, df: pl.DataFrame) -> str | None:
         if d.ordered and have != want:
             return f"columns in the order {have}, expected {want}"
         for c, col in d.columns.items():
-            if df.schema[c] != col.dtype():
-                return f"column {c!r} is {df.schema[c]}, expected {col.dtype()}"
+            if df.schema[c] != col.polars():
+                return f"column {c!r} is {df.schema[c]}, expected {col.polars()}"
             if not col.nullable and df[c].null_count():
                 return f"column {c!r} has {df[c].null_count()} null value(s) but is not nullable"
     missing_key = [k for k in d.key if k not in have]
@@ -545,7 +559,7 @@ def narrowed_schema(name: str, column_checks: dict | None = None, checks=(), sch
     return pa.DataFrameSchema(
         {
             c: pa.Column(
-                col.dtype,
+                getattr(pl, col.dtype),
                 [*(check(k, a) for k, a in col.checks), *more.get(c, ())],
                 nullable=col.nullable,
                 description=col.description,
@@ -684,7 +698,7 @@ def dictionary_lines() -> list[str]:
     for group in typed.values():
         names = " and ".join(d.name if d.kind == "parquet" else _shown(d) for d in group)
         lines += ["", f"## Columns of {names}", "", "| column | type | meaning |", "| --- | --- | --- |"]
-        lines += [f"| {c} | {col.dtype()} | {col.description} |" for c, col in group[0].columns.items()]
+        lines += [f"| {c} | {col.polars()} | {col.description} |" for c, col in group[0].columns.items()]
     return lines
 
 
