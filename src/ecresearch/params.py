@@ -57,7 +57,7 @@ class Params:
     aggregation: str = "arithmetic"
     concentration_direction: str = "channel"  # the analyst's goal: a dominant platform as channel or gatekeeper
     candidates: tuple = DEFAULT_CANDIDATES
-    max_missing_weight: float = 0.34  # unranked when missing pillars carry more than this share of the weight
+    max_missing_weight: float = 0.5  # unranked when imputed pillars carry more than this share of the weight
     hhi_point: str = "midpoint"  # where in its interval a market's HHI is scored
     draws: int = 10_000  # Monte Carlo draws: every published probability has s.e. <= 0.5 / sqrt(draws) = 0.005
     weight_noise: float = 0.25  # Monte Carlo: each weight × U(1 - noise, 1 + noise)
@@ -81,7 +81,7 @@ class Params:
         pins = "; pins " + ", ".join(f"{k}={v}" for k, v in sorted(self.pins.items())) if self.pins else ""
         return (
             f"weights {w}; {self.normalisation}, {self.aggregation}, concentration as {self.concentration_direction}; "
-            f"HHI at its {self.hhi_point}; unranked if missing pillars weigh > {self.max_missing_weight:.0%}; "
+            f"HHI at its {self.hhi_point}; unranked if imputed pillars weigh > {self.max_missing_weight:.0%}; "
             f"Monte Carlo {self.draws} draws, weights ±{self.weight_noise:.0%}"
             f"{', methods varied' if self.vary_methods else ''}, seed {self.seed}{pins}"
         )
