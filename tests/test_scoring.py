@@ -421,7 +421,9 @@ def test_band_contains_the_ranks_at_both_ends_of_an_imputed_interval(low, width,
     u = np.zeros((n, *x.shape))
     u[:, 0, 0] = np.linspace(0, 1, n)
     w = np.tile([p.weights[q] for q in P.PILLARS], (n, 1))
-    draws = Draws(w, np.zeros(n, dtype=int), np.zeros(n, dtype=int), drawn_values(c, u, np.zeros((n, 4), bool), "midpoint"))
+    draws = Draws(
+        w, np.zeros(n, dtype=int), np.zeros(n, dtype=int), drawn_values(c, u, np.zeros((n, 4), bool), "midpoint")
+    )
     d = rank_draws(c, draws, p)[:, 0]
     ends = []
     for end in (low, high):

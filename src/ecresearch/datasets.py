@@ -245,11 +245,16 @@ SNAPSHOT_COLUMNS = {
 # The analysis tables of the scores step (one parquet each in the output set's scoring folder): key, meaning.
 SCORING_TABLES = {
     "coverage": (("iso3",), "which pillars each candidate market has data for, its missing weight, ranked or not."),
-    "readings": (("reading", "iso3"), "score, rank, band and probabilities of every scored market in both readings "
-                 "of concentration (platform as channel, as gatekeeper)."),
+    "readings": (
+        ("reading", "iso3"),
+        "score, rank, band and probabilities of every scored market in both readings "
+        "of concentration (platform as channel, as gatekeeper).",
+    ),
     "holds": (("iso3",), "what holds in both readings: the smallest P(rank 1) and P(top 3), the widest band."),
-    "extended": (("reading", "iso3"), "the extended analysis: both readings with normalisation and aggregation "
-                 "drawn too."),
+    "extended": (
+        ("reading", "iso3"),
+        "the extended analysis: both readings with normalisation and aggregation drawn too.",
+    ),
     "redundancy": (("iso3",), "the effect of counting growth and SNS as one pillar (each at half weight)."),
     "directions": (("iso3",), "ranks under both readings of concentration (channel vs gatekeeper)."),
     "robust_pairs": (("a", "b"), "pairs of ranked markets whose order the Monte Carlo does not settle."),

@@ -49,12 +49,16 @@ READING_STATS = ("score", "rank", "median_rank", "rank_p05", "rank_p95", "p_rank
 
 def readings(*results: Result) -> pl.DataFrame:
     """One row per reading of concentration (channel, gatekeeper) and scored market: the headline statistics."""
-    return pl.concat(
-        [
-            r.scores.select("iso3", *READING_STATS).with_columns(reading=pl.lit(r.params.concentration_direction))
-            for r in results
-        ]
-    ).select("reading", "iso3", *READING_STATS).sort("reading", pl.col("rank").fill_null(999), "iso3")
+    return (
+        pl.concat(
+            [
+                r.scores.select("iso3", *READING_STATS).with_columns(reading=pl.lit(r.params.concentration_direction))
+                for r in results
+            ]
+        )
+        .select("reading", "iso3", *READING_STATS)
+        .sort("reading", pl.col("rank").fill_null(999), "iso3")
+    )
 
 
 SURE = 0.9  # a statement holds when its probability is at least this in every reading

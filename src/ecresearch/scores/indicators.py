@@ -179,7 +179,9 @@ def growth_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dic
         .unique("country_iso3", keep="first", maintain_order=True)
     )
     # how far the forecast edition's numbers moved in the deck's later estimates, for the markets in both
-    revisions = [have[r["country_iso3"]] - r["value"] for r in forecasts.iter_rows(named=True) if r["country_iso3"] in have]
+    revisions = [
+        have[r["country_iso3"]] - r["value"] for r in forecasts.iter_rows(named=True) if r["country_iso3"] in have
+    ]
     for row in rows:
         if row["pillar"] == "growth":
             alt = forecasts.filter(pl.col("country_iso3") == row["iso3"])
@@ -286,8 +288,14 @@ def _sns_row(iso3: str, ed: dict, alt: dict | None) -> dict:
         source, url = f"deck slide {r['slide']} (labels matched to {ed['edition']})", r["url"]
         period, line = ed["period"], f"; deck line {r['line_start']}"
     else:
-        ref = external_member(w, "reference") if "slide" not in w else deck_member(w, SNS_METRIC, ed["edition"], "reference")
+        ref = (
+            external_member(w, "reference")
+            if "slide" not in w
+            else deck_member(w, SNS_METRIC, ed["edition"], "reference")
+        )
         members = [external_member(r), ref]
+        for m in members:  # one name per edition ('Digital 2020 (We Are Social / Hootsuite)' is Digital 2020)
+            m["vintage"] = ed["edition"]
         source, url, period, line = r["source_title"], r["source_url"], r["period"], ""
     row = _row(
         iso3=iso3,

@@ -52,10 +52,10 @@ def scores_table(result: Result, readings: pl.DataFrame | None = None) -> pl.Dat
         .join(pick("sns", "sns", ALT), on="iso3", how="left")
         .join(
             pick(
-            "concentration",
-            "hhi",
-            {"low": "lower", "high": "upper", "coverage": "coverage", "metric": "metric", "metric_class": "class"},
-        ),
+                "concentration",
+                "hhi",
+                {"low": "lower", "high": "upper", "coverage": "coverage", "metric": "metric", "metric_class": "class"},
+            ),
             on="iso3",
             how="left",
         )
