@@ -139,7 +139,7 @@ def deck_scored(figures: pl.DataFrame, pillar: str) -> tuple[Figure, Scored, pl.
     raise LookupError(f"no deck figure declares scored={pillar!r}")
 
 
-def growth_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dict]:
+def growth_indicators(figures: pl.DataFrame, external: pl.DataFrame, candidates=()) -> list[dict]:
     """Retail e-commerce growth 2022: the deck's top-10 table first; eMarketer's Feb 2022 forecast only
     for countries the deck lacks (flagged: another vintage, a forecast)."""
     rows = []
@@ -210,7 +210,71 @@ def growth_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dic
                 members=[external_member(r)],
             )
         )
+    scored = set(have) | {r["iso3"] for r in rows if r["pillar"] == "growth"}
+    rows += top_list_bounds(external, scored, revisions, min(have.values(), default=0.0), candidates)
     return rows
+
+
+TOP_LIST = "ecommerce_growth_top10_2022"  # eMarketer's complete list of the ten fastest-growing markets, 2022
+
+
+def top_list_bounds(
+    external: pl.DataFrame, done: set[str], revisions: list[float], floor: float, candidates=()
+) -> list[dict]:
+    """Growth bounds from a complete top-10 list (a forecast edition): a listed market whose value is not printed
+    lies between the bounds its rank allows (rows 'lower bound' / 'upper bound'); a market the list omits grew
+    less than the tenth. Both widened by the range of that edition's revisions in the deck's estimates; an
+    omitted market's floor is the lowest estimate in the deck. Each is an interval from a source, never imputed."""
+    top = external.filter(pl.col("topic") == TOP_LIST)
+    if top.height == 0:
+        return []
+    lo_rev, hi_rev = min(revisions + [0.0]), max(revisions + [0.0])
+    rows = []
+    bounds = top.filter(pl.col("metric").str.starts_with("retail ecommerce growth, "))
+    for iso3 in sorted(set(bounds["country_iso3"].to_list()) - done):
+        b = bounds.filter(pl.col("country_iso3") == iso3).sort("metric")
+        low = b.filter(pl.col("metric").str.ends_with("lower bound"))
+        high = b.filter(pl.col("metric").str.ends_with("upper bound"))
+        if not (low.height and high.height):
+            continue
+        rows.append(_bound_row(iso3, low.row(0, named=True), low["value"][0] + lo_rev, high["value"][0] + hi_rev,
+                               [external_member(low.row(0, named=True)), external_member(high.row(0, named=True))],
+                               "between the values its rank in the list allows"))  # fmt: skip
+        done.add(iso3)
+    ranked = top.filter(pl.col("unit") == "rank").sort("value")
+    if ranked.height == 10:
+        tenth = ranked.row(9, named=True)
+        value = top.filter((pl.col("country_iso3") == tenth["country_iso3"]) & (pl.col("unit") == "pct"))
+        cap = value["value"][0] if value.height else None
+        listed = set(top["country_iso3"].to_list())
+        if cap is not None:
+            for iso3 in candidates:
+                if iso3 in done or iso3 in listed:
+                    continue
+                why = f"not in the list, so below its tenth ({tenth['country_iso3']} {cap:g}%)"
+                rows.append(_bound_row(iso3, tenth, floor, cap + hi_rev, [external_member(tenth)], why))
+    return rows
+
+
+def _bound_row(iso3: str, r: dict, low: float, high: float, members: list[dict], why: str) -> dict:
+    return _row(
+        iso3=iso3,
+        pillar="growth",
+        indicator="ecommerce_growth_2022",
+        value=(low + high) / 2,
+        low=low,
+        high=high,
+        unit="percent",
+        period=r["period"],
+        origin="external",
+        source=r["source_title"],
+        vintage=r["vintage"],
+        url=r["source_url"],
+        metric="retail ecommerce growth (forecast bound)",
+        note=f"a bound from eMarketer's list of the ten fastest-growing markets (a forecast edition): {why}; "
+        f"drawn between {low:g} and {high:g}, scored at the midpoint",
+        members=members,
+    )
 
 
 def _edition_year(vintage: str) -> int:
@@ -515,7 +579,7 @@ def select(
     # weak sources (grade C) are kept in the processed table for the record, never scored
     external = apply_pins(graded(external), pins)
     rows = (
-        growth_indicators(figures, external)
+        growth_indicators(figures, external, candidates)
         + sns_indicators(figures, external, candidates)
         + concentration_indicators(figures, external)
     )
