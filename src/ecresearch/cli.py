@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from ecresearch.errors import EcresearchError
 
@@ -303,6 +304,12 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ecresearch", description=__doc__.split("\n\n")[0], epilog=EPILOG)
     p.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
     p.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    p.add_argument(
+        "--root",
+        metavar="PATH",
+        help="the project folder (default: the nearest folder at or above the working directory whose "
+        "pyproject.toml has [tool.ecresearch]; or $ECRESEARCH_ROOT)",
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     b = sub.add_parser("build", help="build everything that is out of date", epilog=EPILOG)
     b.add_argument("--force", action="store_true", help="rebuild every step")
@@ -342,7 +349,15 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.root is not None:
+        # through the environment, read when ecresearch.paths is first imported (below); kernels inherit it
+        os.environ["ECRESEARCH_ROOT"] = os.path.abspath(args.root)
     try:
+        from ecresearch import paths
+
+        if args.root is not None and paths.ROOT != Path(os.environ["ECRESEARCH_ROOT"]):
+            raise EcresearchError("--root: this process already works on another project; set ECRESEARCH_ROOT")
+        paths.require_root()
         return args.func(args)
     except EcresearchError as exc:
         if args.debug:

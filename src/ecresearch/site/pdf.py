@@ -24,7 +24,9 @@ def write_pdf(html_path: Path, pdf_path: Path | None = None) -> Path:
     try:
         from weasyprint import CSS, HTML
     except (ImportError, OSError) as exc:  # OSError: the Pango library is missing
-        raise EcresearchError(f"PDF output needs WeasyPrint and Pango: {exc}") from None
+        raise EcresearchError(
+            f"PDF output needs the pdf extra (pip install 'ecresearch[pdf]') and the system Pango library: {exc}"
+        ) from None
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     html_path = Path(html_path)
