@@ -241,12 +241,16 @@ def top_list_bounds(
                                [external_member(low.row(0, named=True)), external_member(high.row(0, named=True))],
                                "between the values its rank in the list allows"))  # fmt: skip
         done.add(iso3)
-    ranked = top.filter(pl.col("unit") == "rank").sort("value")
-    if ranked.height == 10:
-        tenth = ranked.row(9, named=True)
-        value = top.filter((pl.col("country_iso3") == tenth["country_iso3"]) & (pl.col("unit") == "pct"))
+    listed = set(top["country_iso3"].to_list()) - {"SEA", "WLD"}
+    tenth = top.filter((pl.col("unit") == "rank") & (pl.col("value") == 10))
+    if len(listed) == 10 and tenth.height == 1:  # the list is complete: every other market grew less than the tenth
+        tenth = tenth.row(0, named=True)
+        value = external.filter(  # the tenth's own value, in the list's edition (any snapshot)
+            (pl.col("country_iso3") == tenth["country_iso3"])
+            & (pl.col("metric") == "retail ecommerce growth")
+            & (pl.col("vintage") == tenth["vintage"])
+        )
         cap = value["value"][0] if value.height else None
-        listed = set(top["country_iso3"].to_list())
         if cap is not None:
             for iso3 in candidates:
                 if iso3 in done or iso3 in listed:
