@@ -15,7 +15,7 @@ from ecresearch.params import Params
 from ecresearch.scores import analysis, indicators
 from ecresearch.scores.hhi import cr_interval, hhi, hhi_interval
 from ecresearch.scores.model import aggregate, normalise, ranks, score
-from ecresearch.scores.uncertain import TRIANGULAR, from_arrays
+from ecresearch.scores.uncertain import TRIANGULAR, from_arrays, scoreable
 
 
 @pytest.mark.parametrize(
@@ -360,7 +360,12 @@ def test_missing_values_are_imputed_never_re_weighted(extracted):
     imputed; a market is unranked when its imputed pillars carry more than the set share of the weight, and a
     market with no sourced value on any weighted pillar is not scored at all."""
     res = score(extracted.figures, extracted.external, Params(draws=10))
-    assert "HKG" not in res.countries and res.coverage.filter(pl.col("iso3") == "HKG")["ranked"][0] is False
+    # Hong Kong: only a growth bound (not in the top-10 list), two pillars imputed: never ranked, in no draw
+    assert res.coverage.filter(pl.col("iso3") == "HKG")["ranked"][0] is False
+    assert res.scores.filter(pl.col("iso3") == "HKG")["p_ranked"][0] == 0
+    x = np.array([[1.0, 1.0, 1000, np.nan], [np.nan, np.nan, np.nan, np.nan]])
+    blank = from_arrays(x, imputed=np.isnan(x))
+    assert scoreable(blank, P.validate(Params())).tolist() == [True, False]
     c = res.cells
     j = int(np.flatnonzero(c.imputed[:, :3].any(axis=0))[0])  # a core pillar with a gap (KOR's SNS time)
     gap = c.imputed[:, j]
