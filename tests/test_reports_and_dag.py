@@ -5,6 +5,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
@@ -480,45 +481,64 @@ def test_warm_up_runs_only_the_notebooks_imports():
     assert all(line.startswith(("import ", "from ")) for line in lines)  # no magics, no code that does work
 
 
-def test_workers_end_when_the_build_is_killed(tmp_path):
-    """kill -9 of the parent: the chart workers (spawned with die_with_parent) do not live on."""
+def _session(sid: int) -> list[int]:
+    """The live processes of a session (a killed parent's workers and resource tracker keep its session id)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":  # fields[3]: the session; Z: a zombie (already ended)
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("delay", [0.2, "running"])
+def test_workers_end_when_the_build_is_killed(tmp_path, delay):
+    """kill -9 of the parent, while the spawned workers start (0.2 s) or once they run: no child of the
+    parent — worker or resource tracker — is alive a few seconds later."""
     import signal
     import subprocess as sp
-    import sys
     import time
 
     script = tmp_path / "parent.py"
-    pidfile = tmp_path / "worker.pid"
+    ready = tmp_path / "ready"
     script.write_text(f"""
-import multiprocessing, os, time
-from concurrent.futures import ProcessPoolExecutor
-from ecresearch.pipeline.orphans import die_with_parent
+import os, sys, time
+from ecresearch.pipeline.orphans import process_pool
 
 def work(path):
-    open(path, "w").write(str(os.getpid()))
-    time.sleep(60)
+    open(path, "a").write(str(os.getpid()))
+    time.sleep(120)
 
 if __name__ == "__main__":
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent) as pool:
-        pool.submit(work, {str(pidfile)!r}).result()
+    with process_pool(2) as pool:
+        for _ in range(2):
+            pool.submit(work, {str(ready)!r})
+        print("submitted", flush=True)
+        time.sleep(120)
 """)
-    parent = sp.Popen([sys.executable, str(script)])
-    for _ in range(200):
-        if pidfile.exists() and pidfile.read_text():
-            break
-        time.sleep(0.05)
-    worker = int(pidfile.read_text())
+    parent = sp.Popen([sys.executable, str(script)], stdout=sp.PIPE, text=True, start_new_session=True)
+    assert parent.stdout.readline().strip() == "submitted"
+    if delay == "running":
+        for _ in range(600):
+            if ready.exists() and len(ready.read_text()) > 0 and len(_session(parent.pid)) >= 4:
+                break
+            time.sleep(0.05)
+        assert len(_session(parent.pid)) >= 4  # the parent, its resource tracker and two workers
+    else:
+        time.sleep(delay)
     parent.send_signal(signal.SIGKILL)
     parent.wait()
-    for _ in range(100):
-        try:
-            os.kill(worker, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.05)
-    else:
-        os.kill(worker, signal.SIGKILL)
-        raise AssertionError("the worker outlived its killed parent")
+    deadline = time.monotonic() + 5
+    while _session(parent.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = _session(parent.pid)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], "children outlived their killed parent"
 
 
 def test_broken_pipe_ends_quietly():

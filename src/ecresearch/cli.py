@@ -69,6 +69,20 @@ def _set_params(out):
     return P.from_mapping(meta["params"], where=paths.rel(out.params_json))
 
 
+def _set_flags(out) -> str:
+    return "" if out.scenario is None else f" --scenario {out.scenario} (with its parameters)"
+
+
+def _scores_changed(out, before) -> bool:
+    """Did this command change the set's scores (or find pages made from other scores)?"""
+    from ecresearch.pipeline import consistency
+
+    if consistency.set_stamp(out) != before:
+        return True
+    want = consistency.set_stamp(out)
+    return any(consistency.page_stamp(p) != want for p in consistency.pages(out))
+
+
 class _VersionAction(argparse.Action):
     """--version, looked up only when asked (reading the package metadata costs start-up time)."""
 
@@ -119,7 +133,7 @@ class Progress:
 
 def _build(args: argparse.Namespace) -> int:
     from ecresearch import datasets, paths
-    from ecresearch.pipeline import dag
+    from ecresearch.pipeline import consistency, dag
     from ecresearch.pipeline.engine import execute, plan
 
     params, out = resolve_params(args)
@@ -144,10 +158,18 @@ def _build(args: argparse.Namespace) -> int:
         runner.prestart(paths.NB_REPORT)
     planned = 0 if args.only or not out.ranked.exists() else len(dag.downstream_steps(out))
     progress = Progress(len(steps), args.quiet, planned)
+    before = consistency.set_stamp(out)
     try:
         result = execute(steps, force=args.force, progress=progress, jobs=args.jobs, expand=expand)
     finally:
         progress.close()
+    n = len(consistency.stale(out)) if args.only and _scores_changed(out, before) else 0
+    if n:  # one step: the pages it leaves behind are named, not rebuilt
+        print(
+            f"ecresearch: {n} page(s) of the {out.label()} were made from other scores; "
+            f"`ecresearch build{_set_flags(out)}` rebuilds them",
+            file=sys.stderr,
+        )
     ran = sum(v == "ran" for v in result.values())
     where = paths.rel(out.index)
     if args.pdf:
@@ -165,7 +187,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from ecresearch import paths
-    from ecresearch.pipeline import dag
+    from ecresearch.pipeline import consistency, dag
     from ecresearch.pipeline.engine import execute, plan
     from ecresearch.report.country import require_scored, scored_countries, target
 
@@ -184,10 +206,15 @@ def _report(args: argparse.Namespace) -> int:
         runner.prestart(paths.NB_REPORT)  # start-up and imports overlap the work before the notebook runs
         threading.Thread(target=webfont.warm, daemon=True).start()  # and the page's fonts, while it runs
     # bring the set up to date with ITS parameters (never others), then this report and the index
+    before = consistency.set_stamp(out)
     execute(upstream, jobs=args.jobs)
     require_scored(iso3, scored_countries(out))
-    status = execute([step], force=args.force, jobs=1)[step.name]
-    execute([dag.index_step(dag.ranked_countries(out), out)], jobs=1)
+    if _scores_changed(out, before):  # every page of the set cites the new scores, this report among them
+        print(f"ecresearch: the scores of the {out.label()} changed: rebuilding its every page", file=sys.stderr)
+        status = execute(dag.downstream_steps(out), force=args.force, jobs=args.jobs)[step.name]
+    else:
+        status = execute([step], force=args.force, jobs=1)[step.name]
+        execute([dag.index_step(dag.ranked_countries(out), out)], jobs=1)
     html = step.outputs[1]
     if args.pdf:
         from ecresearch.site.pdf import write_pdf
@@ -327,7 +354,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--pdf", action="store_true", help="also write report.pdf beside the HTML")
     r.add_argument("--force", action="store_true", help="rerun the report even if up to date")
     r.add_argument("--quiet", action="store_true", help="no progress output")
-    r.add_argument("--jobs", type=int, default=1, help="steps run at once")
+    r.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="steps run at once (default: CPU count)")
     r.set_defaults(func=_report)
     c = sub.add_parser("countries", help="the scored countries with score, rank band and data coverage")
     fmt = c.add_mutually_exclusive_group()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from ecresearch.charts.render import render
 from ecresearch.charts.style import save
 from ecresearch.deck.figures import FIGURES
 from ecresearch.pipeline.atomic import staged, write_text
-from ecresearch.pipeline.orphans import die_with_parent
+from ecresearch.pipeline.orphans import process_pool
 
 
 def load_processed() -> dict[str, pl.DataFrame]:
@@ -44,8 +43,6 @@ def _render_some(figure_ids: list[str], out: str) -> list[str]:
 
 
 def build(root: Path) -> None:
-    from concurrent.futures import ProcessPoolExecutor
-
     data = load_processed()
     out = staged(root, datasets.path("chart_images") / "x").parent
     ids = [f.id for f in FIGURES]
@@ -53,10 +50,7 @@ def build(root: Path) -> None:
     chunks = [
         ids[i::workers] for i in range(workers)
     ]  # each figure is independent: the files do not depend on the split
-    # spawn, not fork: polars (already loaded here) is not fork-safe
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent
-    ) as pool:
+    with process_pool(workers) as pool:
         rendered = {fid for part in pool.map(_render_some, chunks, [str(out)] * workers) for fid in part}
     images = {fid: f"figures/{fid}.svg" for fid in ids if fid in rendered}
     write_text(

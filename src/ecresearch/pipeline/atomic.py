@@ -72,9 +72,11 @@ def _writable_dir(path: Path) -> Path:
     return p
 
 
-def publish(root: Path, outputs: list[Path]) -> list[Path]:
-    """Move every staged output into place, or none. Returns the published files."""
+def publish(root: Path, outputs: list[Path], remove: list[Path] = ()) -> list[Path]:
+    """Move every staged output into place, or none; ``remove``: files that go in the same transaction (pages
+    made from what this publish replaces). Returns the published files."""
     moves, removals = _plan(root, outputs)
+    removals += [Path(p) for p in remove if Path(p).is_file()]
     for _, dest in moves:
         folder = _writable_dir(dest)
         if not os.access(folder, os.W_OK) or (dest.exists() and not os.access(dest.parent, os.W_OK)):
@@ -110,6 +112,11 @@ def publish(root: Path, outputs: list[Path]) -> list[Path]:
         ) from None
     finally:
         shutil.rmtree(backup, ignore_errors=True)
+    for gone in remove:  # a pruned page's folders go too once empty (countries/XXX/ja, countries/XXX)
+        try:
+            os.removedirs(Path(gone).parent)
+        except OSError:
+            pass
     return [dest for _, dest in moves]
 
 

@@ -9,6 +9,7 @@ parameters; everything from the scores onwards belongs to one *output set*: the 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from ecresearch import datasets, paths
@@ -65,11 +66,28 @@ def _suffix(out: paths.OutputSet) -> str:
     return "" if out.scenario is None else f"@{out.scenario}"
 
 
+def unranked_pages(out: paths.OutputSet, ranked: list[str]) -> list[Path]:
+    """Every file under the report folders of countries not in ``ranked`` (their pages and PDFs)."""
+    if not out.countries_dir.is_dir():
+        return []
+    return sorted(
+        f
+        for d in out.countries_dir.iterdir()
+        if d.is_dir() and d.name not in ranked
+        for f in d.rglob("*")
+        if f.is_file()
+    )
+
+
 def scores_step(params: Params, out: paths.OutputSet) -> Step:
     def run(root: Path) -> dict:
         from ecresearch.scores import step
 
         return step.build(root, params, out)
+
+    def prune(root: Path) -> list[Path]:
+        # the new scores' ranked list (staged): the reports of the countries it drops go with the old scores
+        return unranked_pages(out, json.loads(staged(root, out.ranked).read_text(encoding="utf-8"))["ranked"])
 
     return Step(
         "scores" + _suffix(out),
@@ -79,6 +97,7 @@ def scores_step(params: Params, out: paths.OutputSet) -> Step:
         params={"scoring": params.to_dict(), "scenario": out.scenario},
         out=out,
         after=("clean",),
+        prune=prune,
     )
 
 
@@ -88,6 +107,7 @@ def _notebook_step(
     """A step that runs a parameterised notebook and exports it as a page of the output set (``where``: the
     page parameters of its datasets' paths, iso3 and lang for a report)."""
     nb_out, page_file = datasets.outputs(kind, out, **where)
+    pdf = page_file.with_suffix(".pdf")  # a PDF of the previous page never stays beside a new one
 
     def run(root: Path) -> None:
         from ecresearch.pipeline.runner import run_notebook
@@ -105,6 +125,7 @@ def _notebook_step(
         notebook=notebook,
         params=nb_params,
         after=after,
+        prune=lambda root: [pdf],
     )
 
 

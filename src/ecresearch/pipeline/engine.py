@@ -39,6 +39,9 @@ class Step:
     params: dict = field(default_factory=dict)
     after: tuple[str, ...] = ()  # steps whose outputs this one reads
     out: paths.OutputSet | None = None  # the output set its per-set datasets belong to (None: the main build)
+    # files that no longer agree with this step's new outputs (given its staging root), removed atomically with
+    # its publish: the pages of countries the new scores no longer rank, a PDF made from the previous page
+    prune: Callable[[Path], list[Path]] | None = None
 
     def code_files(self) -> list[Path]:
         """The package files this step runs: the imports in its ``run`` function and in its notebook, closed
@@ -152,7 +155,7 @@ def run_step(step: Step, digest: str) -> list[Path]:
         produced = step.run(root)
         if produced:
             _stage_produced(step, produced, root)
-        published = publish(root, list(step.outputs))
+        published = publish(root, list(step.outputs), step.prune(root) if step.prune else [])
     paths.STATE_DIR.mkdir(exist_ok=True)
     write_text(
         _state_path(step),
