@@ -31,6 +31,7 @@ class Item:
     anchor: str
     en: str
     category: str = ""  # checklist: regulation | certification | payment | logistics | marketing
+    cell: bool = False  # a table cell: quote from the anchor to the cell's end, never the row's other columns
 
     def applies(self, iso3: str) -> bool:
         return self.countries == ALL or iso3 in self.countries
@@ -119,6 +120,7 @@ CHECKLIST = (
         "・購入者1回あたり5,000元",
         "Limits per buyer: 5,000 yuan per purchase, 26,000 yuan a year.",
         "regulation",
+        cell=True,
     ),
     Item(
         "ten_prefectures",
@@ -226,6 +228,19 @@ def sentence(deck: Deck, start: Line, max_lines: int = 4) -> tuple[str, int, int
     return text, first.number, last
 
 
+def cell_text(line: Line, anchor: str, deck: Deck) -> tuple[str, int, int]:
+    """A table cell quoted from its anchor through its wrapped lines (up to a blank line), so the row's label and
+    the other columns on the same line are left out."""
+    text = line.text[line.text.index(anchor) :].strip().lstrip("・")
+    last = line.number
+    for nxt in deck.lines[line.number :]:
+        if not nxt.text.strip():
+            break
+        text += nxt.text.strip()
+        last = nxt.number
+    return text, line.number, last
+
+
 def about_other_market(text: str, iso3: str) -> bool:
     """True when the sentence names another market and not this one."""
     mine = MARKET_WORDS.get(iso3, ())
@@ -246,7 +261,7 @@ def _item_rows(deck: Deck, items, kind: str) -> list[dict]:
         hits = deck.find(item.anchor)
         if not hits:
             raise ExtractionError(f"passage:{item.key}", f"anchor text {item.anchor!r} not found", file=deck.file)
-        text, first, last = sentence(deck, hits[0])
+        text, first, last = cell_text(hits[0], item.anchor, deck) if item.cell else sentence(deck, hits[0])
         countries = ["*"] if item.countries == ALL else list(item.countries)
         for c in countries:
             rows.append(
@@ -294,10 +309,52 @@ def note_rows(deck: Deck) -> list[dict]:
     return rows
 
 
+# The deck's own notices that every page repeats: its disclaimer (last slide, from its heading to the contact
+# line) and its copyright footer.
+DISCLAIMER = ("ご注意", "ご質問は")
+COPYRIGHT = re.compile(r"Copyright\s*(?:©|\(C\))\s*(\d{4})\s*JETRO\.\s*All rights reserved\.")
+
+
+def _notice(key: str, text: str, first: int, last: int, deck: Deck) -> dict:
+    return {
+        "kind": "notice",
+        "key": key,
+        "iso3": ALL,
+        "category": None,
+        "text_ja": text,
+        "en": None,
+        "slide": _slide_of(deck, first),
+        "line_start": first,
+        "line_end": last,
+    }
+
+
+def notice_rows(deck: Deck) -> list[dict]:
+    """The disclaimer as one text (its wrapped lines joined) and the newest copyright footer of the deck."""
+    start = next((ln for ln in deck.find(DISCLAIMER[0]) if BULLET.match(ln.text)), None)
+    end = next((ln for ln in deck.find(DISCLAIMER[1]) if start and ln.number > start.number), None)
+    if start is None or end is None:
+        raise ExtractionError(
+            "passage:disclaimer", f"the deck's disclaimer ({DISCLAIMER[0]}) not found", file=deck.file
+        )
+    body = [ln for ln in deck.lines[start.number : end.number - 1] if ln.text.strip()]
+    text = "".join(ln.text.strip() for ln in body)
+    footers = [(int(m.group(1)), ln) for ln in deck.lines if (m := COPYRIGHT.search(ln.text))]
+    if not footers:
+        raise ExtractionError("passage:copyright", "no 'Copyright © YYYY JETRO' footer found", file=deck.file)
+    year, line = max(footers, key=lambda f: (f[0], -f[1].number))
+    copyright_text = COPYRIGHT.search(line.text).group(0)
+    return [
+        _notice("disclaimer", text, body[0].number, body[-1].number, deck),
+        {**_notice("copyright", copyright_text, line.number, line.number, deck), "en": str(year)},
+    ]
+
+
 def passages(deck: Deck) -> pl.DataFrame:
     """Every deck passage a report quotes: market notes, JETRO programmes and checklist items, each with the
-    market it applies to ('*' = every market), slide and raw lines."""
+    market it applies to ('*' = every market), slide and raw lines; and the deck's notices (kind 'notice')."""
     rows = note_rows(deck) + _item_rows(deck, PROGRAMMES, "programme") + _item_rows(deck, CHECKLIST, "checklist")
+    rows += notice_rows(deck)
     return pl.DataFrame(rows, schema=PASSAGE_SCHEMA, orient="row").unique(
         ["kind", "key", "iso3", "line_start"], keep="first", maintain_order=True
     )

@@ -19,6 +19,7 @@ from ecresearch.domain.formats import as_printed, cell, num, pct
 from ecresearch.domain.labels import LANGS, label, section
 from ecresearch.errors import CountryError, EcresearchError
 from ecresearch.params import CORE_PILLARS, PILLAR_COLUMNS
+from ecresearch.report.rules import register, replaced_count
 from ecresearch.site.html import safe_url
 
 PILLAR_DIGITS = {"growth": 1, "sns": 2, "concentration": 0}  # what each pillar's value can carry
@@ -81,6 +82,8 @@ class Report:
     indicators: pl.DataFrame
     figures: pl.DataFrame
     data_sets: pl.DataFrame  # the rows each market and pillar was scored on (the scores step's choice)
+    as_of: str = ""  # the data-as-of date (a parameter): rules are judged against it
+    recheck_days: int = 365
     out: paths.OutputSet | None = None
     cited: list[dict] = field(default_factory=list)
 
@@ -136,7 +139,7 @@ class Report:
             r["source_title"],
             r["vintage"],
             r["source_url"],
-            f"{r['snapshot']} line {r['csv_line']}",
+            self.t("csv_line", file=r["snapshot"], line=r["csv_line"]),
         )
 
     # ── sections ─────────────────────────────────────────────────────────────────────────────
@@ -148,16 +151,15 @@ class Report:
             num(r["score"], "en", 2),
             "index 1-100",
             "derived",
-            "scores step (country_scores.parquet)",
-            where=r["parameters"],
+            self.t("scores_step"),
         )
-        self.cite("rank", r["rank"], "rank", "derived", "scores step")
+        self.cite("rank", r["rank"], "rank", "derived", self.t("scores_step"))
         self.cite(
             "rank band 5–95%",
             f"{num(r['rank_p05'], 'en', 0)}–{num(r['rank_p95'], 'en', 0)}",
             "rank",
             "derived",
-            "scores step, Monte Carlo",
+            self.t("scores_step"),
         )
         L = self.lang
         return self.t(
@@ -201,10 +203,20 @@ class Report:
                         num(v, self.lang, PILLAR_DIGITS[pillar]) for v in (values.min(), values.median(), values.max())
                     ),
                     self.t("rank_in"): self.t("missing") if rank_in is None else f"{rank_in} / {values.len()}",
-                    self.t("source"): "—" if src is None else f"{src['source']} [{src['vintage']}]",
+                    self.t("source"): "—" if src is None else self._pillar_source(src, pillar),
                 }
             )
         return pl.DataFrame(rows)
+
+    def _pillar_source(self, src: dict, pillar: str) -> str:
+        """Where a pillar's value comes from, in the page's language: the deck's slide for a deck value (the
+        indicator's note is the scores step's English), else the publisher and edition."""
+        if src["origin"] != "deck":
+            return f"{src['source']} [{src['vintage']}]"
+        used = self.data_sets.filter((pl.col("iso3") == self.iso3) & (pl.col("pillar") == pillar))
+        slides = sorted({r["slide"] for r in used.iter_rows(named=True) if r["slide"] is not None})
+        where = ", ".join(self.t("slide", slide=s) for s in slides)
+        return f"{where} [{src['vintage']}]" if where else f"{src['source']} [{src['vintage']}]"
 
     def concentration_reading(self) -> str:
         """What the platform data allow one to say for this market, in the report's language."""
@@ -214,14 +226,15 @@ class Report:
         if r["hhi_lower"] is not None:
             lo, hi = r["hhi_lower"], r["hhi_upper"]
             # the guideline bands are the scores step's (country_scores), never computed again here
-            b10 = (r["hhi_band_2010_lower"], r["hhi_band_2010_upper"])
-            b23 = (r["hhi_band_2023_lower"], r["hhi_band_2023_upper"])
+            band = self.hhi_band
+            b10 = (band(r["hhi_band_2010_lower"]), band(r["hhi_band_2010_upper"]))
+            b23 = (band(r["hhi_band_2023_lower"]), band(r["hhi_band_2023_upper"]))
             self.cite(
                 "HHI interval",
                 f"{num(lo, 'en', 0)}–{num(hi, 'en', 0)}",
                 "hhi",
                 "derived",
-                "listed shares; unlisted players no larger than the smallest listed",
+                self.t("scores_step"),
             )
             L = self.lang
             parts.append(
@@ -240,8 +253,15 @@ class Report:
             parts.append(self.t("top5_reading"))
         return " ".join(parts)
 
+    def hhi_band(self, name: str) -> str:
+        return label(f"hhi_band.{name}", self.lang)
+
     def _measure(self, text: str) -> str:
+        """A data set's metric in the page's language (the catalogue has every metric of the data; a test checks)."""
         return section("measure", self.lang).get(text, text)
+
+    def unit(self, unit: str) -> str:
+        return section("report_unit", self.lang).get(unit, unit)
 
     def _row(self, platform, measure, value, period, origin, source, scored: bool = False) -> dict:
         t = self.t
@@ -252,7 +272,7 @@ class Report:
             t("period"): period,
             t("origin"): label(f"origin.{origin}", self.lang),
             t("source"): source,
-            t("scored"): t("yes") if scored else "",
+            t("scored"): cell(True, lang=self.lang) if scored else "",
         }
 
     def _ext_value(self, r: dict) -> str:
@@ -274,7 +294,7 @@ class Report:
         """Where a scored row stands: the snapshot file and CSV line, or the deck slide and line."""
         if r["origin"] == "deck":
             return self.t("line", slide=r["slide"], start=r["line_start"])
-        return f"{r['snapshot']} line {r['csv_line']}"
+        return self.t("csv_line", file=r["snapshot"], line=r["csv_line"])
 
     def platforms(self, external: pl.DataFrame) -> pl.DataFrame:
         """The market's platforms: first the data set its concentration was scored on (marked), then the other
@@ -344,7 +364,7 @@ class Report:
                 "rank",
                 "deck",
                 r["source"],
-                where=f"line {r['line_start']}",
+                where=self.t("line", slide=r["slide"], start=r["line_start"]),
             )
         if self.iso3 == "USA":
             us = self.figures.filter(
@@ -393,7 +413,9 @@ class Report:
     def _value(self, value: float, unit: str, digits: int = 1, printed: bool = False) -> str:
         """A value with its unit; ``printed``: with the decimals its source gives instead of ``digits``."""
         text = as_printed(value, self.lang) if printed else num(value, self.lang, digits)
-        return text + "%" if unit in ("pct", "percent") else f"{text} {unit}"
+        if unit in ("pct", "percent"):
+            return text + "%"
+        return f"{text}{self.unit(unit)}" if self.lang == "ja" else f"{text} {unit}"
 
     def social_networks(self, external: pl.DataFrame) -> pl.DataFrame:
         """The most used social networks, largest first, from the social-platform snapshot (metric, vintage)."""
@@ -404,7 +426,7 @@ class Report:
                 rows.append(
                     {
                         self.t("network"): r["entity"],
-                        self.t("measure"): r["metric"],
+                        self.t("measure"): self._measure(r["metric"]),
                         self.t("value"): self._ext_value(r),
                         self.t("period"): r["period"],
                         self.t("source"): f"{r['source_title']} [{r['vintage']}]",
@@ -453,7 +475,7 @@ class Report:
         for r in rows.iter_rows(named=True):
             where = self.t("line", slide=r["slide"], start=r["line_start"])
             key = f"<b>{_h.escape(r['key'])}</b> — " if kind == "programme" else ""
-            cat = f"[{_h.escape(r['category'])}] " if r["category"] else ""
+            cat = self._category(r["category"])
             gloss = f"<br><i>{_h.escape(r['en'])}</i>" if self.lang == "en" and r["en"] else ""
             items.append(
                 f"<li class='quote'>{cat}{key}<span lang='ja'>「{_h.escape(r['text_ja'])}」</span> "
@@ -461,29 +483,60 @@ class Report:
             )
         return "<ul>" + "".join(items) + "</ul>"
 
-    def risks(self, rules: pl.DataFrame) -> pl.DataFrame:
-        return rules.filter(pl.col("country_iso3") == self.iso3).sort("topic")
+    def _category(self, key: str | None) -> str:
+        """A checklist item's category tag, escaped, in the page's language."""
+        return f"[{_h.escape(label('checklist_category.' + key, self.lang))}] " if key else ""
+
+    def topic(self, key: str) -> str:
+        """A rule's topic in the page's language (never the raw key)."""
+        return label(f"rule_topic.{key}", self.lang)
+
+    def risks(self, rules: pl.DataFrame) -> list[dict]:
+        """This market's rules register as of ``as_of`` (report.rules): items with period, status and sources."""
+        return register(rules, self.iso3, self.as_of, self.recheck_days)
+
+    def _rule_source(self, r: dict) -> str:
+        url = safe_url(r["source_url"])
+        title = _h.escape(r["source_title"] or "")
+        src = f"<a href='{_h.escape(url)}'>{title}</a>" if url else title
+        return f"{src} [{_h.escape(r['vintage'] or '')}]"
+
+    def _rule_item(self, item: dict) -> str:
+        text = (item["summary_ja"] or item["summary_en"]) if self.lang == "ja" else item["summary_en"]
+        dates = []
+        if item["effective"]:
+            dates.append(self.t("effective", date=item["effective"]))
+        if item["valid_until"]:
+            dates.append(self.t("valid_until", date=item["valid_until"]))
+        when = f" ({_h.escape(', '.join(dates))})" if dates else ""
+        badge = (
+            f"<span class='rule-{item['status']}'>{_h.escape(label('rule_status.' + item['status'], self.lang))}</span>"
+        )
+        sources = "; ".join(self._rule_source(r) for r in item["sources"])
+        quoted = " lang='ja'" if self.lang == "ja" and item["summary_ja"] else " lang='en'"
+        return (
+            f"<li>{badge} <b>{_h.escape(self.topic(item['topic']))}</b>{when}: "
+            f"<span{quoted}>{_h.escape(text or '')}</span> <small>— {sources}</small></li>"
+        )
 
     def risks_html(self, rules: pl.DataFrame) -> str:
-        """This market's rules and risks from reputable sources, or 'none found in the sources'."""
-        rows = self.risks(rules)
-        out = [heading(self.t("risk"), 3)]
-        if rows.height == 0:
+        """This market's rules and risks as of ``as_of``: current ones first, ended ones apart with their end date,
+        corrected records left out with a note; or 'none found in the sources'."""
+        items = self.risks(rules)
+        out = [heading(self.t("risk"), 3), paragraph(self.t("rules_as_of", date=self.as_of))]
+        if not items:
             return "".join(out) + paragraph(self.t("none_found"))
-        items = []
-        for r in rows.iter_rows(named=True):
-            text = (r["summary_ja"] or r["summary_en"]) if self.lang == "ja" else r["summary_en"]
-            url = safe_url(r["source_url"])
-            src = (
-                f"<a href='{_h.escape(url)}'>{_h.escape(r['source_title'])}</a>"
-                if url
-                else _h.escape(r["source_title"])
-            )
-            eff = f" ({_h.escape(self.t('effective'))} {_h.escape(r['effective'])})" if r["effective"] else ""
-            items.append(
-                f"<li><b>{_h.escape(r['topic'].replace('_', ' '))}</b>{eff}: {_h.escape(text)} <small>— {src} [{_h.escape(r['vintage'] or '')}]</small></li>"  # noqa: E501 - a data string kept whole
-            )
-        return "".join(out) + "<ul>" + "".join(items) + "</ul>"
+        current = [i for i in items if i["status"] != "ended"]
+        ended = [i for i in items if i["status"] == "ended"]
+        if current:
+            out.append("<ul>" + "".join(self._rule_item(i) for i in current) + "</ul>")
+        if ended:
+            out.append(heading(self.t("rules_ended"), 4))
+            out.append("<ul class='ended'>" + "".join(self._rule_item(i) for i in ended) + "</ul>")
+        n = replaced_count(rules, self.iso3)
+        if n:
+            out.append(paragraph(self.t("rules_replaced", n=n)))
+        return "".join(out)
 
     def summary_html(
         self, passages: pl.DataFrame, external: pl.DataFrame, rules: pl.DataFrame, results: dict[str, pl.DataFrame]
@@ -547,9 +600,9 @@ class Report:
             + ", ".join(progs)
             + (self.t("cited", sources=self.t("deck_slides", slides=slides)) if slides else "")
         )
-        rk = self.risks(rules)
-        risks = [t.replace("_", " ") for t in rk["topic"].unique(maintain_order=True).to_list()]
-        rcites = sorted(set(rk["source_title"].drop_nulls().to_list()))
+        rk = [i for i in self.risks(rules) if i["status"] in ("in_force", "check_again")]
+        risks = list(dict.fromkeys(self.topic(i["topic"]) for i in rk))
+        rcites = sorted({r["source_title"] for i in rk for r in i["sources"] if r["source_title"]})
         items.append(
             self.t("risks_lead")
             + (", ".join(risks) if risks else self.t("none_found"))
@@ -579,32 +632,47 @@ class Report:
                             r["source"],
                             r["vintage"],
                             r["url"],
-                            f"line {r['line_start']}" if r["line_start"] else r["note"],
+                            self.t("line", slide=r["slide"], start=r["line_start"]) if r["line_start"] else None,
                         )
         return out
 
     def provenance(self) -> pl.DataFrame:
-        schema = {
-            "what": pl.String,
-            "value": pl.String,
-            "unit": pl.String,
-            "origin": pl.String,
-            "source": pl.String,
-            "vintage": pl.String,
-            "url": pl.String,
-            "where": pl.String,
-        }
-        rows = [
-            {**c, "value": cell_text(c["value"]) if isinstance(c["value"], float) else str(c["value"])}
-            for c in self.cited
-        ]
-        return pl.DataFrame(rows, schema=schema, orient="row").unique(maintain_order=True)
+        """The compact sources list of the appendix: one row per source and edition, with how many of the
+        page's numbers it gives and where they stand (slide and line, or snapshot file and CSV line)."""
+        keys = ("source", "vintage", "origin", "figures", "where", "link")
+        cols = {k: self.t(f"prov_{k}") for k in keys}
+        groups: dict[tuple, list[dict]] = {}
+        for c in self.cited:
+            groups.setdefault((c["source"], c["vintage"], c["origin"], c["url"]), []).append(c)
+        rows = []
+        for (source, vintage, origin, url), items in groups.items():
+            where = list(dict.fromkeys(w for c in items for w in (c["where"] or "").split("; ") if w))
+            rows.append(
+                {
+                    cols["source"]: source,
+                    cols["vintage"]: vintage or "",
+                    cols["origin"]: label(f"origin.{origin}", self.lang),
+                    cols["figures"]: str(len({(c["what"], str(c["value"])) for c in items})),
+                    cols["where"]: "; ".join(where[:4]) + ("…" if len(where) > 4 else ""),
+                    cols["link"]: url or "",
+                }
+            )
+        return pl.DataFrame(rows, schema={v: pl.String for v in cols.values()}, orient="row")
+
+    def provenance_links(self) -> tuple[str, ...]:
+        return (self.t("prov_link"),)
 
 
-def load(country: str, lang: str = "ja", scenario: str | None = None) -> Report:
-    """Everything a report shows, read from the processed tables and the output set's scores (never the raw data)."""
+def load(country: str, lang: str = "ja", scenario: str | None = None, as_of: str | None = None) -> Report:
+    """Everything a report shows, read from the processed tables and the output set's scores (never the raw data).
+    ``as_of``: the data-as-of date; None takes params.toml's [pages] as_of."""
+    from ecresearch.params import load_pages, page_params
+
     if lang not in LANGS:
         raise EcresearchError(f"parameter 'lang' must be one of {list(LANGS)}, got {lang!r}")
+    pages = load_pages(paths.PARAMS_FILE)
+    if as_of is not None:
+        pages = page_params({"as_of": as_of, "recheck_days": pages.recheck_days}, where="notebook parameters")
     iso3 = target(country)
     out = paths.output_set(scenario)
     scores = scored_countries(out)
@@ -616,6 +684,8 @@ def load(country: str, lang: str = "ja", scenario: str | None = None) -> Report:
         datasets.read("country_indicators", out),
         datasets.read("deck_figures"),
         datasets.read("scored_data_sets", out),
+        as_of=pages.as_of,
+        recheck_days=pages.recheck_days,
         out=out,
     )
 
