@@ -81,7 +81,7 @@ display(HTML(report.html_table(rep.platforms(external))))
 
 # %%
 display(HTML(report.heading(rep.t("social"))))
-display(HTML(report.html_table(rep.social_networks(external))))
+display(HTML(report.html_table(rep.social_networks(external, passages))))
 
 # %%
 display(HTML(report.heading(rep.t("charts"))))

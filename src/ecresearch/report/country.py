@@ -417,11 +417,39 @@ class Report:
             return text + "%"
         return f"{text}{self.unit(unit)}" if self.lang == "ja" else f"{text} {unit}"
 
-    def social_networks(self, external: pl.DataFrame) -> pl.DataFrame:
-        """The most used social networks, largest first, from the social-platform snapshot (metric, vintage)."""
+    def _social(self, external: pl.DataFrame) -> pl.DataFrame:
+        """The market's social-network figures, the same figure carried twice (two snapshots, two spellings of
+        one network) kept once, the graded row first."""
         soc = external.filter((pl.col("country_iso3") == self.iso3) & (pl.col("topic") == "social_platform_use"))
+        first_word = pl.col("entity").str.to_lowercase().str.extract(r"^([a-z0-9]+)", 1)
+        return (
+            soc.with_columns(first_word.alias("_net"))
+            .sort(pl.col("source_grade").fill_null("Z"), "snapshot", "csv_line")
+            .unique(["_net", "period", "value", "unit"], keep="first", maintain_order=True)
+            .drop("_net")
+        )
+
+    def deck_networks(self, passages: pl.DataFrame) -> list[dict]:
+        """The networks the deck names for this market, each once, with what the deck says it is used for and
+        the slides and lines (clean.passages, kind 'network')."""
+        rows = passages.filter((pl.col("kind") == "network") & (pl.col("iso3") == self.iso3)).sort("line_start")
+        out: dict[str, dict] = {}
+        for r in rows.iter_rows(named=True):
+            item = out.setdefault(r["key"], {"name": r["key"], "uses": [], "where": [], "slides": set()})
+            item["slides"].add(r["slide"])
+            if r["category"] not in item["uses"]:
+                item["uses"].append(r["category"])
+            where = self.t("line", slide=r["slide"], start=r["line_start"])
+            if where not in item["where"]:
+                item["where"].append(where)
+        return list(out.values())
+
+    def social_networks(self, external: pl.DataFrame, passages: pl.DataFrame | None = None) -> pl.DataFrame:
+        """The most used social networks, largest first, from the social-platform snapshots (metric, vintage),
+        then the networks the deck names for this market (sourced to its slides); a gap is stated."""
+        cols = ("network", "measure", "value", "period", "source")
         rows = []
-        for _, g in soc.group_by("metric", "period", "vintage", maintain_order=True):
+        for _, g in self._social(external).group_by("metric", "period", "vintage", maintain_order=True):
             for r in g.sort("value", descending=True).iter_rows(named=True):
                 rows.append(
                     {
@@ -433,24 +461,25 @@ class Report:
                     }
                 )
                 self.cite_external(r, 1)
-        if not rows:
+        for n in self.deck_networks(passages) if passages is not None else []:
+            uses = label("chart.list_sep", self.lang).join(label(f"network_use.{u}", self.lang) for u in n["uses"])
             rows.append(
                 {
-                    self.t("network"): self.t("none_found"),
-                    self.t("measure"): "",
+                    self.t("network"): n["name"],
+                    self.t("measure"): self.t("deck_names", uses=uses),
                     self.t("value"): "",
                     self.t("period"): "",
-                    self.t("source"): "",
+                    self.t("source"): "; ".join(n["where"]),
                 }
             )
-        return pl.DataFrame(
-            rows, schema={self.t(k): pl.String for k in ("network", "measure", "value", "period", "source")}
-        )
+        if not rows:
+            rows.append({self.t(k): (self.t("none_found") if k == "network" else "") for k in cols})
+        return pl.DataFrame(rows, schema={self.t(k): pl.String for k in cols})
 
     def network_names(self, external: pl.DataFrame, n: int = 3) -> list[str]:
         """The most used networks by the market's largest data set of one unit and edition (shares of users,
         or users/ad reach in millions: one unit, never mixed)."""
-        soc = external.filter((pl.col("country_iso3") == self.iso3) & (pl.col("topic") == "social_platform_use"))
+        soc = self._social(external)
         if soc.height == 0:
             return []
         best = (
@@ -472,16 +501,32 @@ class Report:
         if rows.height == 0:
             return paragraph(self.t("no_notes"))
         items = []
+        partners = set(rows.filter(pl.col("iso3") == self.iso3)["key"].to_list()) if kind == "programme" else set()
         for r in rows.iter_rows(named=True):
             where = self.t("line", slide=r["slide"], start=r["line_start"])
             key = f"<b>{_h.escape(r['key'])}</b> — " if kind == "programme" else ""
-            cat = self._category(r["category"])
+            cat = self._programme_tag(r, partners) if kind == "programme" else self._category(r["category"])
             gloss = f"<br><i>{_h.escape(r['en'])}</i>" if self.lang == "en" and r["en"] else ""
             items.append(
                 f"<li class='quote'>{cat}{key}<span lang='ja'>「{_h.escape(r['text_ja'])}」</span> "
                 f"<small>({_h.escape(self.t('deck_quote'))}, {_h.escape(where)})</small>{gloss}</li>"
             )
         return "<ul>" + "".join(items) + "</ul>"
+
+    def _programme_tag(self, r: dict, partners: set[str]) -> str:
+        """A programme passage's tag: a dated round ended by ``as_of`` says so ('check the current round'); its
+        fees are the deck's, of that round; a programme open to every market says when the deck shows no
+        partner site for this one."""
+        if r["category"] == "round":
+            end = round_end(r["text_ja"])
+            if end is not None and end < self.as_of:
+                return f"[{_h.escape(self.t('round_ended', date=end))}] "
+            return f"[{_h.escape(self.t('round_open'))}] "
+        if r["category"] == "fees":
+            return f"[{_h.escape(self.t('round_fees'))}] "
+        if r["iso3"] == "*" and r["key"] not in partners:
+            return f"[{_h.escape(self.t('no_partner'))}] "
+        return ""
 
     def _category(self, key: str | None) -> str:
         """A checklist item's category tag, escaped, in the page's language."""
@@ -592,6 +637,14 @@ class Report:
             + (", ".join(nets) if nets else self.t("none_found"))
             + (self.t("cited", sources="; ".join(ncites)) if ncites else "")
         )
+        deck_nets = self.deck_networks(passages)
+        if deck_nets:
+            slides = sorted(set().union(*(n["slides"] for n in deck_nets)))
+            items.append(
+                self.t("deck_networks_lead")
+                + ", ".join(n["name"] for n in deck_nets)
+                + self.t("cited", sources=self.t("deck_slides", slides=", ".join(map(str, slides))))
+            )
         prog = market.for_market(passages, self.iso3, "programme")
         progs = prog["key"].unique(maintain_order=True).to_list()
         slides = ", ".join(str(x) for x in prog["slide"].unique(maintain_order=True).to_list())
@@ -619,7 +672,10 @@ class Report:
             if t.height == 0 or fig.kind == "text_table":
                 continue
             about = fig.iso3 == self.iso3 or (fig.iso3 == "SEA" and self.iso3 in SEA)
-            listed = t.filter((pl.col("iso3") == self.iso3) & pl.col("value").is_not_null()).height > 0
+            # a chart comparing markets (no market of its own, or the world) shows this one when it lists it; a
+            # chart about another market (China's imports by origin) is that market's, whoever it lists
+            compares = fig.iso3 in (None, "WLD")
+            listed = compares and t.filter((pl.col("iso3") == self.iso3) & pl.col("value").is_not_null()).height > 0
             if about or listed:
                 out.append(fig.id)
                 for r in t.filter(pl.col("iso3") == self.iso3).iter_rows(named=True):
@@ -661,6 +717,18 @@ class Report:
 
     def provenance_links(self) -> tuple[str, ...]:
         return (self.t("prov_link"),)
+
+
+_JA_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def round_end(text: str) -> str | None:
+    """The last date of a period as the deck prints it (「2023年4月1日～2024年3月29日」 → '2024-03-29')."""
+    dates = _JA_DATE.findall(text or "")
+    if len(dates) < 2:
+        return None
+    y, m, d = (int(x) for x in dates[-1])
+    return f"{y:04d}-{m:02d}-{d:02d}"
 
 
 def load(country: str, lang: str = "ja", scenario: str | None = None, as_of: str | None = None) -> Report:
