@@ -31,7 +31,9 @@ class Item:
     anchor: str
     en: str
     category: str = ""  # checklist: regulation | certification | payment | logistics | marketing
-    cell: bool = False  # a table cell: quote from the anchor to the cell's end, never the row's other columns
+    # what is quoted: the whole sentence; a table "cell" (from the anchor to its end, never the row's other
+    # columns); or one "line" from the anchor (a dated fact printed on a line of its own)
+    span: str = "sentence"
 
     def applies(self, iso3: str) -> bool:
         return self.countries == ALL or iso3 in self.countries
@@ -94,6 +96,7 @@ PROGRAMMES = (
         "実施期間：2023年4月1日",
         "The round the deck describes (its period as printed).",
         "round",
+        span="line",
     ),
     Item(
         "JAPAN STORE",
@@ -101,6 +104,7 @@ PROGRAMMES = (
         "プラン設定と費用：米国プレミアムプラン",
         "The fees of that round: US and UK premium plans (tax included).",
         "fees",
+        span="line",
     ),
 )
 
@@ -135,7 +139,7 @@ CHECKLIST = (
         "・購入者1回あたり5,000元",
         "Limits per buyer: 5,000 yuan per purchase, 26,000 yuan a year.",
         "regulation",
-        cell=True,
+        span="cell",
     ),
     Item(
         "ten_prefectures",
@@ -342,7 +346,13 @@ def _item_rows(deck: Deck, items, kind: str) -> list[dict]:
         hits = deck.find(item.anchor)
         if not hits:
             raise ExtractionError(f"passage:{item.key}", f"anchor text {item.anchor!r} not found", file=deck.file)
-        text, first, last = cell_text(hits[0], item.anchor, deck) if item.cell else sentence(deck, hits[0])
+        if item.span == "sentence":
+            text, first, last = sentence(deck, hits[0])
+        elif item.span == "cell":
+            text, first, last = cell_text(hits[0], item.anchor, deck)
+        else:
+            line = hits[0]
+            text, first, last = line.text[line.text.index(item.anchor) :].strip(), line.number, line.number
         countries = ["*"] if item.countries == ALL else list(item.countries)
         for c in countries:
             rows.append(

@@ -189,7 +189,7 @@ class Report:
                     num(mine, "en", 3),
                     src["unit"],
                     src["origin"],
-                    src["source"],
+                    self._deck_slides(pillar) or src["source"] if src["origin"] == "deck" else src["source"],
                     src["vintage"],
                     src["url"],
                     "; ".join(self._where(m) for m in rows_used.iter_rows(named=True)) or src["note"],
@@ -211,12 +211,14 @@ class Report:
     def _pillar_source(self, src: dict, pillar: str) -> str:
         """Where a pillar's value comes from, in the page's language: the deck's slide for a deck value (the
         indicator's note is the scores step's English), else the publisher and edition."""
-        if src["origin"] != "deck":
-            return f"{src['source']} [{src['vintage']}]"
+        where = self._deck_slides(pillar) if src["origin"] == "deck" else ""
+        return f"{where or src['source']} [{src['vintage']}]"
+
+    def _deck_slides(self, pillar: str) -> str:
+        """The deck slides this market's ``pillar`` was scored from, in the page's language ('' if none)."""
         used = self.data_sets.filter((pl.col("iso3") == self.iso3) & (pl.col("pillar") == pillar))
         slides = sorted({r["slide"] for r in used.iter_rows(named=True) if r["slide"] is not None})
-        where = ", ".join(self.t("slide", slide=s) for s in slides)
-        return f"{where} [{src['vintage']}]" if where else f"{src['source']} [{src['vintage']}]"
+        return ", ".join(self.t("slide", slide=s) for s in slides)
 
     def concentration_reading(self) -> str:
         """What the platform data allow one to say for this market, in the report's language."""
@@ -253,6 +255,10 @@ class Report:
             parts.append(self.t("top5_reading"))
         return " ".join(parts)
 
+    def _period(self, period: str | None) -> str:
+        """A period as printed; the deck's 'unstated' (no period printed) in the page's language."""
+        return self.t("period_unstated") if period == "unstated" else (period or "")
+
     def hhi_band(self, name: str) -> str:
         return label(f"hhi_band.{name}", self.lang)
 
@@ -269,7 +275,7 @@ class Report:
             t("platform"): platform,
             t("measure"): self._measure(measure),
             t("value"): value,
-            t("period"): period,
+            t("period"): self._period(period),
             t("origin"): label(f"origin.{origin}", self.lang),
             t("source"): source,
             t("scored"): cell(True, lang=self.lang) if scored else "",
@@ -456,7 +462,7 @@ class Report:
                         self.t("network"): r["entity"],
                         self.t("measure"): self._measure(r["metric"]),
                         self.t("value"): self._ext_value(r),
-                        self.t("period"): r["period"],
+                        self.t("period"): self._period(r["period"]),
                         self.t("source"): f"{r['source_title']} [{r['vintage']}]",
                     }
                 )
@@ -619,7 +625,7 @@ class Report:
             items.append(self.t("weaknesses", items=", ".join(weak)))
         lead = self.leading_platforms()
         cites = sorted({p["citation"] for p in lead})
-        periods = sorted({p["period"] for p in lead})
+        periods = sorted({self._period(p["period"]) for p in lead})
         items.append(
             self.t("leading", period=", ".join(periods))
             + (", ".join(self.platform_names()) if lead else self.t("no_scored_set"))
