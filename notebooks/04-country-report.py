@@ -106,3 +106,4 @@ display(HTML(rep.risks_html(rules)))
 # %%
 display(HTML(report.heading(rep.t("provenance"))))
 display(HTML(report.html_table(rep.provenance(), links=rep.provenance_links())))
+display(HTML(report.paragraph(rep.weak_note())))

@@ -27,6 +27,7 @@ def _fragments(rep: country.Report) -> str:
     passages = datasets.read("deck_passages")
     rules = datasets.read("market_rules")
     external = country.external_figures()
+    rep.charts()  # the notebook cites the charts' values before the appendix
     parts = [
         rep.summary_html(passages, external, rules, country.results(rep.out)),
         country.html_table(rep.pillar_table()),
@@ -187,3 +188,20 @@ def test_deck_networks_are_listed_once_with_their_slides():
     assert len(names) == len(set(names)) == nets.filter(pl.col("iso3") == "CHN")["key"].n_unique()
     table = rep.social_networks(country.external_figures(), passages)
     assert table.height == table.unique().height
+
+
+@pytest.mark.parametrize("iso3", RANKED)
+def test_client_tables_cite_no_weak_source(iso3):
+    """No link of a grade-C source, and a deck figure's reference link only when graded A or B; a page titled
+    for another market is marked as such where it is cited."""
+    ext = datasets.read("external_figures").filter(pl.col("source_url").is_not_null())
+    weak = set(ext.filter(pl.col("source_grade") == "C")["source_url"])
+    ungraded = set(ext.filter(pl.col("source_grade").is_null())["source_url"]) - set(
+        ext.filter(pl.col("source_grade").is_in(["A", "B"]))["source_url"]
+    )
+    rep = country.load(iso3, "en")
+    _fragments(rep)
+    for c in rep.cited:
+        assert c["url"] not in weak, (iso3, c)
+        if c["origin"] == "deck":
+            assert c["url"] not in ungraded, (iso3, c)

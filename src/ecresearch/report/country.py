@@ -8,6 +8,7 @@ from __future__ import annotations
 import html as _h
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import polars as pl
 
@@ -86,6 +87,7 @@ class Report:
     recheck_days: int = 365
     out: paths.OutputSet | None = None
     cited: list[dict] = field(default_factory=list)
+    weak_left_out: int = 0  # figures from weak sources (grade C) not cited in the client tables
 
     @property
     def row(self) -> dict:
@@ -105,6 +107,46 @@ class Report:
     def pillar_name(self, pillar: str, short: bool = False) -> str:
         return label(f"pillar_short.{pillar}" if short else f"pillar.{pillar}", self.lang)
 
+    @cached_property
+    def _reference_rows(self) -> dict[str, dict]:
+        """Each external source URL with its best grade and its title: what decides whether a link is citable
+        in a client table (grade A or B) and whether its title speaks of another market."""
+        ext = datasets.read("external_figures").filter(pl.col("source_url").is_not_null())
+        ext = ext.sort(pl.col("source_grade").fill_null("Z"))
+        return {r["source_url"]: r for r in ext.unique("source_url", keep="first").iter_rows(named=True)}
+
+    def _citable_url(self, url: str | None, origin: str) -> str | None:
+        """A deck figure's reference link is shown only when graded A or B (a tabloid or quiz-site mirror that
+        helped match labels is not a source to hand a client); an external row's own link as graded."""
+        ref = self._reference_rows.get(url or "")
+        if ref is None:
+            return url
+        if ref["source_grade"] == "C" or (origin == "deck" and ref["source_grade"] not in ("A", "B")):
+            return None
+        return url
+
+    def _weak(self, url: str | None, origin: str) -> bool:
+        """An external value read from a weak source (grade C): never cited in a client table."""
+        ref = self._reference_rows.get(url or "")
+        return origin == "external" and ref is not None and ref["source_grade"] == "C"
+
+    def _title_note(self, url: str | None) -> str:
+        """When the page a figure was read from is titled for another market (an Indonesia article giving
+        Thailand's share), say so beside the citation."""
+        ref = self._reference_rows.get(url or "")
+        if ref is None or not ref["source_title"]:
+            return ""
+        title = ref["source_title"]
+        mine = resolve(self.iso3).name_en
+        others = [
+            c
+            for c in self.scores["iso3"].to_list()
+            if c != self.iso3 and re.search(rf"\b{re.escape(resolve(c).name_en)}\b", title)
+        ]
+        if not others or mine in title:
+            return ""
+        return self.t("title_other_market", market=self._country_name(others[0]), name=self.name)
+
     def cite(
         self,
         what: str,
@@ -116,6 +158,10 @@ class Report:
         url: str | None = None,
         where: str | None = None,
     ) -> None:
+        if self._weak(url, origin):
+            self.weak_left_out += 1
+            return
+        url = self._citable_url(url, origin)
         self.cited.append(
             {
                 "what": what,
@@ -711,7 +757,7 @@ class Report:
             where = list(dict.fromkeys(w for c in items for w in (c["where"] or "").split("; ") if w))
             rows.append(
                 {
-                    cols["source"]: source,
+                    cols["source"]: source + self._title_note(url),
                     cols["vintage"]: vintage or "",
                     cols["origin"]: label(f"origin.{origin}", self.lang),
                     cols["figures"]: str(len({(c["what"], str(c["value"])) for c in items})),
@@ -720,6 +766,10 @@ class Report:
                 }
             )
         return pl.DataFrame(rows, schema={v: pl.String for v in cols.values()}, orient="row")
+
+    def weak_note(self) -> str:
+        """The appendix's note on the figures left uncited for their weak source ('' when none)."""
+        return self.t("weak_left_out", n=self.weak_left_out) if self.weak_left_out else ""
 
     def provenance_links(self) -> tuple[str, ...]:
         return (self.t("prov_link"),)
