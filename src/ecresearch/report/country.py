@@ -635,13 +635,18 @@ class Report:
             out.append(paragraph(self.t("rules_replaced", n=n)))
         return "".join(out)
 
+    def reading_lines(self) -> list[str]:
+        """The summary's lines on the rank, one per reading of the scores (a second reading, such as platform as
+        gatekeeper, adds its line here)."""
+        r, L = self.row, self.lang
+        return [self.summary(), self.t("p_rank", p1=pct(r["p_rank1"], L), p3=pct(r["p_top3"], L))]
+
     def summary_html(
         self, passages: pl.DataFrame, external: pl.DataFrame, rules: pl.DataFrame, results: dict[str, pl.DataFrame]
     ) -> str:
         """A summary an analyst can paste into a proposal: each sentence generated from the data, with its source."""
-        r, L = self.row, self.lang
-        items = [self.summary()]
-        items.append(self.t("p_rank", p1=pct(r["p_rank1"], L), p3=pct(r["p_top3"], L)))
+        r = self.row
+        items = self.reading_lines()
         pairs = results.get("robust_pairs")
         if pairs is not None:
             ties = [
