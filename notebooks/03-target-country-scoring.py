@@ -31,6 +31,7 @@
 # Parameters (papermill)
 from typing import Optional
 scenario: Optional[str] = None  # None means the main build, or give the name of a built scenario
+as_of: Optional[str] = None  # the pages' data-as-of date (YYYY-MM-DD); None: params.toml [pages]
 
 # %%
 # %matplotlib inline

@@ -226,6 +226,11 @@ RULES_COLUMNS = {
     "source_url": Column(S, "address of that page", nullable=True),
     "vintage": Column(S, "edition or date of the source", nullable=True),
     "source_grade": Column(S, "A publisher, B reputable secondary source, C weak", nullable=True),
+    "valid_until": Column(S, "last day the rule applied, when it has ended (ISO date)", nullable=True),
+    "last_checked": Column(
+        S, "when its source was last checked (ISO date); else the source's date counts", nullable=True
+    ),
+    "replaces": Column(S, "the earlier record this one corrects or retires: '<snapshot>.csv:<record>'", nullable=True),
     "snapshot": Column(S, "raw snapshot file the rule came from (data/raw/rules/)"),
     "record": Column(I32, "CSV record of the rule in its snapshot (2 = the first after the header)"),
 }
@@ -374,8 +379,8 @@ def _declare() -> dict[str, Dataset]:
             "deck_passages",
             _processed("deck_passages.parquet"),
             "clean",
-            "the deck's sentences the reports quote (notes, JETRO programmes, checklist), "
-            "with the market each applies to, slide and raw lines.",
+            "the deck's sentences the reports quote (notes, JETRO programmes, checklist) and its notices "
+            "(disclaimer, copyright), with the market each applies to, slide and raw lines.",
         ),
         D(
             "market_rules",

@@ -179,9 +179,9 @@ def load_file(path: Path) -> Params:
         raise ParameterError(f"{path.name}: not UTF-8 text (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ParameterError(f"{path.name}: {exc}") from None
-    extra = sorted(set(data) - {"scoring"})
+    extra = sorted(set(data) - {"scoring", "pages"})
     if extra:
-        raise ParameterError(f"{path.name}: unknown table(s) {extra}; parameters live under [scoring]")
+        raise ParameterError(f"{path.name}: unknown table(s) {extra}; parameters live under [scoring] and [pages]")
     scoring = data.get("scoring", {})
     if not isinstance(scoring, dict):
         raise ParameterError(f"{path.name}: 'scoring' must be a table ([scoring]), got {scoring!r}")
@@ -212,3 +212,61 @@ def override(base: Params, **changes) -> Params:
     """``base`` with the given (non-None) values changed, validated."""
     changes = {k: v for k, v in changes.items() if v is not None}
     return validate(replace(base, **changes)) if changes else base
+
+
+# ── the pages' parameters: not scoring parameters (changing them makes no scenario), but inputs of every page ──
+
+
+@dataclass(frozen=True)
+class PageParams:
+    """What every page states and judges by. ``as_of``: the date the pages are dated with and every rule's
+    status is judged against (a parameter, never the wall clock, so a rebuild is byte-identical);
+    ``recheck_days``: a rule last checked longer ago than this before ``as_of`` is marked 'check again'."""
+
+    as_of: str
+    recheck_days: int = 365
+
+
+def _iso_date(name: str, value) -> str:
+    import datetime as dt
+
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):  # a bare TOML date
+        return value.isoformat()
+    try:
+        if isinstance(value, str):
+            return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    raise ParameterError(f"parameter {name!r} must be a date YYYY-MM-DD, got {value!r}")
+
+
+def page_params(data: dict, where: str = "parameters") -> PageParams:
+    """Page parameters from a mapping (the TOML file's [pages] table); unknown keys rejected."""
+    names = {f.name for f in fields(PageParams)}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise ParameterError(f"{where}: unknown parameter(s) {unknown}; known: {sorted(names)}")
+    if "as_of" not in data:
+        raise ParameterError(f"{where}: parameter 'as_of' is missing (the date every page is dated with)")
+    try:
+        days = data.get("recheck_days", 365)
+        if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+            raise ParameterError(f"parameter 'recheck_days' must be a whole number of days >= 1, got {days!r}")
+        return PageParams(_iso_date("as_of", data["as_of"]), days)
+    except ParameterError as exc:
+        raise ParameterError(f"{where}: {exc}") from None
+
+
+def load_pages(path: Path) -> PageParams:
+    """The [pages] table of ``params.toml``: the pages cannot be dated without it."""
+    if not path.is_file():
+        raise ParameterError(f'{path.name}: missing; the pages need [pages] as_of = "YYYY-MM-DD"')
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        load_file(path)  # raises the file's error with its reason
+        raise
+    pages = data.get("pages")
+    if not isinstance(pages, dict):
+        raise ParameterError(f'{path.name}: no [pages] table; the pages need [pages] as_of = "YYYY-MM-DD"')
+    return page_params(pages, where=f"{path.name} [pages]")

@@ -297,6 +297,10 @@ RULES_COLUMNS = (
     "vintage",
     "source_grade",
 )
+# A later rules snapshot may also give each rule's period and review: the date it ended (``valid_until``), the
+# date its source was last checked (``last_checked``), and the earlier record it corrects (``replaces``,
+# "<snapshot file>:<record>"), so a stale or wrong row is retired without editing its raw file.
+RULES_PERIOD_COLUMNS = ("valid_until", "last_checked", "replaces")
 
 
 RULES_SCHEMA = datasets.dtypes("market_rules")
@@ -315,17 +319,38 @@ def parse_rules(path: Path) -> list[dict]:
     except UnicodeDecodeError as exc:
         raise RawDataError(f"{where}: not UTF-8 text (byte {exc.start})") from None
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    if not rows or tuple(rows[0]) != RULES_COLUMNS:
-        raise RawDataError(f"{where}: line 1: columns must be {list(RULES_COLUMNS)}")
+    header = tuple(rows[0]) if rows else ()
+    if header not in (RULES_COLUMNS, RULES_COLUMNS + RULES_PERIOD_COLUMNS):
+        raise RawDataError(
+            f"{where}: line 1: columns must be {list(RULES_COLUMNS)}, "
+            f"optionally followed by {list(RULES_PERIOD_COLUMNS)}"
+        )
     out = []
     for n, rec in enumerate(rows[1:], start=2):
-        if len(rec) != len(RULES_COLUMNS):
-            raise RawDataError(f"{where}: record {n}: {len(rec)} fields, expected {len(RULES_COLUMNS)}")
-        r = dict(zip(RULES_COLUMNS, rec, strict=True))
+        if len(rec) != len(header):
+            raise RawDataError(f"{where}: record {n}: {len(rec)} fields, expected {len(header)}")
+        r = {k: None for k in RULES_PERIOD_COLUMNS} | dict(zip(header, rec, strict=True))
         if r["country_iso3"] not in known_codes():
             raise RawDataError(f"{where}: record {n}: unknown country code {r['country_iso3']!r}")
-        out.append({**{k: (v.strip() or None) for k, v in r.items()}, "snapshot": path.name, "record": n})
+        r = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in r.items()}
+        _check_rule_dates(where, n, r)
+        out.append({**r, "snapshot": path.name, "record": n})
     return out
+
+
+def _check_rule_dates(where: str, n: int, r: dict) -> None:
+    """A rule's end and review dates are ISO dates (its status is judged against them); ``replaces`` names a record."""
+    import datetime as dt
+    import re
+
+    for col in ("valid_until", "last_checked"):
+        if r[col] is not None:
+            try:
+                dt.date.fromisoformat(r[col])
+            except ValueError:
+                raise RawDataError(f"{where}: record {n}: {col} {r[col]!r} is not a date (YYYY-MM-DD)") from None
+    if r["replaces"] is not None and not re.fullmatch(r"[A-Za-z0-9_.-]+\.csv:[0-9]+", r["replaces"]):
+        raise RawDataError(f"{where}: record {n}: replaces {r['replaces']!r} must be '<snapshot>.csv:<record>'")
 
 
 def read_rules() -> pl.DataFrame:
