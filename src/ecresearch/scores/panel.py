@@ -37,14 +37,16 @@ def widgets_installed() -> bool:
 
 
 def has_frontend(shell=None) -> bool:
-    """Whether a front end that renders widgets sent the cell being run (see the module's note)."""
+    """Whether a front end that renders widgets sent the cell being run (see the module's note), and
+    ipywidgets is installed."""
     forced = os.environ.get(ENV, "").strip()
-    if forced:
-        if forced not in MODES:
-            raise ParameterError(f"environment variable {ENV}: must be one of {list(MODES)}, got {forced!r}")
-        return forced == "live" and widgets_installed()
-    if not widgets_installed():
-        return False
+    if forced and forced not in MODES:
+        raise ParameterError(f"environment variable {ENV}: must be one of {list(MODES)}, got {forced!r}")
+    asked = forced == "live" if forced else _interactive_request(shell)
+    return asked and widgets_installed()
+
+
+def _interactive_request(shell) -> bool:
     if shell is None:
         from IPython import get_ipython
 
