@@ -111,7 +111,7 @@ kernel: $(STAMP) ## Register the Jupyter kernel "Python (ecresearch)" for this .
 bench: $(STAMP) ## Benchmark the build (see benchmarks/RESULTS.md)
 	$(BIN)/python benchmarks/bench_build.py
 
-bench-scoring: $(STAMP) ## Benchmark only one score() with 10,000 draws and the scores step
+bench-scoring: $(STAMP) ## Benchmark only the scoring: score(), the scores step, the what-if re-rank and panel update
 	$(BIN)/python benchmarks/bench_build.py --scoring-only
 
 lock: | $(UV) ## Update uv.lock after pyproject.toml changed (every platform), and export requirements.lock from it

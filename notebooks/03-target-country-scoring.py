@@ -257,3 +257,17 @@ for r in scores.iter_rows(named=True):
               f"band {r['rank_p05']:4.1f}-{r['rank_p95']:4.1f}  pillars {r['pillars_used']}/{len(CORE_PILLARS)}")
     else:
         print(f" - {r['iso3']} not ranked ({r['pillars']}/{len(CORE_PILLARS)} pillars)")
+
+# %% [markdown]
+# ## What if? Re-weight and re-rank here
+# In JupyterLab (with this project's kernel) the panel below has sliders for the pillar weights, the reading of
+# concentration, the HHI point and the missing-value limit; every change reranks with the same code as the
+# scores step (Monte Carlo included) and redraws the table, the rank bands and what holds. "Show the command"
+# prints the `ecresearch build … --scenario NAME` that makes the setting a complete scenario; "Build the
+# scenario" runs it. Run without a front end (papermill, nbval, the page) the cell shows the result of the
+# build's own parameters.
+
+# %%
+from ecresearch.scores import panel
+
+whatif_panel = panel.show(scenario)

@@ -39,6 +39,7 @@ def resolve_params(args: argparse.Namespace):
         aggregation=getattr(args, "aggregation", None),
         concentration_direction=getattr(args, "direction", None),
         hhi_point=getattr(args, "hhi_point", None),
+        max_missing_weight=getattr(args, "max_missing", None),
         draws=getattr(args, "draws", None),
         vary_methods=True if getattr(args, "vary_methods", False) else None,
     )
@@ -316,6 +317,13 @@ def _add_scoring_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--direction", choices=DIRECTIONS, help="a dominant platform as an entry channel or a gatekeeper")
     g.add_argument(
         "--hhi-point", dest="hhi_point", choices=HHI_POINTS, help="which point of each HHI interval is scored"
+    )
+    g.add_argument(
+        "--max-missing",
+        dest="max_missing",
+        type=float,
+        metavar="SHARE",
+        help="a country is unranked when its missing pillars carry more than this share of the weight (0-1)",
     )
     g.add_argument("--draws", type=int, help="Monte Carlo draws")
     g.add_argument(
