@@ -183,6 +183,13 @@ class Result:
 def score(figures: pl.DataFrame, external: pl.DataFrame, params: Params | None = None) -> Result:
     params = validate(params or Params())
     ind, data_sets = select(figures, external, params.pins, params.candidates)
+    return score_indicators(ind, data_sets, params)
+
+
+def score_indicators(ind: pl.DataFrame, data_sets: pl.DataFrame, params: Params) -> Result:
+    """The scores from indicators already selected (``select``): what every choice after the selection —
+    weights, reading, HHI point, coverage rule, methods, draws — changes; the what-if panel re-ranks here."""
+    params = validate(params)
     every = cells(ind, params)
     w = weight_vector(params)
     share = imputed_share(every.imputed, w)

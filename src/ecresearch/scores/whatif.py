@@ -13,7 +13,6 @@ import html as _h
 import shlex
 from dataclasses import dataclass, fields
 
-import numpy as np
 import polars as pl
 
 from ecresearch.domain.formats import num, pct
@@ -22,7 +21,6 @@ from ecresearch.errors import ParameterError
 from ecresearch.params import CORE_PILLARS, PILLARS, Params, override, parse_weights, validate
 from ecresearch.scores import model as M
 from ecresearch.scores.analysis import INDISTINCT, robust_pairs
-from ecresearch.scores.hhi import point
 
 # The parameters the panel sets; any other difference from the base goes through score() itself.
 PANEL_FIELDS = frozenset({"weights", "concentration_direction", "hhi_point", "max_missing_weight"})
@@ -80,16 +78,11 @@ class Prepared:
     external: pl.DataFrame
     base: Params
     result: M.Result  # score() under the base parameters
-    x: np.ndarray  # raw pillar values of every candidate (candidates × PILLARS)
-    low: np.ndarray
-    high: np.ndarray
 
 
 def prepare(figures: pl.DataFrame, external: pl.DataFrame, base: Params) -> Prepared:
     base = validate(base)
-    result = M.score(figures, external, base)
-    x, low, high = M.pillar_matrix(result.indicators, list(base.candidates))
-    return Prepared(figures, external, base, result, x, low, high)
+    return Prepared(figures, external, base, M.score(figures, external, base))
 
 
 def _outside_panel(prep: Prepared, params: Params) -> bool:
@@ -99,64 +92,12 @@ def _outside_panel(prep: Prepared, params: Params) -> bool:
 
 
 def rerank(prep: Prepared, params: Params) -> M.Result:
-    """``score(figures, external, params)`` without redoing the indicator selection: the same steps as
-    ``model.score`` after it, with the model's functions (the missing-value rule, the HHI point, the composite,
-    the Monte Carlo's draws and ranks, the same summary of every country)."""
+    """``score(figures, external, params)`` without redoing the indicator selection (``model.score_indicators``
+    on the base result's indicators): the panel's controls never change which data are selected."""
     params = validate(params)
     if _outside_panel(prep, params):
         return M.score(prep.figures, prep.external, params)
-    miss = M.missing_weight(prep.x, params.weights)
-    keep = miss <= params.max_missing_weight + 1e-9
-    cov = prep.result.coverage.with_columns(pl.Series("missing_weight", miss.round(6)), pl.Series("ranked", keep))
-    countries = [c for c, k in zip(params.candidates, keep, strict=True) if k]
-    if len(countries) < 2:
-        raise ParameterError(
-            "parameter 'weights': with these weights fewer than two candidates have enough data "
-            f"(a country is unranked when its missing pillars carry more than {params.max_missing_weight:.0%} "
-            "of the weight)"
-        )
-    x, low, high = prep.x[keep].copy(), prep.low[keep], prep.high[keep]
-    has = ~np.isnan(low)
-    x[has, M.CONC] = [point(lo, hi, params.hhi_point) for lo, hi in zip(low[has], high[has], strict=True)]
-    base = M.composite(x, params.weights, params.normalisation, params.aggregation, params.concentration_direction)
-    base_rank = M.ranks(base)
-    signed = x.copy()
-    if params.concentration_direction == "gatekeeper":
-        signed[:, M.CONC] = -signed[:, M.CONC]
-    z = M.normalise(signed, params.normalisation)
-    inputs = M.draw_inputs(low, high, params)
-    mc = M.rank_draws(x, inputs, params.concentration_direction)
-    scores = _summary(countries, x, z, base, base_rank, mc, params.draws)
-    r = prep.result
-    return M.Result(params, r.indicators, cov, scores, mc, countries, x, low, high, r.data_sets, inputs)
-
-
-def _summary(countries, x, z, base, base_rank, mc, draws) -> pl.DataFrame:
-    """The scores table of ``model.score``, its columns computed for all countries at once."""
-    p_rank1, p_top3 = np.mean(mc == 1, axis=0), np.mean(mc <= TOP, axis=0)
-    p05, p95 = np.percentile(mc, [5, 95], axis=0)
-    cols = {"iso3": countries}
-    for j, p in enumerate(PILLARS):
-        cols[f"{p}_value"] = _floats(x[:, j])
-    for j, p in enumerate(PILLARS):
-        cols[f"{p}_norm"] = _floats(z[:, j])
-    cols |= {
-        "pillars_used": np.sum(~np.isnan(x[:, : len(CORE_PILLARS)]), axis=1).astype(np.int64),
-        "score": base.astype(float),
-        "rank": base_rank.astype(np.int64),
-        "median_rank": np.median(mc, axis=0),
-        "rank_p05": p05,
-        "rank_p95": p95,
-        "p_rank1": p_rank1,
-        "p_top3": p_top3,
-        "p_rank1_se": np.sqrt(p_rank1 * (1 - p_rank1) / draws),
-        "p_top3_se": np.sqrt(p_top3 * (1 - p_top3) / draws),
-    }
-    return pl.DataFrame(cols).sort("rank", "iso3")
-
-
-def _floats(v: np.ndarray) -> pl.Series:
-    return pl.Series(v, dtype=pl.Float64, nan_to_null=True)
+    return M.score_indicators(prep.result.indicators, prep.result.data_sets, params)
 
 
 # ── what the panel shows ───────────────────────────────────────────────────────────────────────
@@ -206,9 +147,8 @@ def ranking(result: M.Result, file_ranks: dict[str, int], lang: str) -> pl.DataF
         schema={"iso3": pl.String, "file_rank": pl.Int64},
     )
     return (
-        result.scores.select(
-            "rank", "iso3", "score", "median_rank", "rank_p05", "rank_p95", "p_top3", "p_rank1", "pillars_used"
-        )
+        result.scores.filter(pl.col("rank").is_not_null())  # a market unranked by the setting is named apart
+        .select("rank", "iso3", "score", "median_rank", "rank_p05", "rank_p95", "p_top3", "p_rank1", "pillars_used")
         .join(names, on="iso3", how="left")
         .join(files, on="iso3", how="left")
         .sort("rank", "iso3")
