@@ -68,7 +68,8 @@ def holds(read: pl.DataFrame) -> pl.DataFrame:
     """Per market, what holds in both readings: the smallest P(rank 1) and P(top 3) over the readings, the widest
     band, and whether it is in the top three (or first) with probability >= SURE in each."""
     return (
-        read.group_by("iso3")
+        read.filter(pl.col("p_ranked") > 0)  # a market never ranked has nothing that holds (listed as unranked)
+        .group_by("iso3")
         .agg(
             pl.col("p_rank1").min().alias("p_rank1_min"),
             pl.col("p_top3").min().alias("p_top3_min"),
