@@ -77,7 +77,10 @@ def test_every_key_is_used():
         prefix, _, last = key.rpartition(".")
         used = (
             f'"{key}"' in code  # label("report.title", ...)
-            or (f'"{last}"' in code and (prefix == "report" or f'section("{prefix}"' in code))  # self.t / section
+            or (
+                (f'"{last}"' in code or f"'{last}'" in code)  # t["key"], or t['key'] inside an f-string
+                and (prefix == "report" or f'section("{prefix}"' in code)
+            )  # self.t / section
             or f'f"{prefix}.{{' in code  # a key built from data: label(f"status.{fig.status}", ...)
             or f"'{prefix}.' +" in code
         )

@@ -257,10 +257,15 @@ def page_params(data: dict, where: str = "parameters") -> PageParams:
         raise ParameterError(f"{where}: {exc}") from None
 
 
+# A project without params.toml is built with every default (as ``load_file`` does for the scoring): its pages
+# are dated with this declared default, never the wall clock. A params.toml without [pages] is an error.
+DEFAULT_AS_OF = "2026-12-01"
+
+
 def load_pages(path: Path) -> PageParams:
-    """The [pages] table of ``params.toml``: the pages cannot be dated without it."""
-    if not path.is_file():
-        raise ParameterError(f'{path.name}: missing; the pages need [pages] as_of = "YYYY-MM-DD"')
+    """The [pages] table of ``params.toml`` (the declared default when the project has no params.toml)."""
+    if not path.exists():
+        return PageParams(DEFAULT_AS_OF)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):

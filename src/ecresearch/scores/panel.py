@@ -157,7 +157,8 @@ class Panel:
             w.observe(self.update, names="value")
         self.command_button.on_click(self.show_command)
         self.build_button.on_click(self.build)
-        help_ = f"<small>{_h.escape(t['weights_help'])}; {_h.escape(t['max_missing_help'])}</small>"
+        weights_help, missing_help = t["weights_help"], t["max_missing_help"]
+        help_ = f"<small>{_h.escape(weights_help)}; {_h.escape(missing_help)}</small>"
         self.widget = W.VBox(
             [
                 W.HTML(f"<h3>{_h.escape(t['title'])}</h3>{help_}"),

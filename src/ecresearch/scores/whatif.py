@@ -170,7 +170,7 @@ def holds(result: M.Result, table: pl.DataFrame, file_ranks: dict[str, int], fil
     ]
     first = max(rows, key=lambda r: (r["p_rank1"], -r["rank"]))
     out.append(label("panel.holds_first", lang, name=first["name"], share=pct(first["p_rank1"], lang)))
-    pairs = robust_pairs(result)
+    pairs = robust_pairs(result).filter(pl.col("a").is_in(list(name)) & pl.col("b").is_in(list(name)))
     if pairs.height:
         text = "; ".join(f"{name[a]}–{name[b]}" for a, b in pairs.select("a", "b").rows())
         out.append(label("panel.holds_pairs", lang, count=pairs.height, share=share, pairs=text))
@@ -235,7 +235,8 @@ def html(v: View, lang: str = "en", note: str = "") -> str:
     c = section("panel.col", lang)
     head = f"<p><em>{_h.escape(note)}</em></p>" if note else ""
     if v.params is not None:
-        head += f"<p>{_h.escape(label('panel.setting', lang, describe=v.params.describe()))}</p>"
+        setting = label("panel.setting", lang, describe=v.params.describe())
+        head += f"<p>{_h.escape(setting)}</p>"
     holds_html = f"<h4>{_h.escape(t['holds_h'])}</h4><ul>" + "".join(f"<li>{_h.escape(s)}</li>" for s in v.holds)
     holds_html += "</ul>"
     if v.ranking is None:
