@@ -20,7 +20,10 @@ from ecresearch.pipeline.engine import Step
 LANGS = ("ja", "en")
 # What each kind of step reads, by dataset name: these are its inputs (hashed). Its outputs are the datasets the
 # registry says it produces, so neither list holds a path.
-CHART_READS = ("deck_figures", "text_tables", "quality_findings", "catalogue", "external_figures")
+# the pages' attribution reads the deck's notices (deck_passages) and its sidecar (snapshots)
+CHART_READS = (
+    "deck_figures", "text_tables", "quality_findings", "catalogue", "external_figures", "deck_passages", "snapshots",
+)  # fmt: skip
 SCORE_READS = ("deck_figures", "external_figures")
 SCORING_RESULTS = (
     "country_scores",
