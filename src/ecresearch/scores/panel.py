@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -147,9 +148,11 @@ class Panel:
             style=wide,
         )
         self.scenario = W.Text(description=t["scenario"], style=wide)
-        self.command_button = W.Button(description=t["command"], icon="terminal")
-        self.build_button = W.Button(description=t["run"], icon="play")
-        self.command = W.HTML()
+        auto = W.Layout(width="auto")
+        self.command_button = W.Button(description=t["command"], icon="terminal", layout=auto)
+        self.build_button = W.Button(description=t["run"], icon="play", layout=auto)
+        self.command: str | None = None  # the last command printed
+        self.update_seconds = 0.0  # how long the last update took in the kernel (rerank and HTML)
         self.status = W.HTML()
         self.result = W.HTML()
         self.log = W.Output()
@@ -166,7 +169,6 @@ class Panel:
                 W.HBox([self.direction, self.hhi_point]),
                 self.max_missing,
                 W.HBox([self.scenario, self.command_button, self.build_button]),
-                self.command,
                 self.status,
                 self.log,
                 self.result,
@@ -184,10 +186,11 @@ class Panel:
 
     def update(self, change=None) -> whatif.View:
         """Rerank under the controls' setting and redraw the result in place."""
-        c = self.ctx
+        c, t0 = self.ctx, time.perf_counter()
         self.view = whatif.view_setting(c.prep, self.setting(), c.file_ranks, c.lang, c.file_label)
         self.result.value = whatif.html(self.view, c.lang)
         self.scenario.placeholder = whatif.default_scenario(self.view.params) if self.view.params else ""
+        self.update_seconds = time.perf_counter() - t0
         return self.view
 
     def args(self) -> list[str] | None:
@@ -205,15 +208,15 @@ class Panel:
         return whatif.command_args(self.setting(), name, self.ctx.prep.base, self.ctx.file_params)
 
     def show_command(self, _button=None) -> str | None:
-        """Print the scenario command of the current setting (and show it under the buttons)."""
+        """Print the scenario command of the current setting (under the buttons, where it can be copied)."""
         args = self.args()
         if args is None:
             return None
-        text = whatif.command(args)
-        self.command.value = f"<code>{_h.escape(text)}</code>"
+        self.command = whatif.command(args)
+        self.log.outputs = ()  # one command shown at a time
         with self.log:
-            print(text)
-        return text
+            print(self.command)
+        return self.command
 
     def build(self, _button=None) -> threading.Thread | None:
         """Run the scenario command in the background; the status line says when it has finished."""

@@ -262,7 +262,7 @@ def _name_col(lang: str) -> str:
 
 # ── HTML: one fragment, for the widget and for the static page ─────────────────────────────────
 
-BAR_W, BAR_H, PAD = 150, 14, 6
+BAR_W, BAR_H, PAD = 200, 14, 6
 
 
 def band_svg(r: dict, n: int) -> str:
@@ -300,7 +300,9 @@ def html(v: View, lang: str = "en", note: str = "") -> str:
     holds_html += "</ul>"
     if v.ranking is None:
         return f'<div class="ecresearch-whatif">{head}{holds_html}</div>'
-    n = v.ranking.height
+    n = max(
+        [v.ranking.height, *v.ranking["file_rank"].drop_nulls()]
+    )  # one scale for this setting's and the build's ranks
     cols = ("rank", "country", "score", "band", "bars", "p_top3", "p_rank1", "pillars", "file_rank")
     rows = []
     for r in v.ranking.iter_rows(named=True):
