@@ -44,6 +44,7 @@ def test_the_panel_opens_on_the_builds_parameters_and_its_published_ranks(ctx, p
     published = datasets.read("country_scores").filter(pl.col("ranked"))
     assert dict(p.view.ranking.select("iso3", "rank").rows()) == dict(published.select("iso3", "rank").rows())
     assert p.view.holds[3] == label("panel.holds_same", "en", label=ctx.file_label)
+    assert p.view.describe == datasets.read_json("scoring_params")["describe"]
 
 
 @pytest.mark.parametrize(
@@ -106,21 +107,31 @@ def test_the_build_button_runs_the_command_in_the_background(ctx):
     assert not p.build_button.disabled
 
 
-def test_static_result_is_the_published_ranking(ctx):
-    html = panel.static_html(ctx)
+def test_static_result_is_the_published_ranking():
+    html = panel.static_html(panel.published(None, "en"), "en")
     published = datasets.read("country_scores").filter(pl.col("ranked")).sort("rank")
     rows = [f"<tr><td>{r['rank']}</td><td>{r['name_en']} ({r['iso3']})</td>" for r in published.iter_rows(named=True)]
     assert all(row in html for row in rows)
-    assert label("panel.static_note", "en", label=ctx.file_label).replace("'", "&#x27;") in html
-    assert html == panel.static_html(ctx)  # same bytes on every run: strict nbval and the page hold
+    assert label("panel.static_note", "en", label="main build").replace("'", "&#x27;") in html
+    assert html == panel.static_html(panel.published(None, "en"), "en")  # same bytes every run: nbval, the page
 
 
-def test_show_without_a_front_end_displays_only_html(ctx, monkeypatch):
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_published_result_is_what_the_panel_computes_before_any_change(ctx, lang):
+    """Read (static) and recomputed (live) agree to the last printed digit: table, bands and what holds."""
+    pub = panel.published(None, lang)
+    read = whatif.published_view(pub.scores, pub.pairs, pub.meta, lang, pub.label)
+    computed = whatif.view(ctx.prep, ctx.prep.base, pub.ranks, lang, pub.label)
+    assert whatif.html(read, lang) == whatif.html(computed, lang)
+
+
+def test_show_without_a_front_end_displays_only_html(monkeypatch):
     shown_ = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown_.append(obj))
     monkeypatch.delenv(panel.ENV, raising=False)
+    monkeypatch.setattr(panel, "load", lambda *a: pytest.fail("the static result recomputes nothing"))
     assert panel.show(None, "en") is None  # no kernel here: no front end
-    assert len(shown_) == 1 and shown_[0].data == panel.static_html(ctx)
+    assert len(shown_) == 1 and shown_[0].data == panel.static_html(panel.published(None, "en"), "en")
 
 
 def kernel(allow_stdin: bool):

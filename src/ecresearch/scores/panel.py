@@ -63,8 +63,38 @@ def _interactive_request(shell) -> bool:
 
 
 @dataclass(frozen=True)
+class Published:
+    """What one output set's scores step published, as the panel shows it before any change."""
+
+    scores: pl.DataFrame  # country_scores
+    pairs: pl.DataFrame  # scoring_robust_pairs
+    meta: dict  # scoring_params: the parameters and their description
+    label: str  # "main build" or "scenario NAME", in the page's language
+
+    @property
+    def ranks(self) -> dict[str, int]:
+        return dict(self.scores.filter(pl.col("ranked")).select("iso3", "rank").rows())
+
+
+def published(scenario: str | None = None, lang: str = "en") -> Published:
+    out = paths.output_set(scenario)
+    meta = datasets.read_json("scoring_params", out)
+    if not isinstance(meta.get("params"), dict) or not isinstance(meta.get("describe"), str):
+        raise datasets.DatasetError(f"{paths.rel(out.params_json)}: no 'params' table; {datasets.rebuild_hint(out)}")
+    where = label("stamp.main_build", lang) if scenario is None else label("stamp.scenario", lang, scenario=scenario)
+    return Published(datasets.read("country_scores", out), datasets.read("scoring_robust_pairs", out), meta, where)
+
+
+def static_html(pub: Published, lang: str = "en") -> str:
+    """The published result (read, not recomputed), with a note that trying other settings needs a front end."""
+    v = whatif.published_view(pub.scores, pub.pairs, pub.meta, lang, pub.label)
+    return whatif.html(v, lang, note=label("panel.static_note", lang, label=pub.label))
+
+
+@dataclass(frozen=True)
 class Context:
-    """What one output set gives the panel: the prepared inputs, its published ranks and what to call it."""
+    """What the live panel works from: the prepared inputs under the output set's parameters, its published
+    ranks and what to call it."""
 
     prep: whatif.Prepared
     file_ranks: dict[str, int]
@@ -74,24 +104,11 @@ class Context:
 
 
 def load(scenario: str | None = None, lang: str = "en") -> Context:
-    """The output set's parameters (as published by its scores step), its ranks, and the prepared inputs."""
-    out = paths.output_set(scenario)
-    meta = datasets.read_json("scoring_params", out)
-    if not isinstance(meta.get("params"), dict):
-        raise datasets.DatasetError(f"{paths.rel(out.params_json)}: no 'params' table; {datasets.rebuild_hint(out)}")
-    base = from_mapping(meta["params"], where=paths.rel(out.params_json))
+    """The output set's parameters (as its scores step published them), its ranks, and the prepared inputs."""
+    pub = published(scenario, lang)
+    base = from_mapping(pub.meta["params"], where=paths.rel(paths.output_set(scenario).params_json))
     prep = whatif.prepare(datasets.read("deck_figures"), datasets.read("external_figures"), base)
-    published = datasets.read("country_scores", out).filter(pl.col("ranked"))
-    where = label("stamp.main_build", lang) if scenario is None else label("stamp.scenario", lang, scenario=scenario)
-    ranks = dict(published.select("iso3", "rank").rows())
-    return Context(prep, ranks, where, load_file(paths.PARAMS_FILE), lang)
-
-
-def static_html(ctx: Context) -> str:
-    """The build's own result (the scores step's parameters), with a note that the panel needs a front end."""
-    v = whatif.view(ctx.prep, ctx.prep.base, ctx.file_ranks, ctx.lang, ctx.file_label, result=ctx.prep.result)
-    note = label("panel.static_note", ctx.lang, label=ctx.file_label)
-    return whatif.html(v, ctx.lang, note=note)
+    return Context(prep, pub.ranks, pub.label, load_file(paths.PARAMS_FILE), lang)
 
 
 def run_build(args: list[str]) -> tuple[int, str]:
@@ -160,10 +177,11 @@ class Panel:
             w.observe(self.update, names="value")
         self.command_button.on_click(self.show_command)
         self.build_button.on_click(self.build)
-        help_ = f"<small>{_h.escape(t['weights_help'])}; {_h.escape(t['max_missing_help'])}</small>"
+        title, help_w, help_m = t["title"], t["weights_help"], t["max_missing_help"]
+        help_ = f"<small>{_h.escape(help_w)}; {_h.escape(help_m)}</small>"
         self.widget = W.VBox(
             [
-                W.HTML(f"<h3>{_h.escape(t['title'])}</h3>{help_}"),
+                W.HTML(f"<h3>{_h.escape(title)}</h3>{help_}"),
                 W.HBox(list(self.weights.values())[:2]),
                 W.HBox(list(self.weights.values())[2:]),
                 W.HBox([self.direction, self.hhi_point]),
@@ -195,7 +213,7 @@ class Panel:
 
     def args(self) -> list[str] | None:
         """The build's arguments for the current setting, or None (and the reason shown) when it has none."""
-        if self.view.ranking is None:
+        if self.view.ranking is None or self.view.params is None:
             self.status.value = _h.escape(self.view.holds[0])
             return None
         name = self.scenario.value.strip() or whatif.default_scenario(self.view.params)
@@ -241,15 +259,14 @@ class Panel:
 
 
 def show(scenario: str | None = None, lang: str = "en", *, live: bool | None = None) -> Panel | None:
-    """The panel when a widget front end runs the cell, else the static result of the build's parameters."""
+    """The panel when a widget front end runs the cell, else the result the build published."""
     from IPython.display import HTML, display
 
-    ctx = load(scenario, lang)
     if live is None:
         live = has_frontend()
     if not live:
-        display(HTML(static_html(ctx)))
+        display(HTML(static_html(published(scenario, lang), lang)))
         return None
-    panel = Panel(ctx)
+    panel = Panel(load(scenario, lang))
     display(panel.widget)
     return panel
