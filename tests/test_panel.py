@@ -17,7 +17,11 @@ from ecresearch.errors import ParameterError
 from ecresearch.scores import panel, whatif
 from ecresearch.scores.model import score
 
-W = pytest.importorskip("ipywidgets")
+
+@pytest.fixture(scope="module")
+def widgets():
+    """The live panel needs ipywidgets (in the lock); the static result and the detection do not."""
+    return pytest.importorskip("ipywidgets")
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +30,7 @@ def ctx():
 
 
 @pytest.fixture()
-def p(ctx):
+def p(ctx, widgets):
     return panel.Panel(ctx, run=lambda args: (0, "done"))
 
 
@@ -96,7 +100,7 @@ def test_a_bad_scenario_name_names_the_parameter(p):
     assert "parameter &#x27;scenario&#x27;" in p.status.value
 
 
-def test_the_build_button_runs_the_command_in_the_background(ctx):
+def test_the_build_button_runs_the_command_in_the_background(ctx, widgets):
     calls = []
     p = panel.Panel(ctx, run=lambda args: calls.append(args) or (0, "ecresearch build: 12 of 40 steps ran"))
     p.weights["sns"].value = 10
@@ -140,6 +144,7 @@ def kernel(allow_stdin: bool):
 
 def test_front_end_detection(monkeypatch):
     monkeypatch.delenv(panel.ENV, raising=False)
+    monkeypatch.setattr(panel, "widgets_installed", lambda: True)
     assert panel.has_frontend(kernel(True)) is True
     assert panel.has_frontend(kernel(False)) is False
     assert panel.has_frontend(SimpleNamespace()) is False  # terminal IPython: no kernel
@@ -155,7 +160,7 @@ def test_front_end_detection(monkeypatch):
         panel.has_frontend(kernel(True))
 
 
-def test_real_kernels_tell_a_front_end_from_an_executor(monkeypatch):
+def test_real_kernels_tell_a_front_end_from_an_executor(monkeypatch, widgets):
     """A kernel asked as JupyterLab asks (allow_stdin) and as nbclient/nbval ask (no stdin)."""
     from jupyter_client.manager import start_new_kernel
 
