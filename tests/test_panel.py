@@ -196,3 +196,10 @@ def test_the_package_imports_and_shows_the_static_result_without_ipywidgets():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=paths.ROOT)
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.strip().endswith("ok") and "HTML" in r.stdout
+
+
+def test_run_build_runs_the_cli_in_the_project_and_returns_its_last_line():
+    code, last = panel.run_build(["build", "--dry-run", "--max-missing", "0.5", "--scenario", "panel-check"])
+    assert code == 0 and last.startswith("index@panel-check: ")
+    code, last = panel.run_build(["build", "--dry-run", "--max-missing", "1.5"])
+    assert code != 0 and "max_missing_weight" in last
