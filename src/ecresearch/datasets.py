@@ -303,6 +303,11 @@ SCORES_READ = (
 )  # fmt: skip
 
 
+def _lang_suffix(lang: str) -> str:
+    """The scores page and notebook keep their English names; the Japanese ones add '.ja'."""
+    return "" if lang == "en" else f".{lang}"
+
+
 def _processed(rel: str) -> Callable[..., Path]:
     return lambda out=None: paths.PROCESSED / rel
 
@@ -443,16 +448,18 @@ def _declare() -> dict[str, Dataset]:
         # pages
         D(
             "scoring_notebook",
-            lambda out: out.scores_dir / paths.NB_SCORING.name,
+            lambda out, lang="en": (
+                out.scores_dir / paths.NB_SCORING.name.replace(".ipynb", _lang_suffix(lang) + ".ipynb")
+            ),
             "scoring-notebook",
-            "notebook 03 as run",
+            "notebook 03 as run (one per language)",
             kind="text",
         ),
         D(
             "scores_page",
-            lambda out: out.scores_dir / "scores.html",
+            lambda out, lang="en": out.scores_dir / f"scores{_lang_suffix(lang)}.html",
             "scoring-notebook",
-            "the scores page",
+            "the scores page (English: scores.html, Japanese: scores.ja.html)",
             kind="text",
         ),
         D(

@@ -138,15 +138,17 @@ def as_of() -> str:
     return load_pages(paths.PARAMS_FILE).as_of
 
 
-def scoring_notebook_step(out: paths.OutputSet) -> Step:
+def scoring_notebook_step(out: paths.OutputSet, lang: str = "en") -> Step:
+    """Notebook 03 run and exported in one language (the English step keeps its name; the Japanese adds /ja)."""
     return _notebook_step(
         "scoring-notebook",
-        "scoring-notebook" + _suffix(out),
+        "scoring-notebook" + _suffix(out) + ("" if lang == "en" else f"/{lang}"),
         paths.NB_SCORING,
-        {"scenario": out.scenario, "as_of": as_of()},
-        {"page": "scores", "lang": "en", "as_of": as_of()},
+        {"scenario": out.scenario, "as_of": as_of(), "lang": lang},
+        {"page": "scores", "lang": lang, "as_of": as_of()},
         out,
         after=("scores" + _suffix(out),),
+        lang=lang,
     )
 
 
@@ -202,7 +204,7 @@ def ranked_countries(out: paths.OutputSet) -> list[str]:
 def downstream_steps(out: paths.OutputSet, countries: list[str] | None = None) -> list[Step]:
     countries = ranked_countries(out) if countries is None else countries
     reports = [report_step(c, lang, out) for c in countries for lang in LANGS]
-    return [scoring_notebook_step(out), *reports, index_step(countries, out)]
+    return [*(scoring_notebook_step(out, lang) for lang in LANGS), *reports, index_step(countries, out)]
 
 
 def all_steps(params: Params, out: paths.OutputSet) -> list[Step]:

@@ -30,6 +30,7 @@ def texts() -> dict:
         "gallery": both("index.gallery"),
         "quality": both("index.quality"),
         "scores": both("index.scores"),
+        "scores_ja": label("index.scores_ja", "ja"),  # the Japanese scores page, named in Japanese
         "changes": both("index.changes"),
         "reports": both("index.reports"),
         "head": [
@@ -93,6 +94,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
         "gallery": rel_link(out.index, datasets.path("gallery")),
         "quality": rel_link(out.index, datasets.path("quality_page")),
         "scores": rel_link(out.index, datasets.path("scores_page", out)),
+        "scores_ja": rel_link(out.index, datasets.path("scores_page", out, lang="ja")),
     }
     changes = datasets.path("changes_page")  # written by `ecresearch diff`
     links["changes"] = rel_link(out.index, changes) if out.scenario is None and changes.exists() else None
