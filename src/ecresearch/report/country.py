@@ -21,8 +21,10 @@ from ecresearch.domain.labels import LANGS, label, section
 from ecresearch.errors import CountryError, EcresearchError
 from ecresearch.params import CORE_PILLARS, PILLAR_COLUMNS
 from ecresearch.report.rules import register, replaced_count
+from ecresearch.site.attribution import date_text
 from ecresearch.site.html import safe_url
 
+NO_SOURCE = "no source printed"  # how the clean step notes a deck figure printed without its source
 PILLAR_DIGITS = {"growth": 1, "sns": 2, "concentration": 0}  # what each pillar's value can carry
 
 
@@ -162,6 +164,8 @@ class Report:
             self.weak_left_out += 1
             return
         url = self._citable_url(url, origin)
+        if source and source.startswith(NO_SOURCE):
+            source = self.t("no_source_printed", ref=vintage or "—")
         self.cited.append(
             {
                 "what": what,
@@ -384,7 +388,14 @@ class Report:
         ext = ext.sort(pl.col("source_grade").fill_null("Z"), "snapshot", "csv_line").unique(
             ["entity", "metric", "period", "value"], keep="first", maintain_order=True
         )
+        # the scored figures are listed above: neither their rows nor the same figures from another snapshot again
         ext = ext.join(scored.select("snapshot", "csv_line"), on=["snapshot", "csv_line"], how="anti")
+        ext = ext.join(
+            scored.select("entity", "period", pl.col("value").round(6)),
+            left_on=["entity", "period", pl.col("value").round(6)],
+            right_on=["entity", "period", "value"],
+            how="anti",
+        )
         for _, g in ext.group_by("metric", "period", "vintage", maintain_order=True):
             for r in g.sort("value", descending=True).iter_rows(named=True):
                 rows.append(
@@ -620,7 +631,7 @@ class Report:
         """This market's rules and risks as of ``as_of``: current ones first, ended ones apart with their end date,
         corrected records left out with a note; or 'none found in the sources'."""
         items = self.risks(rules)
-        out = [heading(self.t("risk"), 3), paragraph(self.t("rules_as_of", date=self.as_of))]
+        out = [heading(self.t("risk"), 3), paragraph(self.t("rules_as_of", date=date_text(self.as_of, self.lang)))]
         if not items:
             return "".join(out) + paragraph(self.t("none_found"))
         current = [i for i in items if i["status"] != "ended"]
@@ -703,7 +714,11 @@ class Report:
                 + self.t("cited", sources=self.t("deck_slides", slides=", ".join(map(str, slides))))
             )
         prog = market.for_market(passages, self.iso3, "programme")
-        progs = prog["key"].unique(maintain_order=True).to_list()
+        partners = set(prog.filter(pl.col("iso3") == self.iso3)["key"].to_list())
+        progs = [
+            k if k in partners else k + self.t("no_partner_short")
+            for k in prog["key"].unique(maintain_order=True).to_list()
+        ]
         slides = ", ".join(str(x) for x in prog["slide"].unique(maintain_order=True).to_list())
         items.append(
             self.t("programmes_lead")
