@@ -526,6 +526,11 @@ class Report:
                 self.cite_external(r, 1)
         for n in self.deck_networks(passages) if passages is not None else []:
             uses = label("chart.list_sep", self.lang).join(label(f"network_use.{u}", self.lang) for u in n["uses"])
+            same = [row for row in rows if _network_word(row[self.t("network")]) == _network_word(n["name"])]
+            if same:  # a network the figures already list: the deck's word joins its rows, never a second row
+                for row in same:
+                    row[self.t("source")] += f"; {self.t('deck_names', uses=uses)} ({'; '.join(n['where'])})"
+                continue
             rows.append(
                 {
                     self.t("network"): n["name"],
@@ -610,7 +615,6 @@ class Report:
         return f"{src} [{_h.escape(r['vintage'] or '')}]"
 
     def _rule_item(self, item: dict) -> str:
-        text = (item["summary_ja"] or item["summary_en"]) if self.lang == "ja" else item["summary_en"]
         dates = []
         if item["effective"]:
             dates.append(self.t("effective", date=item["effective"]))
@@ -620,11 +624,19 @@ class Report:
         badge = (
             f"<span class='rule-{item['status']}'>{_h.escape(label('rule_status.' + item['status'], self.lang))}</span>"
         )
-        sources = "; ".join(self._rule_source(r) for r in item["sources"])
-        quoted = " lang='ja'" if self.lang == "ja" and item["summary_ja"] else " lang='en'"
+        head = f"<li>{badge} <b>{_h.escape(self.topic(item['topic']))}</b>{when}"
+        if len(item["sources"]) == 1:
+            return f"{head}: {self._rule_text(item['sources'][0])}</li>"
+        # one rule stated by several sources: listed once, each source with what it says
+        return head + "<ul>" + "".join(f"<li>{self._rule_text(r)}</li>" for r in item["sources"]) + "</ul></li>"
+
+    def _rule_text(self, r: dict) -> str:
+        """One source's statement of a rule, in the page's language where it has one (else a labelled quote)."""
+        ja = self.lang == "ja" and r["summary_ja"]
+        text = r["summary_ja"] if ja else r["summary_en"]
         return (
-            f"<li>{badge} <b>{_h.escape(self.topic(item['topic']))}</b>{when}: "
-            f"<span{quoted}>{_h.escape(text or '')}</span> <small>— {sources}</small></li>"
+            f"<span lang='{'ja' if ja else 'en'}'>{_h.escape(text or '')}</span> "
+            f"<small>— {self._rule_source(r)}</small>"
         )
 
     def risks_html(self, rules: pl.DataFrame) -> str:
@@ -793,6 +805,12 @@ class Report:
 
     def provenance_links(self) -> tuple[str, ...]:
         return (self.t("prov_link"),)
+
+
+def _network_word(name: str) -> str:
+    """The word a network is known by, whatever the spelling: 'WeChat/Weixin', 'WeChat (微信)' → 'wechat'."""
+    m = re.match(r"[A-Za-z0-9]+", name.strip())
+    return m.group().lower() if m else name.strip()
 
 
 _JA_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
