@@ -717,7 +717,8 @@ class Report:
             + (", ".join(nets) if nets else self.t("none_found"))
             + (self.t("cited", sources="; ".join(ncites)) if ncites else "")
         )
-        deck_nets = self.deck_networks(passages)
+        listed = {_network_word(n) for n in nets}
+        deck_nets = [n for n in self.deck_networks(passages) if _network_word(n["name"]) not in listed]
         if deck_nets:
             slides = sorted(set().union(*(n["slides"] for n in deck_nets)))
             items.append(
