@@ -309,6 +309,7 @@ def test_notebook_parameters_are_typed():
         "country": "str",
         "lang": "str",
         "scenario": "Optional[str]",
+        "as_of": "Optional[str]",
     }
 
 
