@@ -15,6 +15,8 @@ CHROME = {
     '<nav class="site">': "chrome.html.j2",
     'class="lang"': "chrome.html.j2",
     'class="stamp"': "stamp.html.j2",
+    'class="notice"': "stamp.html.j2",
+    'class="dated"': "chrome.html.j2",
 }
 
 
@@ -31,10 +33,10 @@ def test_base_includes_every_partial():
 
 NOTICE = {
     "as_of": "as of <d>",
-    "deck": "D",
-    "jetro": "J",
-    "disclaimer_lead": "L",
-    "disclaimer": "X",
+    "deck": "deck",
+    "jetro": "jetro",
+    "disclaimer_lead": "lead",
+    "disclaimer": "quote",
     "disclaimer_gloss": "",
 }
 STAMP = {"digest": "d1", "scores_sha": "s1", "text": "made <with> care", "notices": [NOTICE]}
@@ -52,8 +54,9 @@ def test_pages_and_notebooks_share_the_chrome():
     footer = html.env().get_template("notebook_footer.html.j2").render(**values)
     assert header in page and meta in page
     assert footer.startswith('<main><footer class="notice">') and footer.endswith("</footer></main>")
-    assert '<p class="stamp">made &lt;with&gt; care</p>' in footer and "as of &lt;d&gt;" in footer
     assert footer.removeprefix("<main>").removesuffix("</main>") in page
+    assert '<p class="stamp">made &lt;with&gt; care</p>' in footer and "as of &lt;d&gt;" in footer
+    assert '<p class="dated">as of &lt;d&gt;</p>' in header  # the date also under the title, escaped
     # the header stays on its own line before <main>, as it was when base.html.j2 held a copy
     assert header + "\n<main>" in page
     assert html.env().get_template("notebook_footer.html.j2").render(**{**values, "stamp": None}) == ""

@@ -20,10 +20,16 @@ from ecresearch.pipeline.engine import Step
 LANGS = ("ja", "en")
 # What each kind of step reads, by dataset name: these are its inputs (hashed). Its outputs are the datasets the
 # registry says it produces, so neither list holds a path.
-# the pages' attribution reads the deck's notices (deck_passages) and its sidecar (snapshots)
+# (the charts step's pages share the site's page code, which can attribute a page from snapshots and deck_passages)
 CHART_READS = (
-    "deck_figures", "text_tables", "quality_findings", "catalogue", "external_figures", "deck_passages", "snapshots",
-)  # fmt: skip
+    "deck_figures",
+    "text_tables",
+    "quality_findings",
+    "catalogue",
+    "external_figures",
+    "snapshots",
+    "deck_passages",
+)
 SCORE_READS = ("deck_figures", "external_figures")
 SCORING_RESULTS = (
     "country_scores",
@@ -38,7 +44,7 @@ READS: dict[str, tuple[str, ...]] = {
     "scores": SCORE_READS,
     # every page of an output set is attributed from the deck's sidecar (snapshots) and notices (deck_passages)
     "scoring-notebook": (*SCORING_RESULTS, *SCORE_READS, "snapshots", "deck_passages"),
-    "report": (*SCORING_RESULTS, "deck_passages", "market_rules", "snapshots", *CHART_READS),
+    "report": (*SCORING_RESULTS, "market_rules", *CHART_READS),
     "index": ("country_scores", "scoring_params", "catalogue", "snapshots", "deck_passages"),
 }
 
