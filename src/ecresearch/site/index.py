@@ -32,6 +32,8 @@ def texts() -> dict:
         "scores": both("index.scores"),
         "changes": both("index.changes"),
         "reports": both("index.reports"),
+        # the report pages are git-ignored: on GitHub the links resolve only on the Pages site, so say so
+        "reports_built": {lang: label("index.reports_built", lang) for lang in ("en", "ja")},
         "head": [
             both("index.rank"),
             label("index.iso3", "en"),
