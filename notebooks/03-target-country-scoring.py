@@ -239,7 +239,7 @@ table(results["unctad"])
 
 # %% [markdown]
 # ## Step 9. Presentation: growth × SNS for every scored candidate, and each pillar's contribution
-# An imputed value is drawn at its scored point with a bar over its range, never on an axis margin.
+# An imputed value is drawn at its scored point with a dotted bar over its range, never on an axis margin.
 
 # %%
 show(growth_sns_map(scores, lang="en"))
