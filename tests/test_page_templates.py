@@ -59,10 +59,11 @@ def test_the_index_says_where_the_uncommitted_report_pages_are(tmp_path):
     from ecresearch import paths
     from ecresearch.domain.labels import label
     from ecresearch.pipeline.atomic import staged
+    from ecresearch.pipeline.dag import as_of
     from ecresearch.site import index
 
     out = paths.output_set()
-    index.build(tmp_path, out, ["IDN"])
+    index.build(tmp_path, out, ["IDN"], as_of())
     page = staged(tmp_path, out.index).read_text(encoding="utf-8")
     assert re.search(r'href="countries/IDN/(ja|en)/report\.html"', page)
     for lang in ("en", "ja"):
