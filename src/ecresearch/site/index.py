@@ -33,6 +33,8 @@ def texts() -> dict:
         "scores_ja": label("index.scores_ja", "ja"),  # the Japanese scores page, named in Japanese
         "changes": both("index.changes"),
         "reports": both("index.reports"),
+        # the report pages are git-ignored: on GitHub the links resolve only on the Pages site, so say so
+        "reports_built": {lang: label("index.reports_built", lang) for lang in ("en", "ja")},
         "head": [
             both("index.rank"),
             label("index.iso3", "en"),
