@@ -300,6 +300,8 @@ SCORES_READ = (
     "iso3", "name_en", "name_ja", "ranked", "pillars", "missing_weight", "score", "rank", "median_rank", "rank_p05",
     "rank_p95", "p_rank1", "p_top3", "pillars_used", "growth_pct", "sns_ratio", "hhi_value", "hhi_lower",
     "hhi_upper", "hhi_coverage", "parameters", "params_digest",
+    *(f"{c}_{reading}" for reading in ("channel", "gatekeeper")
+      for c in ("rank", "rank_p05", "rank_p95", "p_rank1", "p_top3")),
 )  # fmt: skip
 
 

@@ -662,7 +662,29 @@ class Report:
         """The summary's lines on the rank, one per reading of the scores (a second reading, such as platform as
         gatekeeper, adds its line here)."""
         r, L = self.row, self.lang
-        return [self.summary(), self.t("p_rank", p1=pct(r["p_rank1"], L), p3=pct(r["p_top3"], L))]
+        lines = [self.summary(), self.t("p_rank", p1=pct(r["p_rank1"], L), p3=pct(r["p_top3"], L))]
+        both = []
+        for reading in ("channel", "gatekeeper"):
+            rank = r.get(f"rank_{reading}")
+            if rank is None:
+                both.append(self.t("reading_unranked", reading=self.t(f"reading_{reading}")))
+                continue
+            both.append(
+                self.t(
+                    "reading_line",
+                    reading=self.t(f"reading_{reading}"),
+                    rank=rank,
+                    lo=num(r[f"rank_p05_{reading}"], L, 0),
+                    hi=num(r[f"rank_p95_{reading}"], L, 0),
+                    p3=pct(r[f"p_top3_{reading}"], L),
+                )
+            )
+        lines.append(self.t("readings", lines=self.t("reading_sep").join(both)))
+        p3 = [r.get(f"p_top3_{reading}") or 0.0 for reading in ("channel", "gatekeeper")]
+        key = "holds_top3" if min(p3) >= SURE else "holds_depends" if max(p3) >= SURE else None
+        if key:
+            lines.append(self.t(key, share=pct(SURE, L)))
+        return lines
 
     def summary_html(
         self, passages: pl.DataFrame, external: pl.DataFrame, rules: pl.DataFrame, results: dict[str, pl.DataFrame]
@@ -868,6 +890,9 @@ def results(out: paths.OutputSet) -> dict[str, pl.DataFrame]:
 def cell_text(v) -> str:
     """A cell for people: numbers rounded to what they can carry, booleans as yes/no, never a raw float."""
     return cell(v)
+
+
+SURE = 0.9  # as the scoring's "holds": a statement with probability at least this in a reading
 
 
 def html_table(df: pl.DataFrame, links: tuple[str, ...] = ()) -> str:

@@ -42,10 +42,18 @@ def texts() -> dict:
             label("index.score", "en"),
             label("index.band", "en"),
             label("index.p_top3", "en"),
+            both("index.reading_channel"),
+            both("index.reading_gatekeeper"),
             both("index.pillars"),
             both("index.report"),
         ],
     }
+
+
+def _reading(r: dict, reading: str) -> str:
+    """One reading's rank with its P(top 3): '2 (96%)'."""
+    rank = r.get(f"rank_{reading}")
+    return "—" if rank is None else f"{rank} ({pct(r[f'p_top3_{reading}'], 'en')})"
 
 
 def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) -> None:
@@ -75,6 +83,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
                     "score": num(r["score"], "en", 1),
                     "band": rank_band(r["median_rank"], r["rank_p05"], r["rank_p95"], "en"),
                     "p_top3": pct(r["p_top3"], "en"),
+                    **{reading: _reading(r, reading) for reading in ("channel", "gatekeeper")},
                     "pillars": f"{r['pillars_used']}/{len(CORE_PILLARS)}",
                     "links": links,
                 }
@@ -88,6 +97,8 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
                     "score": "—",
                     "band": label("index.not_ranked", "en", share=pct(r["missing_weight"], "en")),
                     "p_top3": "—",
+                    "channel": "—",
+                    "gatekeeper": "—",
                     "pillars": f"{r['pillars']}/{len(CORE_PILLARS)}",
                     "links": [],
                 }
