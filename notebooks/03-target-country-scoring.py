@@ -87,6 +87,11 @@ def table(df, links=()):
     display(HTML(report.html_table(df, links=links)))
 
 
+def yes_no(col):
+    return pl.col(col).replace_strict({True: label("report.yes", lang), False: label("report.no", lang)},
+                                      return_dtype=pl.String)
+
+
 def listed(codes):
     return sep.join(names.get(c, c) for c in codes) or T("none")
 
@@ -149,7 +154,7 @@ basis = scores.filter(pl.col("iso3").is_in(candidates)).select(
     pl.col("iso3").replace_strict(names, default=None).alias(T("col.name")),
     *[pl.col(f"{p}_basis").map_elements(word, return_dtype=pl.String).alias(T("col.basis", pillar=word(p)))
       for p in CORE_PILLARS],
-    pl.col("ranked").alias(T("col.ranked")),
+    yes_no("ranked").alias(T("col.ranked")),
 )
 table(basis)
 ind = indicators.filter(pl.col("iso3").is_in(candidates) & (pl.col("pillar") != "size")).sort("pillar", "iso3")
@@ -236,7 +241,7 @@ say(T("redundant", pairs=pairs, moves=moves or T("no_moves")) if red.height else
 table(corr.select(
     pl.concat_str(pl.col("pillar_a").map_elements(word, return_dtype=pl.String), pl.lit(" – "),
                   pl.col("pillar_b").map_elements(word, return_dtype=pl.String)).alias(T("col.pair")),
-    pl.col("r").alias(T("col.r")), pl.col("n").alias(T("col.n")), pl.col("redundant").alias(T("col.redundant")),
+    pl.col("r").alias(T("col.r")), pl.col("n").alias(T("col.n")), yes_no("redundant").alias(T("col.redundant")),
 ))
 table(rd.filter(pl.col("rank").is_not_null()).select(
     pl.col("iso3").replace_strict(names, default=None).alias(T("col.name")),
