@@ -367,6 +367,25 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _interrupted() -> int:
+    """Ctrl-C: say what this command published (each step whole or not at all) and end now, without waiting
+    for the steps still running (their staged outputs are dropped; the next build clears them)."""
+    engine = sys.modules.get("ecresearch.pipeline.engine")
+    done = engine.cancel() if engine else []
+    if done:
+        shown = ", ".join(done[:5]) + (f" and {len(done) - 5} more" if len(done) > 5 else "")
+        what = f"{len(done)} step(s) had published their outputs ({shown}), the others' outputs are as they were"
+        hint = "; `ecresearch build` brings every page up to date"
+    else:
+        what, hint = "nothing was published; previous outputs are intact", ""
+    print(f"ecresearch: interrupted: {what}{hint}", file=sys.stderr)
+    if "ecresearch.pipeline.runner" in sys.modules:
+        sys.modules["ecresearch.pipeline.runner"].shutdown_kernels()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)  # the running steps' threads are not joined: their workers end with this process
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -382,8 +401,7 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print("ecresearch: interrupted; previous outputs are intact", file=sys.stderr)
-        return 130
+        return _interrupted()
     finally:
         if "ecresearch.pipeline.runner" in sys.modules:
             sys.modules["ecresearch.pipeline.runner"].shutdown_kernels()
