@@ -367,6 +367,15 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _fault(exc: OSError) -> str:
+    """One line for a fault of the environment, naming the path (outputs are published whole or not at all)."""
+    from ecresearch import paths
+
+    where = paths.rel(exc.filename) if exc.filename else "a file"
+    what = exc.strerror or type(exc).__name__
+    return f"{where}: {what} (every output is published whole or not at all)"
+
+
 def _interrupted() -> int:
     """Ctrl-C: say what this command published (each step whole or not at all) and end now, without waiting
     for the steps still running (their staged outputs are dropped; the next build clears them)."""
@@ -402,6 +411,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return _interrupted()
+    except OSError as exc:  # the environment: a read-only folder, a full disk, a folder where a file belongs
+        if args.debug:
+            raise
+        print(f"ecresearch: error: {_fault(exc)}", file=sys.stderr)
+        return 1
     finally:
         if "ecresearch.pipeline.runner" in sys.modules:
             sys.modules["ecresearch.pipeline.runner"].shutdown_kernels()

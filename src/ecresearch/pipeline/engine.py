@@ -23,7 +23,7 @@ from pathlib import Path
 from ecresearch import paths
 from ecresearch.errors import EcresearchError
 from ecresearch.pipeline import deps
-from ecresearch.pipeline.atomic import clear_stale_staging, publish, staging, write_text
+from ecresearch.pipeline.atomic import clear_stale_staging, publish, staged_files, staging, write_temp
 
 LOCK_FILE = paths.ROOT / "requirements.lock"  # the locked versions are part of every step's hash
 
@@ -173,14 +173,21 @@ def run_step(step: Step, digest: str) -> list[Path]:
         produced = step.run(root)
         if produced:
             _stage_produced(step, produced, root)
-        with _publishing:
-            if _cancelled.is_set():
-                raise Cancelled(f"step {step.name} interrupted; nothing of it was published")
-            published = publish(root, list(step.outputs), step.prune(root) if step.prune else [])
-            paths.STATE_DIR.mkdir(exist_ok=True)
-            state = {"hash": digest, "outputs": {paths.rel(p): file_digest(p) for p in sorted(published)}}
-            write_text(_state_path(step), json.dumps(state, indent=1))
-            published_steps.append(step.name)
+        # the state is written before the publish (a full disk or a read-only state folder fails here, with
+        # nothing published) and renamed into place after it
+        files = sorted(staged_files(root, list(step.outputs)), key=lambda pair: pair[1])
+        state = {"hash": digest, "outputs": {paths.rel(dest): file_digest(src) for src, dest in files}}
+        paths.STATE_DIR.mkdir(exist_ok=True)
+        tmp = write_temp(_state_path(step), json.dumps(state, indent=1))
+        try:
+            with _publishing:
+                if _cancelled.is_set():
+                    raise Cancelled(f"step {step.name} interrupted; nothing of it was published")
+                published = publish(root, list(step.outputs), step.prune(root) if step.prune else [])
+                os.replace(tmp, _state_path(step))
+                published_steps.append(step.name)
+        finally:
+            tmp.unlink(missing_ok=True)
     return published
 
 
