@@ -209,8 +209,13 @@ def _report(args: argparse.Namespace) -> int:
     execute(upstream, jobs=args.jobs)
     require_scored(iso3, scored_countries(out))
     if _scores_changed(out, before):  # every page of the set cites the new scores, this report among them
-        print(f"ecresearch: the scores of the {out.label()} changed: rebuilding its every page", file=sys.stderr)
-        status = execute(dag.downstream_steps(out), force=args.force, jobs=args.jobs)[step.name]
+        print(f"ecresearch: the scores of the {out.label()} changed: rebuilding every page of the set", file=sys.stderr)
+        steps = dag.downstream_steps(out)
+        progress = Progress(len(steps), args.quiet)
+        try:
+            status = execute(steps, force=args.force, jobs=args.jobs, progress=progress)[step.name]
+        finally:
+            progress.close()
     else:
         status = execute([step], force=args.force, jobs=1)[step.name]
         execute([dag.index_step(dag.ranked_countries(out), out)], jobs=1)
