@@ -1,18 +1,28 @@
-# ecresearch — every target creates .venv from the lock file first if it is missing (or stale, or broken).
+# ecresearch — every target creates .venv from uv.lock first if it is missing (or stale, or broken).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
-BIN := $(VENV)/bin
+# A venv's programs are in bin/ on Linux and macOS, in Scripts/ on Windows (make from Git Bash or MSYS2).
+ifeq ($(OS),Windows_NT)
+VBIN := Scripts
+else
+VBIN := bin
+endif
+BIN := $(VENV)/$(VBIN)
 STAMP := $(VENV)/.installed
 COUNTRY ?=
 # Passed to recipes through the environment, never pasted into a command line: see `report`.
 export COUNTRY
 
-# uv, pinned, in a tools venv of its own (not in .venv: `uv pip sync` manages .venv's packages).
+# uv, pinned, in a tools venv of its own (not in .venv: `uv sync` manages .venv's packages).
 # --compile-bytecode: like pip, compile at install time, so the first run of a fresh .venv is not slowed by it.
 UV_VERSION := 0.13.9
 UV_HOME := .tools/uv-$(UV_VERSION)
-UV := $(UV_HOME)/bin/uv
+UV := $(UV_HOME)/$(VBIN)/uv
+# .venv gets every extra (pdf) and the default dependency group (dev: test, lint, notebooks).
+SYNC_OPTS := --all-extras
+# requirements.lock, for pip users, is exported from uv.lock with the same pins (`make lock`; `make lint` checks).
+EXPORT_OPTS := --format requirements-txt --no-emit-project --all-extras --all-groups --no-header --quiet
 # Never let uv fetch an interpreter: the venv is made by $(PYTHON).
 export UV_PYTHON_DOWNLOADS := never
 
@@ -49,20 +59,19 @@ $(UV):
 	@$(CHECK_PYTHON)
 	rm -rf $(UV_HOME)
 	$(PYTHON) -m venv $(UV_HOME)
-	$(UV_HOME)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	$(UV_HOME)/$(VBIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
-$(STAMP): requirements.lock pyproject.toml $(VENV_FORCE) | $(UV)
+$(STAMP): uv.lock pyproject.toml $(VENV_FORCE) | $(UV)
 	@$(CHECK_PYTHON)
 	@if [ -e $(VENV) ] && [ -z "$(VENV_VERSION)" ]; then \
 	  echo "Removing $(VENV) (its Python is broken, older than 3.11, or not the version of PYTHON=$(PYTHON)) to rebuild it"; rm -rf $(VENV); fi
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python --require-hashes requirements.lock
-	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(UV) sync --locked --quiet --compile-bytecode $(SYNC_OPTS) --python $(BIN)/python
 	@touch $@
 
 FORCE:
 
-venv: $(STAMP) ## Create .venv from requirements.lock (with a pinned uv)
+venv: $(STAMP) ## Create .venv from uv.lock (uv sync --locked, with a pinned uv)
 
 reports: $(STAMP) ## Build everything: processed tables, charts, scores, country reports
 	$(BIN)/ecresearch build
@@ -84,10 +93,14 @@ test: $(STAMP) ## Fast tier (about a minute on 2 cores): unit tests and strict n
 test-build: $(STAMP) ## Slow tier: one cold build of everything, equal byte for byte to the committed outputs; scenarios and new snapshots on copies of it
 	$(BIN)/python -m pytest -m slow -p no:cacheprovider tests
 
-lint: $(STAMP) ## ruff check and format check on all code, notebook/.py pairs in step
+lint: $(STAMP) ## ruff, format check, notebook/.py pairs in step, the workflows (actionlint), the two locks agree
 	$(BIN)/ruff check $(LINT_STRICT)
 	$(BIN)/ruff format --check $(FORMAT_CHECKED)
 	$(BIN)/python tools/check_notebook_pairs.py
+	$(BIN)/actionlint
+	$(UV) lock --check --offline --quiet
+	@$(UV) export --frozen $(EXPORT_OPTS) | cmp -s - requirements.lock \
+	  || { echo "requirements.lock is not the export of uv.lock: run make lock" >&2; exit 1; }
 
 lab: $(STAMP) ## Open JupyterLab at the repository root with the project's environment
 	$(BIN)/jupyter lab
@@ -98,12 +111,12 @@ kernel: $(STAMP) ## Register the Jupyter kernel "Python (ecresearch)" for this .
 bench: $(STAMP) ## Benchmark the build (see benchmarks/RESULTS.md)
 	$(BIN)/python benchmarks/bench_build.py
 
-bench-scoring: $(STAMP) ## Benchmark only one score() with 10,000 draws and the scores step
+bench-scoring: $(STAMP) ## Benchmark only the scoring: score(), the scores step, the what-if re-rank and panel update
 	$(BIN)/python benchmarks/bench_build.py --scoring-only
 
-lock: | $(UV) ## Re-resolve requirements.lock for every platform (uv --universal, with hashes)
-	$(UV) pip compile --universal pyproject.toml --extra test --python-version 3.11 --generate-hashes --no-header \
-	  --quiet -o requirements.lock
+lock: | $(UV) ## Update uv.lock after pyproject.toml changed (every platform), and export requirements.lock from it
+	$(UV) lock
+	$(UV) export --frozen $(EXPORT_OPTS) -o requirements.lock
 
 # Ignored caches and build leftovers that `make clean` removes: only paths git lists as untracked, never .venv/.tools.
 CACHE_RE := (^|/)(__pycache__|\.ipynb_checkpoints|\.pytest_cache|\.hypothesis|\.ruff_cache|\.ecresearch-state|[^/]+\.egg-info)/$$|^(build|\.staging[^/]*|data/\.staging[^/]*)/?$$

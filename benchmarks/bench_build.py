@@ -8,11 +8,14 @@
 (e) a bare papermill run of a notebook that only imports what the report notebook imports;
 (f) `make test` (the fast test tier) in this repository;
 (g) one `score()` with 10,000 Monte Carlo draws, in a warm interpreter;
-(h) the scores step alone: `ecresearch build --only scores --force`.
+(h) the scores step alone: `ecresearch build --only scores --force`;
+(i) one what-if re-rank with 10,000 draws (the panel's `whatif.rerank`, after its one-off `prepare`);
+(j) one full update of the notebook 03 panel: a slider moved, reranked, the table, bands and what holds redrawn
+    into the widget (kernel side; needs ipywidgets).
 Prints the ratios b/a, c/b and d/e and writes them into benchmarks/RESULTS.md between its bench markers (the
-notes around them are kept); (g) and (h) go between the scoring markers.
+notes around them are kept); (g) to (j) go between the scoring markers.
 Usage: python benchmarks/bench_build.py [--repeat N] [--scoring-only]
-(--scoring-only: a scratch project with the clean step only, then (g) and (h); the main block is kept.)
+(--scoring-only: a scratch project with the clean step only, then (g) to (j); the main block is kept.)
 """
 
 from __future__ import annotations
@@ -106,8 +109,58 @@ print(json.dumps(best))
 """
 
 
+PANEL_TIMER = r"""
+import json, sys, time
+from dataclasses import replace
+from ecresearch import datasets, paths
+from ecresearch.params import load_file
+from ecresearch.scores import panel, whatif
+repeat = int(sys.argv[1])
+base = replace(load_file(paths.PARAMS_FILE), draws=10_000)
+prep = whatif.prepare(datasets.read("deck_figures"), datasets.read("external_figures"), base)
+settings = [whatif.Setting((2 + k % 3, 1, 1, 0), ("channel", "gatekeeper")[k % 2], "upper", 0.34) for k in range(6)]
+rerank = float("inf")
+for k in range(repeat):
+    params = whatif.params_of(base, settings[k % len(settings)])
+    t0 = time.perf_counter()
+    whatif.rerank(prep, params)
+    rerank = min(rerank, time.perf_counter() - t0)
+update = None
+if panel.widgets_installed():
+    p = panel.Panel(panel.load(None, "en"), run=lambda args: (0, ""))
+    update = float("inf")
+    for k in range(repeat):
+        t0 = time.perf_counter()
+        p.weights["growth"].value = 40 + k  # the observer reranks and redraws, as on a front end's change
+        update = min(update, time.perf_counter() - t0)
+        assert p.view.ranking is not None
+print(json.dumps({"rerank": rerank, "update": update}))
+"""
+
+
+def panel_timings(root: Path, repeat: int) -> list[tuple[str, str]]:
+    """(i) and (j) on a scratch project whose scores step has run."""
+    script = root / "panel_timer.py"
+    script.write_text(PANEL_TIMER)
+    env = {**os.environ, "ECRESEARCH_ROOT": str(root), "CI": "1"}
+    r = subprocess.run([PY, str(script), str(max(repeat, 5))], cwd=root, env=env, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"benchmark step failed: panel timer\n{r.stderr[-2000:]}")
+    t = json.loads(r.stdout.strip().splitlines()[-1])
+    print(f"(i) what-if re-rank, 10,000 draws: {t['rerank'] * 1000:.0f} ms", flush=True)
+    update = "not measured (ipywidgets is not installed)" if t["update"] is None else f"{t['update'] * 1000:.0f} ms"
+    print(f"(j) panel update: {update}", flush=True)
+    return [
+        ("(i) one what-if re-rank with 10,000 draws, `whatif.rerank` (target ≤ 50 ms)", f"{t['rerank'] * 1000:.0f} ms"),
+        (
+            "(j) one full panel update: slider → rerank → table, bands, what holds in the widget (target ≤ 300 ms)",
+            update,
+        ),
+    ]
+
+
 def scoring(root: Path, repeat: int) -> list[tuple[str, str]]:
-    """(g) and (h) on a scratch project whose clean step has run."""
+    """(g) to (j) on a scratch project whose clean step has run."""
     script = root / "score_timer.py"
     script.write_text(SCORE_TIMER)
     env = {**os.environ, "ECRESEARCH_ROOT": str(root), "CI": "1"}
@@ -121,6 +174,7 @@ def scoring(root: Path, repeat: int) -> list[tuple[str, str]]:
     return [
         ("(g) one `score()` with 10,000 Monte Carlo draws (warm interpreter)", f"{g:.2f} s"),
         ("(h) the scores step: `ecresearch build --only scores --force` (a process)", f"{h:.1f} s"),
+        *panel_timings(root, repeat),
     ]
 
 

@@ -7,7 +7,7 @@
 #       format_version: '1.3'
 #       jupytext_version: 1.19.6
 #   kernelspec:
-#     display_name: Python 3
+#     display_name: Python 3 (ipykernel)
 #     language: python
 #     name: python3
 # ---
@@ -26,6 +26,7 @@ from typing import Optional
 country: str = "IDN"  # ISO alpha-3 or alpha-2, or an English or Japanese name
 lang: str = "ja"  # "ja" or "en"
 scenario: Optional[str] = None  # None means the main build, or give the name of a built scenario
+as_of: Optional[str] = None  # the data-as-of date (YYYY-MM-DD) rules are judged against; None: params.toml [pages]
 
 # %%
 # %matplotlib inline
@@ -41,7 +42,7 @@ from ecresearch.charts.scores import growth_sns_map, rank_bands
 from ecresearch.deck.figures import by_id
 from ecresearch.report import country as report
 
-rep = report.load(country, lang, scenario)
+rep = report.load(country, lang, scenario, as_of)
 passages = datasets.read("deck_passages")
 rules = datasets.read("market_rules")
 results = report.results(rep.out)
@@ -80,7 +81,7 @@ display(HTML(report.html_table(rep.platforms(external))))
 
 # %%
 display(HTML(report.heading(rep.t("social"))))
-display(HTML(report.html_table(rep.social_networks(external))))
+display(HTML(report.html_table(rep.social_networks(external, passages))))
 
 # %%
 display(HTML(report.heading(rep.t("charts"))))
@@ -104,4 +105,5 @@ display(HTML(rep.risks_html(rules)))
 
 # %%
 display(HTML(report.heading(rep.t("provenance"))))
-display(HTML(report.html_table(rep.provenance(), links=("url",))))
+display(HTML(report.html_table(rep.provenance(), links=rep.provenance_links())))
+display(HTML(report.paragraph(rep.weak_note())))

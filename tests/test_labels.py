@@ -34,14 +34,53 @@ def test_japanese_text_is_japanese():
         assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", ja) or not re.search(r"[a-z]{4,}", ja), key
 
 
+# sections whose keys are data values (a metric's text, a unit), looked up with section()
+DATA_KEYED = ("measure", "report_unit")
+
+
+def test_every_data_value_has_a_label():
+    """Every metric, unit, rule topic and checklist category a report can print has an entry in both languages,
+    so a Japanese page never falls back to the data's English (a new snapshot with a new metric fails here)."""
+    import polars as pl
+
+    from ecresearch import datasets
+    from ecresearch.domain.labels import section
+
+    ext = datasets.read("external_figures").filter(
+        pl.col("topic").is_in(
+            ["platform_share", "platform_visits", "platform_sales", "us_retailer_share", "social_platform_use"]
+        )
+    )
+    scored = datasets.read("scored_data_sets").filter(pl.col("pillar") == "concentration")
+    metrics = set(ext["metric"]) | set(scored["metric"])
+    units = set(ext["unit"]) - {"pct", "percent"}
+    for name, wanted in (("measure", metrics), ("report_unit", units)):
+        for lang in ("ja", "en"):
+            missing = sorted(wanted - set(section(name, lang)))
+            assert not missing, (name, lang, missing)
+    rules = datasets.read("market_rules")
+    passages = datasets.read("deck_passages")
+    for name, wanted in (
+        ("rule_topic", set(rules["topic"])),
+        ("checklist_category", set(passages.filter(pl.col("kind") == "checklist")["category"].drop_nulls())),
+    ):
+        assert wanted <= set(section(name, "ja")) and wanted <= set(section(name, "en")), (name, wanted)
+
+
 def test_every_key_is_used():
     code = "\n".join(p.read_text(encoding="utf-8") for p in SRC.rglob("*.py"))
     code += "\n".join(p.read_text(encoding="utf-8") for p in SRC.rglob("*.j2"))
     for key in catalogue():
+        section_name = key.split(".", 1)[0]
+        if section_name in DATA_KEYED and f'section("{section_name}"' in code:
+            continue  # looked up by a data value; test_every_data_value_has_a_label checks the other way round
         prefix, _, last = key.rpartition(".")
         used = (
             f'"{key}"' in code  # label("report.title", ...)
-            or (f'"{last}"' in code and (prefix == "report" or f'section("{prefix}"' in code))  # self.t / section
+            or (
+                (f'"{last}"' in code or f"'{last}'" in code)  # t["key"], or t['key'] inside an f-string
+                and (prefix == "report" or f'section("{prefix}"' in code)
+            )  # self.t / section
             or f'f"{prefix}.{{' in code  # a key built from data: label(f"status.{fig.status}", ...)
             or f"'{prefix}.' +" in code
         )

@@ -597,3 +597,43 @@ def test_progress_total_is_stable_when_the_plan_holds():
     assert p.total == 32
     p.grow(27)  # one country fewer (two reports): the total follows the real plan
     assert p.total == 30
+
+
+def test_one_build_at_a_time(tmp_path, monkeypatch):
+    """The build lock (filelock: flock on POSIX, LockFileEx on Windows) refuses a second build while one runs,
+    from another process too, and is free again once the first ends."""
+    import sys
+
+    from ecresearch.pipeline.engine import build_lock
+
+    monkeypatch.setattr(pipeline.paths, "STATE_DIR", tmp_path / "state")
+    monkeypatch.setattr(pipeline.paths, "STAGING_DIR", tmp_path / ".staging")
+    other = (
+        "import sys; from filelock import FileLock, Timeout\n"
+        "try:\n FileLock(sys.argv[1]).acquire(timeout=0); print('acquired')\n"
+        "except Timeout:\n print('busy')"
+    )
+    lock_file = str(tmp_path / "state" / "build.lock")
+    with build_lock():
+        with pytest.raises(EcresearchError, match="another ecresearch build is running"), build_lock():
+            pass
+        held = subprocess.run([sys.executable, "-c", other, lock_file], capture_output=True, text=True, check=True)
+        assert held.stdout.strip() == "busy"
+    free = subprocess.run([sys.executable, "-c", other, lock_file], capture_output=True, text=True, check=True)
+    assert free.stdout.strip() == "acquired"
+    with build_lock():  # and again in this process
+        pass
+
+
+def test_pdf_without_weasyprint_is_one_line_naming_the_extra(tmp_path, monkeypatch):
+    import sys
+
+    from ecresearch.site.pdf import write_pdf
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if the pdf extra were not installed
+    page = tmp_path / "report.html"
+    page.write_text("<html></html>", encoding="utf-8")
+    with pytest.raises(EcresearchError, match=r"ecresearch\[pdf\].*Pango") as err:
+        write_pdf(page)
+    assert "\n" not in str(err.value)
+    assert not list(tmp_path.glob("*.pdf"))

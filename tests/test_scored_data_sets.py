@@ -12,6 +12,7 @@ import pytest
 from ecresearch import datasets, paths
 from ecresearch.report import country
 from ecresearch.scores.hhi import cr_interval, hhi_interval
+from ecresearch.scores.indicators import grouped_shares
 
 OUT = paths.output_set(None)
 SCORES = pl.read_parquet(OUT.scores)
@@ -49,8 +50,16 @@ def test_the_published_rows_reproduce_the_indicator_values():
         else:
             entity = m["entity"][0]
             n = country_ratio_players(entity)
-            low, high, _ = cr_interval(m["value"][0], n) if n else hhi_interval(m["value"].to_list())
+            low, high, _ = cr_interval(m["value"][0], n) if n else hhi_interval(grouped_shares(m.to_dicts()))
             assert (low, high) == pytest.approx((r["low"], r["high"]), rel=1e-12), r["iso3"]
+
+
+def test_shares_of_one_owner_count_as_one():
+    """China's two Alibaba slices (the deck's 計59.7% subtotal) are one share in the HHI: about 4,277, not 2,685."""
+    m = members("CHN", "concentration")
+    assert m.filter(pl.col("owner") == "Alibaba")["value"].sum() == pytest.approx(59.7)
+    r = INDICATORS.filter((pl.col("iso3") == "CHN") & (pl.col("pillar") == "concentration")).row(0, named=True)
+    assert r["low"] == pytest.approx(4276.64) and hhi_interval(m["value"].to_list())[0] == pytest.approx(2684.72)
 
 
 def country_ratio_players(entity: str) -> int | None:
@@ -120,16 +129,20 @@ def test_a_market_with_no_scored_set_says_so():
 
 def test_the_figure_catalogue_declares_what_is_scored():
     from ecresearch.deck.figures import FIGURES
-    from ecresearch.scores.indicators import deck_scored
+    from ecresearch.scores.indicators import _digital, deck_scored, sns_editions
 
     declared = [(fig, s) for fig in FIGURES for s in fig.scored]
     assert sorted(s.pillar for _, s in declared) == ["concentration", "growth", "size", "sns"]
     for fig, s in declared:
         assert s.series is None or s.series in {x.key for x in fig.series}, (fig.id, s.series)
     figures = datasets.read("deck_figures")
+    external = datasets.read("external_figures")
     for _, s in declared:
         rows = deck_scored(figures, s.pillar)[2]
         assert rows.height > 0
-        assert set(INDICATORS.filter(pl.col("origin") == "deck")["vintage"]) >= {s.edition}
+        if s.pillar == "sns":  # the deck's chart is one edition among those the scoring weighs
+            assert _digital(s.edition) in sns_editions(figures, external)
+        else:
+            assert set(INDICATORS.filter(pl.col("origin") == "deck")["vintage"]) >= {s.edition}
     with pytest.raises(LookupError):
         deck_scored(figures, "no-such-pillar")

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from ecresearch import params as P
 from ecresearch.errors import ParameterError
 from ecresearch.params import Params
-from ecresearch.scores import analysis
+from ecresearch.scores import analysis, indicators
 from ecresearch.scores.hhi import cr_interval, hhi, hhi_interval
 from ecresearch.scores.model import aggregate, normalise, ranks, score
+from ecresearch.scores.uncertain import TRIANGULAR, from_arrays, scoreable
 
 
 @pytest.mark.parametrize(
@@ -205,9 +206,15 @@ def test_band_is_the_percentiles_of_the_draws(result):
     s = result.scores
     for i, c in enumerate(result.countries):
         r = s.filter(pl.col("iso3") == c).row(0, named=True)
-        assert r["rank_p05"] == np.percentile(result.draws[:, i], 5)
-        assert r["rank_p95"] == np.percentile(result.draws[:, i], 95)
-        assert r["p_top3"] == pytest.approx(np.mean(result.draws[:, i] <= 3))
+        d = result.draws[:, i]
+        seen = d[~np.isnan(d)]
+        if seen.size == 0:  # never ranked (too much imputed in every draw): no band
+            assert r["rank_p05"] is None and r["p_ranked"] == 0 and r["rank"] is None
+            continue
+        assert r["rank_p05"] == np.percentile(seen, 5)
+        assert r["rank_p95"] == np.percentile(seen, 95)
+        assert r["p_top3"] == pytest.approx(np.mean(d <= 3))
+        assert r["p_ranked"] == pytest.approx(seen.size / d.size)
     # some country's rank is genuinely uncertain (a band wider than one place), or the analysis says nothing
     assert (s["rank_p95"] - s["rank_p05"]).max() >= 1
 
@@ -218,10 +225,10 @@ def test_monte_carlo_keeps_the_chosen_direction():
     from ecresearch.scores.model import composite, monte_carlo
 
     x = np.array([[10.0, 1.5, 6000, np.nan], [5.0, 1.0, 1000, np.nan], [8.0, 0.8, 3000, np.nan]])
-    low = high = x[:, 2].copy()
+    c = from_arrays(x)
     for direction in P.DIRECTIONS:
         p = P.validate(Params(draws=50, weight_noise=0.0, concentration_direction=direction))
-        draws = monte_carlo(x, low, high, p)
+        draws = monte_carlo(c, p)
         base = ranks(composite(x, p.weights, p.normalisation, p.aggregation, direction))
         assert (draws == base).all(), direction
     ch = ranks(composite(x, P.validate(Params()).weights, "minmax", "arithmetic", "channel"))
@@ -241,10 +248,10 @@ def test_monte_carlo_varies_methods_only_when_asked():
             [13.6, 0.9, 5894.1, np.nan],
         ]
     )
-    low = high = x[:, 2].copy()
-    fixed = monte_carlo(x, low, high, P.validate(Params(draws=200, weight_noise=0.0)))
+    c = from_arrays(x)
+    fixed = monte_carlo(c, P.validate(Params(draws=200, weight_noise=0.0)))
     assert (fixed == fixed[0]).all()
-    varied = monte_carlo(x, low, high, P.validate(Params(draws=200, weight_noise=0.0, vary_methods=True)))
+    varied = monte_carlo(c, P.validate(Params(draws=200, weight_noise=0.0, vary_methods=True)))
     seen = {tuple(r) for r in varied}
     expected = {
         tuple(ranks(composite(x, P.validate(Params()).weights, n, a, "channel")))
@@ -254,72 +261,50 @@ def test_monte_carlo_varies_methods_only_when_asked():
     assert seen <= expected and len(seen) > 1
 
 
-def reference_monte_carlo(x, low, high, params, inputs=None):
-    """The per-draw Monte Carlo as it was before vectorising (HHIs uniform in their intervals), kept as a
-    reference. With ``inputs`` (a ``Draws``) it ranks those drawn inputs instead of drawing its own."""
-    from ecresearch.scores.model import CONC, composite
+def reference_ranks(cells, inputs, params):
+    """The Monte Carlo one draw at a time (a plain loop over ``composite``), on given drawn inputs: the
+    coverage rule by that draw's weights, then the ranks of the markets it keeps."""
+    from ecresearch.scores.model import composite
 
-    rng = np.random.default_rng(params.seed)
-    n, k = params.draws, x.shape[0]
+    n, k = len(inputs.weights), len(cells.countries)
     out = np.full((n, k), np.nan)
-    w0 = np.array([params.weights[p] for p in P.PILLARS])
     for d in range(n):
-        w = w0 * rng.uniform(1 - params.weight_noise, 1 + params.weight_noise, len(P.PILLARS))
-        w = w / w.sum()
-        norm = P.NORMALISATIONS[rng.integers(2)] if params.vary_methods else params.normalisation
-        agg = P.AGGREGATIONS[rng.integers(2)] if params.vary_methods else params.aggregation
-        xd = x.copy()
-        has = ~np.isnan(low)
-        xd[has, CONC] = rng.uniform(low[has], high[has])  # each market's HHI anywhere in its interval
-        if inputs is not None:
-            w, norm, agg = (
-                inputs.weights[d],
-                P.NORMALISATIONS[inputs.normalisation[d]],
-                P.AGGREGATIONS[inputs.aggregation[d]],
-            )
-            drawn = ~np.isnan(inputs.hhi[d])  # a Sobol sample leaves degenerate intervals at their value
-            xd[drawn, CONC] = inputs.hhi[d, drawn]
+        w = inputs.weights[d]
+        share = (cells.imputed * w).sum(axis=1) / w.sum()
+        keep = share <= params.max_missing_weight + 1e-9
+        xd = np.where(keep[:, None], inputs.values[d], np.nan)
+        norm, agg = P.NORMALISATIONS[inputs.normalisation[d]], P.AGGREGATIONS[inputs.aggregation[d]]
         out[d] = ranks(composite(xd, dict(zip(P.PILLARS, w, strict=False)), norm, agg, params.concentration_direction))
     return out
 
 
 @pytest.mark.parametrize("direction", P.DIRECTIONS)
 @pytest.mark.parametrize("hhi_point", P.HHI_POINTS)
-def test_vectorised_monte_carlo_equals_the_per_draw_reference_on_the_same_inputs(result, direction, hhi_point):
-    """The random stream changed (all draws at once, HHIs triangular): on one fixed set of drawn inputs, methods
-    varied, the vectorised ranks equal the per-draw reference's exactly."""
+def test_vectorised_monte_carlo_equals_the_per_draw_reference_on_the_same_inputs(extracted, direction, hhi_point):
+    """On one set of drawn inputs (methods varied, imputed cells, editions), the vectorised ranks equal the
+    per-draw reference's exactly."""
     from ecresearch.scores.model import draw_inputs, rank_draws
 
     p = P.validate(Params(draws=400, vary_methods=True, concentration_direction=direction, hhi_point=hhi_point))
-    inputs = draw_inputs(result.low, result.high, p)
+    r = score(extracted.figures, extracted.external, p)
+    inputs = draw_inputs(r.cells, p)
     assert set(inputs.normalisation) == {0, 1} and set(inputs.aggregation) == {0, 1}
-    expected = reference_monte_carlo(result.x, result.low, result.high, p, inputs=inputs)
-    assert np.array_equal(rank_draws(result.x, inputs, direction), expected)
+    assert r.cells.imputed.any() and (~np.isnan(r.cells.alt)).any()  # the comparison covers both
+    assert np.array_equal(rank_draws(r.cells, inputs, p), reference_ranks(r.cells, inputs, p), equal_nan=True)
 
 
-def test_vectorised_monte_carlo_has_the_reference_s_distribution(result):
-    """With the HHIs at their points (where the old uniform and the new triangular draws agree), the vectorised
-    Monte Carlo's P(rank 1) and P(top 3) equal the reference's within Monte Carlo error (4 s.e. of the difference)."""
-    from ecresearch.scores.model import monte_carlo
-
-    x, pts = result.x, result.x[:, 2].copy()
-    p = P.validate(Params(draws=3000, vary_methods=True, weight_noise=0.5))
-    old = reference_monte_carlo(x, pts, pts, p)
-    new = monte_carlo(x, pts, pts, P.validate(Params(draws=3000, vary_methods=True, weight_noise=0.5, seed=7)))
-    for top in (1, 3):
-        a, b = (old <= top).mean(axis=0), (new <= top).mean(axis=0)
-        se = np.sqrt(a * (1 - a) / len(old) + b * (1 - b) / len(new))
-        assert (np.abs(a - b) <= 4 * se + 1e-12).all(), (top, a, b)
-    assert ((old <= 3).mean(axis=0) > 0.05).sum() >= 3  # the comparison is not vacuous
-
-
-def test_hhi_draws_are_triangular_with_the_mode_at_the_declared_point(result):
+def test_hhi_draws_are_triangular_with_the_mode_at_the_declared_point(extracted):
     from ecresearch.scores.model import draw_inputs
 
-    has = ~np.isnan(result.low) & (result.high > result.low)
-    low, high = result.low[has], result.high[has]
-    for where, mode in (("lower", low), ("midpoint", (low + high) / 2), ("upper", high)):
-        h = draw_inputs(result.low, result.high, P.validate(Params(draws=20000, hhi_point=where))).hhi[:, has]
+    for where in P.HHI_POINTS:
+        p = P.validate(Params(draws=20000, hhi_point=where))
+        c = score(extracted.figures, extracted.external, P.validate(Params(draws=10, hhi_point=where))).cells
+        j = P.PILLARS.index("concentration")
+        has = (c.dist[:, j] == TRIANGULAR) & (c.high[:, j] > c.low[:, j])
+        low, high = c.low[has, j], c.high[has, j]
+        mode = {"lower": low, "midpoint": (low + high) / 2, "upper": high}[where]
+        assert np.allclose(c.point[has, j], mode)  # the point score honours hhi_point
+        h = draw_inputs(c, p).values[:, has, j]
         assert (h >= low).all() and (h <= high).all()
         mean, sd = (low + mode + high) / 3, (high - low) / np.sqrt(18) * 1.5  # sd of a triangular ≤ span/sqrt(18)
         assert (np.abs(h.mean(axis=0) - mean) <= 4 * sd / np.sqrt(len(h))).all(), where
@@ -333,10 +318,10 @@ def test_monte_carlo_honours_hhi_point(extracted):
     a, b = (r.scores.sort("iso3") for r in (lower, upper))
     se = np.sqrt(a["p_rank1_se"].to_numpy() ** 2 + b["p_rank1_se"].to_numpy() ** 2)
     assert (np.abs(a["p_rank1"].to_numpy() - b["p_rank1"].to_numpy()) > np.maximum(5 * se, 0.02)).any()
+    j = P.PILLARS.index("concentration")
     for r in (lower, upper):
-        has = ~np.isnan(r.low)
-        h = r.inputs.hhi[:, has]
-        assert (h >= r.low[has]).all() and (h <= r.high[has]).all()
+        h = r.inputs.values[:, :, j]
+        assert (h >= r.cells.low[:, j] - 1e-9).all() and (h <= r.cells.high[:, j] + 1e-9).all()
 
 
 def test_published_probabilities_have_standard_errors(result):
@@ -347,40 +332,113 @@ def test_published_probabilities_have_standard_errors(result):
 
 
 def test_committed_probabilities_are_precise_enough():
-    """Every probability in the committed scores table has a Monte Carlo standard error of at most 0.01."""
+    """Every probability in the committed scores table, in both readings, has a Monte Carlo standard error of at
+    most 0.01."""
     from ecresearch import paths
 
     table = pl.read_parquet(paths.PROCESSED / "country_scores.parquet").filter(pl.col("ranked"))
     for name in ("p_rank1", "p_top3"):
-        assert table[f"{name}_se"].max() <= 0.01
+        for col in (f"{name}_se", f"{name}_se_channel", f"{name}_se_gatekeeper"):
+            assert table[col].max() <= 0.01
     assert 0.5 / math.sqrt(P.validate(Params()).draws) <= 0.01  # whatever p is, under the default draws
 
 
 def test_sobol_evaluates_through_the_vectorised_path(result):
     """Each Saltelli sample row ranks like the per-draw reference given the same inputs."""
     problem, _ = analysis.sobol_problem(result)
+    assert {"imputed_values", "hhi_intervals", "editions"} <= set(problem["groups"])
     lo, hi = np.array(problem["bounds"]).T
     sample = lo + np.random.default_rng(3).uniform(size=(64, problem["num_vars"])) * (hi - lo)
     inputs = analysis.sobol_draws(result, problem, sample)
-    p = P.validate(Params(draws=len(sample)))
-    expected = reference_monte_carlo(result.x, result.low, result.high, p, inputs=inputs)
+    expected = reference_ranks(result.cells, inputs, result.params)
+    expected = np.where(np.isnan(expected), len(result.countries) + 1, expected)
     assert np.array_equal(analysis._evaluate(result, problem, sample), expected)
 
 
-def test_missing_data_rule(extracted):
-    """Unranked when the missing pillars carry more than the set share of the weight; never the own mean silently."""
+def test_missing_values_are_imputed_never_re_weighted(extracted):
+    """A missing pillar is a declared range (the candidates' observed range, scored at its median), flagged as
+    imputed; a market is unranked when its imputed pillars carry more than the set share of the weight, and a
+    market with no sourced value on any weighted pillar is not scored at all."""
     res = score(extracted.figures, extracted.external, Params(draws=10))
-    cov = res.coverage
-    assert cov.filter(pl.col("iso3") == "HKG")["ranked"][0] is False
+    # Hong Kong: only a growth bound (not in the top-10 list), two pillars imputed: never ranked, in no draw
+    assert res.coverage.filter(pl.col("iso3") == "HKG")["ranked"][0] is False
+    assert res.scores.filter(pl.col("iso3") == "HKG")["p_ranked"][0] == 0
+    x = np.array([[1.0, 1.0, 1000, np.nan], [np.nan, np.nan, np.nan, np.nan]])
+    blank = from_arrays(x, imputed=np.isnan(x))
+    assert scoreable(blank, P.validate(Params())).tolist() == [True, False]
+    c = res.cells
+    j = int(np.flatnonzero(c.imputed[:, :3].any(axis=0))[0])  # a core pillar with a gap (KOR's SNS time)
+    gap = c.imputed[:, j]
+    seen = c.point[~gap, j]
+    assert np.allclose(c.low[gap, j], seen.min()) and np.allclose(c.high[gap, j], seen.max())
+    assert np.allclose(c.point[gap, j], np.median(seen))
+    row = res.scores.filter(pl.col("iso3") == c.countries[int(np.flatnonzero(gap)[0])]).row(0, named=True)
+    assert row[f"{P.PILLARS[j]}_basis"] == "imputed" and row["pillars_used"] == 2
     heavy = score(
         extracted.figures,
         extracted.external,
-        Params(draws=10, weights={"growth": 0.6, "sns": 0.2, "concentration": 0.2}),
+        Params(draws=10, weights={"growth": 0.2, "sns": 0.6, "concentration": 0.2}),
     )
-    no_growth = heavy.coverage.filter(~pl.col("growth"))["iso3"].to_list()
-    assert no_growth and not set(no_growth) & set(heavy.countries)
+    no_sns = set(heavy.coverage.filter(~pl.col("sns"))["iso3"].to_list()) & set(heavy.countries)
+    assert "KOR" in no_sns
+    assert heavy.scores.filter(pl.col("iso3").is_in(list(no_sns)))["rank"].null_count() == len(no_sns)
     strict = score(extracted.figures, extracted.external, Params(draws=10, max_missing_weight=0.0))
-    assert set(strict.scores["pillars_used"].to_list()) == {3}
+    assert set(strict.scores.filter(pl.col("rank").is_not_null())["pillars_used"].to_list()) == {3}
+
+
+def test_coverage_rule_is_applied_per_draw():
+    """A market with one imputed pillar of three sits at the rule's edge under 0.34: it is ranked in the point
+    (declared weights) and leaves the ranking exactly in the draws whose weights give that pillar more."""
+    from ecresearch.scores.model import draw_inputs, rank_draws
+
+    x = np.array([[10.0, 1.5, 3000, np.nan], [5.0, 1.0, 1000, np.nan], [np.nan, 0.8, 2000, np.nan]])
+    imputed = np.isnan(x) & (np.arange(4) < 3)
+    lo = np.where(imputed, 5.0, np.nan)
+    hi = np.where(imputed, 10.0, np.nan)
+    c = from_arrays(x, lo, hi, imputed=imputed)
+    p = P.validate(Params(draws=2000, max_missing_weight=0.34))
+    inputs = draw_inputs(c, p)
+    r = rank_draws(c, inputs, p)
+    share = inputs.weights[:, 0] / inputs.weights.sum(axis=1)
+    assert np.array_equal(np.isnan(r[:, 2]), share > 0.34 + 1e-9)
+    assert 0.2 < np.isnan(r[:, 2]).mean() < 0.8  # both entry and exit occur
+    assert not np.isnan(r[:, :2]).any()
+
+
+@given(st.floats(-10, 40), st.floats(0.1, 20), st.floats(0.5, 2.0), st.floats(0.5, 2.0))
+@settings(max_examples=40, deadline=None)
+def test_band_contains_the_ranks_at_both_ends_of_an_imputed_interval(low, width, sns_a, sns_b):
+    """Drawn over its imputed interval (quantiles 0 to 1), a market's ranks run from its rank with the value at the
+    interval's lower end to its rank at the upper end, monotonically (more growth never ranks lower), so the
+    band contains both ends."""
+    from ecresearch.scores.model import Draws, composite, drawn_values, rank_draws
+
+    high = low + width
+    x = np.array(
+        [[np.nan, sns_a, 3000, np.nan], [20.0, sns_b, 1500, np.nan], [5.0, 1.2, 4000, np.nan], [15, 0.9, 2500, np.nan]]
+    )
+    imputed = np.zeros_like(x, dtype=bool)
+    imputed[0, 0] = True
+    lo, hi = np.full_like(x, np.nan), np.full_like(x, np.nan)
+    lo[0, 0], hi[0, 0] = low, high
+    c = from_arrays(x, lo, hi, imputed=imputed)
+    p = P.validate(Params())
+    n = 101
+    u = np.zeros((n, *x.shape))
+    u[:, 0, 0] = np.linspace(0, 1, n)
+    w = np.tile([p.weights[q] for q in P.PILLARS], (n, 1))
+    draws = Draws(
+        w, np.zeros(n, dtype=int), np.zeros(n, dtype=int), drawn_values(c, u, np.zeros((n, 4), bool), "midpoint")
+    )
+    d = rank_draws(c, draws, p)[:, 0]
+    ends = []
+    for end in (low, high):
+        xe = x.copy()
+        xe[0, 0] = end
+        ends.append(ranks(composite(xe, p.weights, p.normalisation, p.aggregation, p.concentration_direction))[0])
+    assert d[0] == ends[0] and d[-1] == ends[1]
+    assert (np.diff(d) <= 0).all()
+    assert d.min() <= min(ends) and max(ends) <= d.max()
 
 
 def test_growth_only_weights_work(extracted):
@@ -401,7 +459,7 @@ def test_china_uses_the_decks_cross_border_shares(result):
     cn = result.indicators.filter((pl.col("iso3") == "CHN") & (pl.col("pillar") == "concentration"))
     assert (
         cn["origin"][0] == "deck"
-        and cn["value"][0] == pytest.approx(2684.72)
+        and cn["value"][0] == pytest.approx(59.7**2 + 25.0**2 + 8.6**2 + 2.5**2 + 2.2**2 + 1.5**2 + 0.5**2)
         and cn["coverage"][0] == pytest.approx(100)
     )
 
@@ -453,3 +511,59 @@ def test_a_pin_keeps_one_edition_of_an_indicator(extracted):
     assert set(res.indicators.filter((pl.col("pillar") == "sns") & (pl.col("origin") == "external"))["vintage"]) == {
         "Digital 2024"
     }
+
+
+def test_growth_bounds_from_the_complete_top_ten_list(result):
+    """eMarketer's 2022 list of the ten fastest-growing markets bounds the candidates it lists without a value
+    (between their rank's bounds) and every candidate it omits (below the tenth), widened downward by that forecast
+    edition's revisions; such a value is an interval from a source, never imputed."""
+    g = result.indicators.filter(pl.col("pillar") == "growth")
+    by = {r["iso3"]: r for r in g.iter_rows(named=True)}
+    revisions = [8.6 - 15.9, 25.5 - 25.5]  # the deck's estimates minus the forecast, for USA and India
+    for iso3 in ("VNM", "MYS", "THA"):
+        assert by[iso3]["low"] == pytest.approx(18.0 + min(revisions)) and by[iso3]["high"] == pytest.approx(20.6)
+    assert by["SGP"]["high"] == pytest.approx(15.9) and by["SGP"]["low"] == pytest.approx(-7.5)
+    c = result.cells
+    j = P.PILLARS.index("growth")
+    for iso3 in ("VNM", "MYS", "THA", "SGP"):
+        assert not c.imputed[c.countries.index(iso3), j]
+
+
+def test_cronbach_alpha_is_computed_on_the_oriented_pillars(result):
+    """Negating concentration for the gatekeeper reading changes alpha; the channel reading's alpha is the one of
+    the raw pillars."""
+    _, a_channel, n = analysis.pca(result, "channel")
+    _, a_gate, _ = analysis.pca(result, "gatekeeper")
+    assert n >= 4 and a_channel is not None and a_gate is not None
+    assert a_channel != pytest.approx(a_gate)
+    raw = result.x[:, :3]
+    raw = raw[~np.isnan(raw).any(axis=1)]
+    z = (raw - raw.mean(axis=0)) / raw.std(axis=0, ddof=1)
+    alpha = 3 / 2 * (1 - z.var(axis=0, ddof=1).sum() / z.sum(axis=1).var(ddof=1))
+    assert a_channel == pytest.approx(alpha)
+
+
+def test_platform_sets_prefer_recent_complete_sets_with_the_largest_players(result):
+    """The US set is the newest share set (with Walmart), the UK set the one with eBay; each HHI carries its
+    metric class."""
+    sets = result.data_sets.filter(pl.col("pillar") == "concentration")
+    assert "Walmart" in sets.filter(pl.col("iso3") == "USA")["entity"].to_list()
+    assert "eBay" in sets.filter(pl.col("iso3") == "GBR")["entity"].to_list()
+    conc = result.indicators.filter(pl.col("pillar") == "concentration")
+    assert conc["metric_class"].null_count() == 0
+    assert set(conc["metric_class"]) <= set(indicators.METRIC_CLASSES)
+
+
+def test_both_readings_are_published_side_by_side(extracted):
+    from ecresearch.scores.step import compute
+
+    result, tables, _ = compute(P.validate(Params(draws=200)))
+    read = tables["readings"]
+    assert set(read["reading"]) == {"channel", "gatekeeper"}
+    for reading in ("channel", "gatekeeper"):
+        r = score(extracted.figures, extracted.external, Params(draws=200, concentration_direction=reading))
+        mine = read.filter(pl.col("reading") == reading).sort("iso3")
+        assert mine["p_top3"].to_list() == r.scores.sort("iso3")["p_top3"].to_list()
+    holds = tables["holds"]
+    for row in holds.iter_rows(named=True):
+        assert row["p_top3_min"] == read.filter(pl.col("iso3") == row["iso3"])["p_top3"].min()

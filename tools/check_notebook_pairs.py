@@ -1,46 +1,66 @@
-"""Check that each notebook in notebooks/ and its paired py:percent script have the same code cells.
+"""Check that each notebook in notebooks/ and its paired py:percent script are in step, and that every
+notebook names the project's kernel.
 
-Exits 1 naming every notebook whose pair is missing or differs (see jupytext.toml; fix with
-`jupytext --sync notebooks/NAME.ipynb`, which keeps the newer of the two). Exits 0 otherwise.
+In step means the script is what jupytext writes from the notebook: every cell (code and Markdown), cell
+metadata and the notebook metadata it keeps (the kernelspec); only the jupytext version in the header may
+differ. Exits 1 naming every notebook whose pair is missing or differs, or whose kernelspec is not KERNELSPEC
+(see jupytext.toml; fix with `jupytext --sync notebooks/NAME.ipynb`, which keeps the newer of the two).
 """
 
 from __future__ import annotations
 
+import difflib
+import re
 import sys
 from pathlib import Path
 
 import jupytext
 
+from ecresearch.pipeline.runner import KERNEL_NAME
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
+# What JupyterLab writes for the environment's own kernel, so that saving a notebook there changes nothing.
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": KERNEL_NAME}
+_VERSION_LINE = re.compile(r"^#\s+jupytext_version: .*$", re.M)
 
 
-def code_cells(path: Path) -> list[str]:
-    """The source of every code cell, in order, without trailing whitespace."""
-    nb = jupytext.read(path)
-    return [cell.source.rstrip() for cell in nb.cells if cell.cell_type == "code"]
+def _as_script(path: Path) -> str:
+    """The notebook as jupytext writes its py:percent pair, without the jupytext version."""
+    return _VERSION_LINE.sub("", jupytext.writes(jupytext.read(path), fmt="py:percent"))
+
+
+def _first_difference(a: str, b: str) -> str:
+    for line in difflib.unified_diff(a.splitlines(), b.splitlines(), lineterm="", n=0):
+        if line[:1] in "+-" and not line.startswith(("+++", "---")):
+            return line[:100]
+    return ""
+
+
+def _name(path: Path) -> Path:
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
 
 
 def check(notebooks: Path = NOTEBOOKS) -> list[str]:
-    """One line per notebook whose pair is missing or whose code cells differ."""
+    """One line per notebook whose pair is missing or out of step, or whose kernelspec is not KERNELSPEC."""
     problems = []
-    ipynbs = sorted(notebooks.glob("*.ipynb"))
-    for ipynb in ipynbs:
-        script = ipynb.with_suffix(".py")
-        name = ipynb.relative_to(ROOT) if ipynb.is_relative_to(ROOT) else ipynb
+    for ipynb in sorted(notebooks.glob("*.ipynb")):
+        script, name = ipynb.with_suffix(".py"), _name(ipynb)
+        kernel = jupytext.read(ipynb).metadata.get("kernelspec")
+        if kernel != KERNELSPEC:
+            problems.append(f"{name}: kernelspec {kernel} is not {KERNELSPEC}")
         if not script.exists():
             problems.append(f"{name}: no paired {script.name} (run: jupytext --sync {name})")
             continue
-        a, b = code_cells(ipynb), code_cells(script)
-        if a != b:
-            first = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+        expected = _as_script(ipynb)
+        actual = _VERSION_LINE.sub("", script.read_text(encoding="utf-8"))
+        if expected != actual:
             problems.append(
-                f"{name}: code cells differ from {script.name} "
-                f"({len(a)} vs {len(b)} code cells, first difference at code cell {first + 1})"
+                f"{name}: {script.name} is out of step (first difference: {_first_difference(actual, expected)!r})"
             )
     for script in sorted(notebooks.glob("*.py")):
         if not script.with_suffix(".ipynb").exists():
-            problems.append(f"{script.relative_to(ROOT)}: no paired notebook {script.with_suffix('.ipynb').name}")
+            problems.append(f"{_name(script)}: no paired notebook {script.with_suffix('.ipynb').name}")
     return problems
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from ecresearch.errors import EcresearchError
 
@@ -38,6 +39,7 @@ def resolve_params(args: argparse.Namespace):
         aggregation=getattr(args, "aggregation", None),
         concentration_direction=getattr(args, "direction", None),
         hhi_point=getattr(args, "hhi_point", None),
+        max_missing_weight=getattr(args, "max_missing", None),
         draws=getattr(args, "draws", None),
         vary_methods=True if getattr(args, "vary_methods", False) else None,
     )
@@ -321,6 +323,13 @@ def _add_scoring_options(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--hhi-point", dest="hhi_point", choices=HHI_POINTS, help="which point of each HHI interval is scored"
     )
+    g.add_argument(
+        "--max-missing",
+        dest="max_missing",
+        type=float,
+        metavar="SHARE",
+        help="a country is unranked when its missing pillars carry more than this share of the weight (0-1)",
+    )
     g.add_argument("--draws", type=int, help="Monte Carlo draws")
     g.add_argument(
         "--vary-methods",
@@ -335,6 +344,12 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ecresearch", description=__doc__.split("\n\n")[0], epilog=EPILOG)
     p.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
     p.add_argument("--debug", action="store_true", help="show the traceback of an error")
+    p.add_argument(
+        "--root",
+        metavar="PATH",
+        help="the project folder (default: the nearest folder at or above the working directory whose "
+        "pyproject.toml has [tool.ecresearch]; or $ECRESEARCH_ROOT)",
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     b = sub.add_parser("build", help="build everything that is out of date", epilog=EPILOG)
     b.add_argument("--force", action="store_true", help="rebuild every step")
@@ -402,7 +417,15 @@ def _interrupted() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.root is not None:
+        # through the environment, read when ecresearch.paths is first imported (below); kernels inherit it
+        os.environ["ECRESEARCH_ROOT"] = os.path.abspath(args.root)
     try:
+        from ecresearch import paths
+
+        if args.root is not None and paths.ROOT != Path(os.environ["ECRESEARCH_ROOT"]):
+            raise EcresearchError("--root: this process already works on another project; set ECRESEARCH_ROOT")
+        paths.require_root()
         return args.func(args)
     except EcresearchError as exc:
         if args.debug:

@@ -226,6 +226,11 @@ RULES_COLUMNS = {
     "source_url": Column(S, "address of that page", nullable=True),
     "vintage": Column(S, "edition or date of the source", nullable=True),
     "source_grade": Column(S, "A publisher, B reputable secondary source, C weak", nullable=True),
+    "valid_until": Column(S, "last day the rule applied, when it has ended (ISO date)", nullable=True),
+    "last_checked": Column(
+        S, "when its source was last checked (ISO date); else the source's date counts", nullable=True
+    ),
+    "replaces": Column(S, "the earlier record this one corrects or retires: '<snapshot>.csv:<record>'", nullable=True),
     "snapshot": Column(S, "raw snapshot file the rule came from (data/raw/rules/)"),
     "record": Column(I32, "CSV record of the rule in its snapshot (2 = the first after the header)"),
 }
@@ -245,6 +250,17 @@ SNAPSHOT_COLUMNS = {
 # The analysis tables of the scores step (one parquet each in the output set's scoring folder): key, meaning.
 SCORING_TABLES = {
     "coverage": (("iso3",), "which pillars each candidate market has data for, its missing weight, ranked or not."),
+    "readings": (
+        ("reading", "iso3"),
+        "score, rank, band and probabilities of every scored market in both readings "
+        "of concentration (platform as channel, as gatekeeper).",
+    ),
+    "holds": (("iso3",), "what holds in both readings: the smallest P(rank 1) and P(top 3), the widest band."),
+    "extended": (
+        ("reading", "iso3"),
+        "the extended analysis: both readings with normalisation and aggregation drawn too.",
+    ),
+    "redundancy": (("iso3",), "the effect of counting growth and SNS as one pillar (each at half weight)."),
     "directions": (("iso3",), "ranks under both readings of concentration (channel vs gatekeeper)."),
     "robust_pairs": (("a", "b"), "pairs of ranked markets whose order the Monte Carlo does not settle."),
     "contributions": (("iso3", "pillar"), "each pillar's share of a market's score."),
@@ -275,6 +291,7 @@ SCORED_SET_COLUMNS = {
     "csv_line": Column(I32, "line of the external row in its snapshot file", nullable=True),
     "slide": Column(I32, "deck slide of a deck row", nullable=True),
     "line_start": Column(I32, "raw line of a deck row in the deck text", nullable=True),
+    "owner": Column(S, "the declared group the row's share is counted in (scores/owners.py), if any", nullable=True),
 }
 
 
@@ -362,8 +379,8 @@ def _declare() -> dict[str, Dataset]:
             "deck_passages",
             _processed("deck_passages.parquet"),
             "clean",
-            "the deck's sentences the reports quote (notes, JETRO programmes, checklist), "
-            "with the market each applies to, slide and raw lines.",
+            "the deck's sentences the reports quote (notes, JETRO programmes, checklist) and its notices "
+            "(disclaimer, copyright), with the market each applies to, slide and raw lines.",
         ),
         D(
             "market_rules",

@@ -57,7 +57,7 @@ class Params:
     aggregation: str = "arithmetic"
     concentration_direction: str = "channel"  # the analyst's goal: a dominant platform as channel or gatekeeper
     candidates: tuple = DEFAULT_CANDIDATES
-    max_missing_weight: float = 0.34  # unranked when missing pillars carry more than this share of the weight
+    max_missing_weight: float = 0.5  # unranked when imputed pillars carry more than this share of the weight
     hhi_point: str = "midpoint"  # where in its interval a market's HHI is scored
     draws: int = 10_000  # Monte Carlo draws: every published probability has s.e. <= 0.5 / sqrt(draws) = 0.005
     weight_noise: float = 0.25  # Monte Carlo: each weight × U(1 - noise, 1 + noise)
@@ -81,7 +81,7 @@ class Params:
         pins = "; pins " + ", ".join(f"{k}={v}" for k, v in sorted(self.pins.items())) if self.pins else ""
         return (
             f"weights {w}; {self.normalisation}, {self.aggregation}, concentration as {self.concentration_direction}; "
-            f"HHI at its {self.hhi_point}; unranked if missing pillars weigh > {self.max_missing_weight:.0%}; "
+            f"HHI at its {self.hhi_point}; unranked if imputed pillars weigh > {self.max_missing_weight:.0%}; "
             f"Monte Carlo {self.draws} draws, weights ±{self.weight_noise:.0%}"
             f"{', methods varied' if self.vary_methods else ''}, seed {self.seed}{pins}"
         )
@@ -179,9 +179,9 @@ def load_file(path: Path) -> Params:
         raise ParameterError(f"{path.name}: not UTF-8 text (byte {exc.start})") from None
     except tomllib.TOMLDecodeError as exc:
         raise ParameterError(f"{path.name}: {exc}") from None
-    extra = sorted(set(data) - {"scoring"})
+    extra = sorted(set(data) - {"scoring", "pages"})
     if extra:
-        raise ParameterError(f"{path.name}: unknown table(s) {extra}; parameters live under [scoring]")
+        raise ParameterError(f"{path.name}: unknown table(s) {extra}; parameters live under [scoring] and [pages]")
     scoring = data.get("scoring", {})
     if not isinstance(scoring, dict):
         raise ParameterError(f"{path.name}: 'scoring' must be a table ([scoring]), got {scoring!r}")
@@ -212,3 +212,66 @@ def override(base: Params, **changes) -> Params:
     """``base`` with the given (non-None) values changed, validated."""
     changes = {k: v for k, v in changes.items() if v is not None}
     return validate(replace(base, **changes)) if changes else base
+
+
+# ── the pages' parameters: not scoring parameters (changing them makes no scenario), but inputs of every page ──
+
+
+@dataclass(frozen=True)
+class PageParams:
+    """What every page states and judges by. ``as_of``: the date the pages are dated with and every rule's
+    status is judged against (a parameter, never the wall clock, so a rebuild is byte-identical);
+    ``recheck_days``: a rule last checked longer ago than this before ``as_of`` is marked 'check again'."""
+
+    as_of: str
+    recheck_days: int = 365
+
+
+def _iso_date(name: str, value) -> str:
+    import datetime as dt
+
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):  # a bare TOML date
+        return value.isoformat()
+    try:
+        if isinstance(value, str):
+            return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    raise ParameterError(f"parameter {name!r} must be a date YYYY-MM-DD, got {value!r}")
+
+
+def page_params(data: dict, where: str = "parameters") -> PageParams:
+    """Page parameters from a mapping (the TOML file's [pages] table); unknown keys rejected."""
+    names = {f.name for f in fields(PageParams)}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        raise ParameterError(f"{where}: unknown parameter(s) {unknown}; known: {sorted(names)}")
+    if "as_of" not in data:
+        raise ParameterError(f"{where}: parameter 'as_of' is missing (the date every page is dated with)")
+    try:
+        days = data.get("recheck_days", 365)
+        if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+            raise ParameterError(f"parameter 'recheck_days' must be a whole number of days >= 1, got {days!r}")
+        return PageParams(_iso_date("as_of", data["as_of"]), days)
+    except ParameterError as exc:
+        raise ParameterError(f"{where}: {exc}") from None
+
+
+# A project without params.toml is built with every default (as ``load_file`` does for the scoring): its pages
+# are dated with this declared default, never the wall clock. A params.toml without [pages] is an error.
+DEFAULT_AS_OF = "2026-12-01"
+
+
+def load_pages(path: Path) -> PageParams:
+    """The [pages] table of ``params.toml`` (the declared default when the project has no params.toml)."""
+    if not path.exists():
+        return PageParams(DEFAULT_AS_OF)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        load_file(path)  # raises the file's error with its reason
+        raise
+    pages = data.get("pages")
+    if not isinstance(pages, dict):
+        raise ParameterError(f'{path.name}: no [pages] table; the pages need [pages] as_of = "YYYY-MM-DD"')
+    return page_params(pages, where=f"{path.name} [pages]")

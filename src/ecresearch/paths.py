@@ -4,10 +4,58 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(os.environ.get("ECRESEARCH_ROOT", Path(__file__).resolve().parents[2]))
+ROOT_ENV = "ECRESEARCH_ROOT"  # overrides the search (tests, benchmarks and `--root` use it)
+MARKER_TABLE = "ecresearch"  # a project is a folder whose pyproject.toml has a [tool.ecresearch] table
+
+
+def is_project(folder: Path) -> bool:
+    try:
+        data = tomllib.loads((folder / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    tool = data.get("tool")
+    return isinstance(tool, dict) and isinstance(tool.get(MARKER_TABLE), dict)
+
+
+def find_root(start: Path | None = None, env: dict | None = None) -> Path | None:
+    """The project this run works on: $ECRESEARCH_ROOT, else the nearest folder at or above ``start`` (the
+    working directory) that is a project, like dvc or quarto; else the clone this package runs from (an
+    editable install used from elsewhere). None for an installed package run outside any project."""
+    env = os.environ if env is None else env
+    if env.get(ROOT_ENV):
+        return Path(env[ROOT_ENV])
+    here = Path.cwd() if start is None else Path(start)
+    for folder in (here.resolve(), *here.resolve().parents):
+        if is_project(folder):
+            return folder
+    source_tree = Path(__file__).resolve().parents[2]
+    return source_tree if is_project(source_tree) else None
+
+
+_FOUND = find_root()
+# Without a project the layout below still resolves (so that --help and imports work); require_root() stops
+# every command that reads or writes it.
+ROOT = _FOUND if _FOUND is not None else Path.cwd()
+
+
+def require_root() -> Path:
+    """The project root, or one line saying how to point the command at a project."""
+    from ecresearch.errors import EcresearchError
+
+    if _FOUND is None:
+        raise EcresearchError(
+            f"no ecresearch project in {Path.cwd()} or above (a folder whose pyproject.toml has "
+            f"[tool.{MARKER_TABLE}]): cd into a clone of the project, pass --root PATH or set {ROOT_ENV}=PATH"
+        )
+    if not ROOT.is_dir():
+        raise EcresearchError(f"project root {ROOT} (from --root or {ROOT_ENV}) is not a folder")
+    return ROOT
+
+
 DATA = ROOT / "data"
 RAW = DATA / "raw"
 PROCESSED = DATA / "processed"
@@ -28,11 +76,11 @@ def rel(path: Path) -> str:
     path = Path(path)
     if path.is_absolute():
         try:
-            return str(path.relative_to(ROOT))  # the common case, without touching the disk
+            return path.relative_to(ROOT).as_posix()  # the common case, without touching the disk
         except ValueError:
             pass
     try:
-        return str(path.resolve().relative_to(ROOT.resolve()))
+        return path.resolve().relative_to(ROOT.resolve()).as_posix()  # "/" on every OS: shown and stored
     except ValueError:
         return str(path)
 

@@ -109,8 +109,9 @@ def rank_bands(scores: pl.DataFrame, *, lang: str = "ja", highlight: str | None 
 
 
 def growth_sns_map(scores: pl.DataFrame, *, lang: str = "ja", highlight: str | None = None) -> plt.Figure:
-    """Growth (x) vs daily SNS time relative to the world (y) for every candidate; a missing value is drawn on
-    the margin band of its axis. Bubble area = e-commerce sales (hollow where unknown), colour = scored HHI."""
+    """Growth (x) vs daily SNS time relative to the world (y) for every scored candidate; an imputed value sits at
+    its scored point with a bar over its range and a dashed outline (†). Bubble area = e-commerce sales (hollow
+    where unknown), colour = scored HHI."""
     apply()
     t = labels.section("chart_scores", lang)
     df = scores
@@ -118,22 +119,42 @@ def growth_sns_map(scores: pl.DataFrame, *, lang: str = "ja", highlight: str | N
     cmap = plt.get_cmap("viridis")
     hhis = [h for h in df["hhi_value"].to_list() if h is not None] if "hhi_value" in df.columns else []
     vmin, vmax = (min(hhis), max(hhis)) if hhis else (0, 1)
-    g = [v for v in df["growth_pct"].to_list() if v is not None] or [0.0]
-    s = [v for v in df["sns_ratio"].to_list() if v is not None] or [1.0]
-    gx = min(g) - 0.18 * (max(g) - min(g) or 1)  # the margin where a missing growth value is drawn
-    sy = min(s) - 0.18 * (max(s) - min(s) or 1)
     smax = max([v for v in df["size_usd"].to_list() if v is not None] or [1.0])
 
     def area(v):
         return 60 + 1400 * np.sqrt(v / smax)
 
+    def at(r: dict, raw: str, pillar: str) -> tuple[float | None, tuple | None]:
+        """A sourced value, or the imputed point with its range (drawn as a bar: never a position on the axis
+        that reads as a value)."""
+        if r[raw] is not None:
+            return r[raw], None
+        if r.get(f"{pillar}_scored") is None:
+            return None, None
+        return r[f"{pillar}_scored"], (r[f"{pillar}_low"], r[f"{pillar}_high"])
+
     names = []
     for r in df.iter_rows(named=True):
-        x = r["growth_pct"] if r["growth_pct"] is not None else gx
-        y = r["sns_ratio"] if r["sns_ratio"] is not None else sy
+        (x, xr), (y, yr) = at(r, "growth_pct", "growth"), at(r, "sns_ratio", "sns")
+        if x is None or y is None:
+            continue  # not scored: named in the note under the chart
         hv = r.get("hhi_value")
         colour = cmap((hv - vmin) / (vmax - vmin or 1)) if hv is not None else "#bfbfbf"
         known = r["size_usd"] is not None
+        imputed = xr is not None or yr is not None
+        if imputed:
+            ax.errorbar(
+                x,
+                y,
+                xerr=None if xr is None else [[x - xr[0]], [xr[1] - x]],
+                yerr=None if yr is None else [[y - yr[0]], [yr[1] - y]],
+                fmt="none",
+                ecolor="#9a9a9a",
+                elinewidth=1.0,
+                linestyle=":",
+                capsize=3,
+                zorder=2,
+            )
         ax.scatter(
             x,
             y,
@@ -141,21 +162,12 @@ def growth_sns_map(scores: pl.DataFrame, *, lang: str = "ja", highlight: str | N
             color=colour if known else "none",
             edgecolor=HIGHLIGHT if r["iso3"] == highlight else (colour if not known else "white"),
             linewidth=2.5 if r["iso3"] == highlight else 1.2,
+            linestyle="--" if imputed else "-",
             alpha=0.85,
             zorder=3,
         )
-        names.append(
-            (x, y, _name(r, lang) + ("" if r["ranked"] else " *"), HIGHLIGHT if r["iso3"] == highlight else "#222")
-        )
-    ax.axvspan(
-        gx - 0.1 * abs(gx or 1),
-        gx + 0.5 * (g[0] - gx if g else 1) * 0 + 0.06 * (max(g) - min(g) or 1),
-        color="#eeeeee",
-        zorder=0,
-    )
-    ax.axhspan(sy - 0.05, sy + 0.04 * (max(s) - min(s) or 1), color="#eeeeee", zorder=0)
-    ax.text(gx, ax.get_ylim()[1], t["no_value"], fontsize=8, color="#777", ha="center", va="top")
-    ax.text(ax.get_xlim()[1], sy, t["no_value"], fontsize=8, color="#777", ha="right", va="bottom")
+        mark = ("" if r["ranked"] else " *") + (" †" if imputed else "")
+        names.append((x, y, _name(r, lang) + mark, HIGHLIGHT if r["iso3"] == highlight else "#222"))
     ax.axhline(1.0, color="#7f7f7f", linestyle="--", linewidth=0.8)
     ax.axvline(0.0, color="#7f7f7f", linewidth=0.8)
     sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(vmin, vmax))
@@ -189,7 +201,7 @@ def growth_sns_map(scores: pl.DataFrame, *, lang: str = "ja", highlight: str | N
     ax.set_xlabel(t["growth"])
     ax.set_ylabel(t["sns"])
     ax.set_title(t["map"], loc="left", fontsize=11)
-    note = "* " + labels.label("chart_scores.not_ranked", lang)
+    note = "* " + labels.label("chart_scores.not_ranked", lang) + "   † " + labels.label("chart_scores.imputed", lang)
     f.text(0.01, 0.005, note, fontsize=8, color="#555")
     f.tight_layout(rect=(0, 0.03, 1, 1))
     place_labels(ax, names)  # after the layout: label boxes are measured where they will be drawn

@@ -31,6 +31,9 @@ class Item:
     anchor: str
     en: str
     category: str = ""  # checklist: regulation | certification | payment | logistics | marketing
+    # what is quoted: the whole sentence; a table "cell" (from the anchor to its end, never the row's other
+    # columns); or one "line" from the anchor (a dated fact printed on a line of its own)
+    span: str = "sentence"
 
     def applies(self, iso3: str) -> bool:
         return self.countries == ALL or iso3 in self.countries
@@ -86,6 +89,23 @@ PROGRAMMES = (
         "Amazon.com（米国）、Amazon.co.uk（英",
         "Listing and promotion on Amazon.com / Amazon.co.uk; basic plan free, premium plan paid.",
     ),
+    # the round the deck describes, and its fees: dated facts, shown with their dates (report: ended or not)
+    Item(
+        "JAPAN STORE",
+        ("USA", "GBR"),
+        "実施期間：2023年4月1日",
+        "The round the deck describes (its period as printed).",
+        "round",
+        span="line",
+    ),
+    Item(
+        "JAPAN STORE",
+        ("USA", "GBR"),
+        "プラン設定と費用：米国プレミアムプラン",
+        "The fees of that round: US and UK premium plans (tax included).",
+        "fees",
+        span="line",
+    ),
 )
 
 CHECKLIST = (
@@ -119,6 +139,7 @@ CHECKLIST = (
         "・購入者1回あたり5,000元",
         "Limits per buyer: 5,000 yuan per purchase, 26,000 yuan a year.",
         "regulation",
+        span="cell",
     ),
     Item(
         "ten_prefectures",
@@ -181,6 +202,58 @@ CHECKLIST = (
 )
 
 
+# The social networks the deck names per market, found by the sentence that names them (anchor) and what the
+# deck says they are used for; the names are read from that sentence by their spellings in the deck.
+NETWORK_SPELLINGS = {
+    "Weibo (微博)": ("微博（Weibo）",),
+    "RED (小紅書)": ("小紅書（RED）",),
+    "WeChat (微信)": ("微信（WeChat）",),
+    "Douyin": ("Douyin",),
+    "Facebook": ("Facebook",),
+    "Instagram": ("Instagram",),
+    "Pinterest": ("Pinterest",),
+}
+NETWORK_ANCHORS = (
+    ("CHN", "記事配信で多く使われるプラットフォー", "articles"),
+    ("CHN", "動画配信で多く使われるプラットフォー", "video"),
+    ("CHN", "ライブコマースのプラットフォームとしては、Douyin", "live_commerce"),
+    ("USA", "Facebook, Instagram, Pinterestなどのメディアとコマースの融合", "social_commerce"),
+)
+
+
+def network_rows(deck: Deck) -> list[dict]:
+    """One row per network the deck names for a market and use (kind 'network', key = the network, category =
+    the use), with the sentence that names it."""
+    rows = []
+    for iso3, anchor, use in NETWORK_ANCHORS:
+        hits = deck.find(anchor)
+        if not hits:
+            raise ExtractionError(f"network:{use}", f"anchor text {anchor!r} not found", file=deck.file)
+        text, first, last = sentence(deck, hits[0])
+        found = sorted(
+            (min(text.index(sp) for sp in spellings if sp in text), name)
+            for name, spellings in NETWORK_SPELLINGS.items()
+            if any(sp in text for sp in spellings)
+        )
+        if not found:
+            raise ExtractionError(f"network:{use}", f"no network named in {text!r}", file=deck.file)
+        for _, name in found:
+            rows.append(
+                {
+                    "kind": "network",
+                    "key": name,
+                    "iso3": iso3,
+                    "category": use,
+                    "text_ja": text,
+                    "en": None,
+                    "slide": _slide_of(deck, first),
+                    "line_start": first,
+                    "line_end": last,
+                }
+            )
+    return rows
+
+
 NEW_ITEM = re.compile(r"^\s*(?:[◼•➢■●・※]|[0-9０-９①-⑳]+[.．、）)]|出所|出典|Source)")
 PASSAGE_SCHEMA = {
     "kind": pl.String,
@@ -219,11 +292,38 @@ def sentence(deck: Deck, start: Line, max_lines: int = 4) -> tuple[str, int, int
     text = "".join(BULLET.sub("", ln.text).strip() for ln in deck.lines[first.number - 1 : start.number])
     last = start.number
     for line in deck.lines[start.number : start.number + max_lines]:
-        if text.endswith(("。", "）", ")")) or not line.text.strip() or NEW_ITEM.match(line.text):
+        if text.endswith(("。", "）", ")")) or NEW_ITEM.match(line.text):
+            break
+        if not line.text.strip():
+            # the extraction sometimes puts a blank line inside a word (「最大手の化粧」 / 「品専門…。」): join the
+            # next line only when it is a plain continuation that ends the sentence
+            nxt = deck.lines[line.number] if line.number < len(deck.lines) else None
+            if (
+                nxt is None
+                or NEW_ITEM.match(nxt.text)
+                or nxt.text.startswith(" ")
+                or not nxt.text.strip().endswith("。")
+            ):
+                break
+            text += nxt.text.strip()
+            last = nxt.number
             break
         text += line.text.strip()
         last = line.number
     return text, first.number, last
+
+
+def cell_text(line: Line, anchor: str, deck: Deck) -> tuple[str, int, int]:
+    """A table cell quoted from its anchor through its wrapped lines (up to a blank line), so the row's label and
+    the other columns on the same line are left out."""
+    text = line.text[line.text.index(anchor) :].strip().lstrip("・")
+    last = line.number
+    for nxt in deck.lines[line.number :]:
+        if not nxt.text.strip():
+            break
+        text += nxt.text.strip()
+        last = nxt.number
+    return text, line.number, last
 
 
 def about_other_market(text: str, iso3: str) -> bool:
@@ -246,7 +346,13 @@ def _item_rows(deck: Deck, items, kind: str) -> list[dict]:
         hits = deck.find(item.anchor)
         if not hits:
             raise ExtractionError(f"passage:{item.key}", f"anchor text {item.anchor!r} not found", file=deck.file)
-        text, first, last = sentence(deck, hits[0])
+        if item.span == "sentence":
+            text, first, last = sentence(deck, hits[0])
+        elif item.span == "cell":
+            text, first, last = cell_text(hits[0], item.anchor, deck)
+        else:
+            line = hits[0]
+            text, first, last = line.text[line.text.index(item.anchor) :].strip(), line.number, line.number
         countries = ["*"] if item.countries == ALL else list(item.countries)
         for c in countries:
             rows.append(
@@ -272,11 +378,16 @@ def note_rows(deck: Deck) -> list[dict]:
         for slide in deck.slides:
             if not any(m in "".join(line.text for line in slide.lines) for m in markers):
                 continue
+            heading = ""  # the text a bullet stands under: a bullet under another market's heading is about it
             for line in slide.lines:
                 if not re.match(r"^\s*[◼•]", line.text):
+                    if line.text.strip() and not line.text.startswith(" "):
+                        heading = line.text
                     continue
                 text, first, last = sentence(deck, line)
-                if about_other_market(text, iso3):
+                if about_other_market(text, iso3) or (
+                    line.text.lstrip().startswith("•") and about_other_market(heading, iso3)
+                ):
                     continue
                 rows.append(
                     {
@@ -294,10 +405,52 @@ def note_rows(deck: Deck) -> list[dict]:
     return rows
 
 
+# The deck's own notices that every page repeats: its disclaimer (last slide, from its heading to the contact
+# line) and its copyright footer.
+DISCLAIMER = ("ご注意", "ご質問は")
+COPYRIGHT = re.compile(r"Copyright\s*(?:©|\(C\))\s*(\d{4})\s*JETRO\.\s*All rights reserved\.")
+
+
+def _notice(key: str, text: str, first: int, last: int, deck: Deck) -> dict:
+    return {
+        "kind": "notice",
+        "key": key,
+        "iso3": ALL,
+        "category": None,
+        "text_ja": text,
+        "en": None,
+        "slide": _slide_of(deck, first),
+        "line_start": first,
+        "line_end": last,
+    }
+
+
+def notice_rows(deck: Deck) -> list[dict]:
+    """The disclaimer as one text (its wrapped lines joined) and the newest copyright footer of the deck."""
+    start = next((ln for ln in deck.find(DISCLAIMER[0]) if BULLET.match(ln.text)), None)
+    end = next((ln for ln in deck.find(DISCLAIMER[1]) if start and ln.number > start.number), None)
+    if start is None or end is None:
+        raise ExtractionError(
+            "passage:disclaimer", f"the deck's disclaimer ({DISCLAIMER[0]}) not found", file=deck.file
+        )
+    body = [ln for ln in deck.lines[start.number : end.number - 1] if ln.text.strip()]
+    text = "".join(ln.text.strip() for ln in body)
+    footers = [(int(m.group(1)), ln) for ln in deck.lines if (m := COPYRIGHT.search(ln.text))]
+    if not footers:
+        raise ExtractionError("passage:copyright", "no 'Copyright © YYYY JETRO' footer found", file=deck.file)
+    year, line = max(footers, key=lambda f: (f[0], -f[1].number))
+    copyright_text = COPYRIGHT.search(line.text).group(0)
+    return [
+        _notice("disclaimer", text, body[0].number, body[-1].number, deck),
+        {**_notice("copyright", copyright_text, line.number, line.number, deck), "en": str(year)},
+    ]
+
+
 def passages(deck: Deck) -> pl.DataFrame:
     """Every deck passage a report quotes: market notes, JETRO programmes and checklist items, each with the
-    market it applies to ('*' = every market), slide and raw lines."""
+    market it applies to ('*' = every market), slide and raw lines; and the deck's notices (kind 'notice')."""
     rows = note_rows(deck) + _item_rows(deck, PROGRAMMES, "programme") + _item_rows(deck, CHECKLIST, "checklist")
+    rows += notice_rows(deck) + network_rows(deck)
     return pl.DataFrame(rows, schema=PASSAGE_SCHEMA, orient="row").unique(
         ["kind", "key", "iso3", "line_start"], keep="first", maintain_order=True
     )

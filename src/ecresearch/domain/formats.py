@@ -58,15 +58,18 @@ def rank_band(median, p05, p95, lang: str = "en", *, plain: bool = False) -> str
     return f"{num(median, lang, 1)} ({num(p05, lang, 0)}–{num(p95, lang, 0)})"
 
 
-def cell(value, *, missing: str = "", significant: int | None = None) -> str:
-    """A table cell: None as ``missing``, booleans yes/no, anything not a float as its text, and a float
+def cell(value, *, missing: str = "", significant: int | None = None, lang: str = "en") -> str:
+    """A table cell: None as ``missing``, booleans yes/no in ``lang`` (the catalogue's), anything not a float
+    as its text, and a float
     rounded to what it can carry. By default (the country report's tables) fixed decimals by magnitude,
     Babel's en_US: 0 from 100, 2 from 1, else 3. ``significant`` (the diff page, which must show a small
     change in a large value): that many significant digits, in exponent form from a million."""
     if value is None:
         return missing
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        from ecresearch.domain.labels import label
+
+        return label("report.yes" if value else "report.no", lang)
     if not isinstance(value, float):
         return str(value)
     if significant is not None:

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from ecresearch import datasets, paths
-from ecresearch.params import Params
+from ecresearch.params import Params, load_pages
 from ecresearch.pipeline.atomic import staged
 from ecresearch.pipeline.engine import Step
 
@@ -33,9 +33,10 @@ READS: dict[str, tuple[str, ...]] = {
     "clean": ("raw_snapshots",),
     "charts": CHART_READS,
     "scores": SCORE_READS,
-    "scoring-notebook": (*SCORING_RESULTS, *SCORE_READS),
-    "report": (*SCORING_RESULTS, "deck_passages", "market_rules", *CHART_READS),
-    "index": ("country_scores", "scoring_params", "catalogue"),
+    # every page of an output set is attributed from the deck's sidecar (snapshots) and notices (deck_passages)
+    "scoring-notebook": (*SCORING_RESULTS, *SCORE_READS, "snapshots", "deck_passages"),
+    "report": (*SCORING_RESULTS, "deck_passages", "market_rules", "snapshots", *CHART_READS),
+    "index": ("country_scores", "scoring_params", "catalogue", "snapshots", "deck_passages"),
 }
 
 
@@ -129,13 +130,18 @@ def _notebook_step(
     )
 
 
+def as_of() -> str:
+    """The date every page is dated with ([pages] as_of in params.toml): a parameter of each page's step."""
+    return load_pages(paths.PARAMS_FILE).as_of
+
+
 def scoring_notebook_step(out: paths.OutputSet) -> Step:
     return _notebook_step(
         "scoring-notebook",
         "scoring-notebook" + _suffix(out),
         paths.NB_SCORING,
-        {"scenario": out.scenario},
-        {"page": "scores", "lang": "en"},
+        {"scenario": out.scenario, "as_of": as_of()},
+        {"page": "scores", "lang": "en", "as_of": as_of()},
         out,
         after=("scores" + _suffix(out),),
     )
@@ -146,8 +152,8 @@ def report_step(iso3: str, lang: str, out: paths.OutputSet) -> Step:
         "report",
         f"report{_suffix(out)}/{iso3}/{lang}",
         paths.NB_REPORT,
-        {"country": iso3, "lang": lang, "scenario": out.scenario},
-        {"page": "report", "lang": lang, "iso3": iso3},
+        {"country": iso3, "lang": lang, "scenario": out.scenario, "as_of": as_of()},
+        {"page": "report", "lang": lang, "iso3": iso3, "as_of": as_of()},
         out,
         after=("scores" + _suffix(out), "clean"),
         iso3=iso3,
@@ -159,7 +165,7 @@ def index_step(countries: list[str], out: paths.OutputSet) -> Step:
     def run(root: Path) -> None:
         from ecresearch.site import index
 
-        index.build(root, out, countries)
+        index.build(root, out, countries, as_of())
 
     return Step(
         "index" + _suffix(out),
@@ -171,6 +177,7 @@ def index_step(countries: list[str], out: paths.OutputSet) -> Step:
             "countries": countries,
             "scenario": out.scenario,
             "changes_page": out.scenario is None and datasets.path("changes_page").exists(),
+            "as_of": as_of(),
         },
         after=("scores" + _suffix(out), "charts"),
     )

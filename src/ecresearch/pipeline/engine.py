@@ -8,7 +8,6 @@ is skipped (like DVC or OWID's ETL, not file timestamps). Outputs are staged and
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -194,16 +193,19 @@ def run_step(step: Step, digest: str) -> list[Path]:
 @contextmanager
 def build_lock():
     """One build at a time per repository; a killed build's staging is cleared by the next."""
+    from filelock import FileLock, Timeout  # flock on POSIX, LockFileEx on Windows; released if the process dies
+
     paths.STATE_DIR.mkdir(exist_ok=True)
-    with open(paths.STATE_DIR / "build.lock", "w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise EcresearchError(
-                "another ecresearch build is running in this repository; wait for it to end"
-            ) from None
+    lock = FileLock(paths.STATE_DIR / "build.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise EcresearchError("another ecresearch build is running in this repository; wait for it to end") from None
+    try:
         clear_stale_staging()
         yield
+    finally:
+        lock.release()
 
 
 def plan(steps: list[Step], *, force: bool = False) -> dict[str, str]:

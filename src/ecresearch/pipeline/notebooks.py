@@ -27,13 +27,13 @@ def refresh(path: Path, timeout: int = 600) -> None:
     """Execute a notebook in place (its outputs become the stored outputs nbval compares)."""
     from nbclient import NotebookClient
 
-    from ecresearch.pipeline.runner import new_kernel_manager
+    from ecresearch.pipeline.runner import KERNEL_NAME, new_kernel_manager
 
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
         timeout=timeout,
-        kernel_name="python3",
+        kernel_name=KERNEL_NAME,
         record_timing=False,
         resources={"metadata": {"path": str(Path(path).parent)}},
     )

@@ -23,6 +23,9 @@ _free: list = []  # started kernels not running a notebook now
 _starting: list[threading.Thread] = []  # kernels being started ahead (shutdown waits for them)
 _closing = threading.Event()  # set by shutdown: a kernel started ahead skips its imports
 _lock = threading.Lock()
+# The kernel every notebook names and runs in: the environment's own ipykernel (in .venv, the project's), so
+# nbval, papermill and JupyterLab started from .venv agree; tools/check_notebook_pairs.py checks the notebooks.
+KERNEL_NAME = "python3"
 
 
 def new_kernel_manager():
@@ -34,9 +37,9 @@ def new_kernel_manager():
     from jupyter_client.manager import AsyncKernelManager
 
     if sys.platform == "win32":
-        return AsyncKernelManager(kernel_name="python3")
+        return AsyncKernelManager(kernel_name=KERNEL_NAME)
     folder = tempfile.mkdtemp(prefix="ecresearch-kernel-")
-    return AsyncKernelManager(kernel_name="python3", transport="ipc", ip=f"{folder}/k")
+    return AsyncKernelManager(kernel_name=KERNEL_NAME, transport="ipc", ip=f"{folder}/k")
 
 
 def _kernel():
@@ -187,7 +190,7 @@ def run_notebook(
             str(notebook),
             str(output),
             parameters=parameters,
-            kernel_name="python3",
+            kernel_name=KERNEL_NAME,
             progress_bar=False,
             log_output=False,
             cwd=str(paths.NOTEBOOKS),

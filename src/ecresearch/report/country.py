@@ -8,6 +8,7 @@ from __future__ import annotations
 import html as _h
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import polars as pl
 
@@ -19,6 +20,7 @@ from ecresearch.domain.formats import as_printed, cell, num, pct
 from ecresearch.domain.labels import LANGS, label, section
 from ecresearch.errors import CountryError, EcresearchError
 from ecresearch.params import CORE_PILLARS, PILLAR_COLUMNS
+from ecresearch.report.rules import register, replaced_count
 from ecresearch.site.html import safe_url
 
 PILLAR_DIGITS = {"growth": 1, "sns": 2, "concentration": 0}  # what each pillar's value can carry
@@ -81,8 +83,11 @@ class Report:
     indicators: pl.DataFrame
     figures: pl.DataFrame
     data_sets: pl.DataFrame  # the rows each market and pillar was scored on (the scores step's choice)
+    as_of: str = ""  # the data-as-of date (a parameter): rules are judged against it
+    recheck_days: int = 365
     out: paths.OutputSet | None = None
     cited: list[dict] = field(default_factory=list)
+    weak_left_out: int = 0  # figures from weak sources (grade C) not cited in the client tables
 
     @property
     def row(self) -> dict:
@@ -102,6 +107,46 @@ class Report:
     def pillar_name(self, pillar: str, short: bool = False) -> str:
         return label(f"pillar_short.{pillar}" if short else f"pillar.{pillar}", self.lang)
 
+    @cached_property
+    def _reference_rows(self) -> dict[str, dict]:
+        """Each external source URL with its best grade and its title: what decides whether a link is citable
+        in a client table (grade A or B) and whether its title speaks of another market."""
+        ext = datasets.read("external_figures").filter(pl.col("source_url").is_not_null())
+        ext = ext.sort(pl.col("source_grade").fill_null("Z"))
+        return {r["source_url"]: r for r in ext.unique("source_url", keep="first").iter_rows(named=True)}
+
+    def _citable_url(self, url: str | None, origin: str) -> str | None:
+        """A deck figure's reference link is shown only when graded A or B (a tabloid or quiz-site mirror that
+        helped match labels is not a source to hand a client); an external row's own link as graded."""
+        ref = self._reference_rows.get(url or "")
+        if ref is None:
+            return url
+        if ref["source_grade"] == "C" or (origin == "deck" and ref["source_grade"] not in ("A", "B")):
+            return None
+        return url
+
+    def _weak(self, url: str | None, origin: str) -> bool:
+        """An external value read from a weak source (grade C): never cited in a client table."""
+        ref = self._reference_rows.get(url or "")
+        return origin == "external" and ref is not None and ref["source_grade"] == "C"
+
+    def _title_note(self, url: str | None) -> str:
+        """When the page a figure was read from is titled for another market (an Indonesia article giving
+        Thailand's share), say so beside the citation."""
+        ref = self._reference_rows.get(url or "")
+        if ref is None or not ref["source_title"]:
+            return ""
+        title = ref["source_title"]
+        mine = resolve(self.iso3).name_en
+        others = [
+            c
+            for c in self.scores["iso3"].to_list()
+            if c != self.iso3 and re.search(rf"\b{re.escape(resolve(c).name_en)}\b", title)
+        ]
+        if not others or mine in title:
+            return ""
+        return self.t("title_other_market", market=self._country_name(others[0]), name=self.name)
+
     def cite(
         self,
         what: str,
@@ -113,6 +158,10 @@ class Report:
         url: str | None = None,
         where: str | None = None,
     ) -> None:
+        if self._weak(url, origin):
+            self.weak_left_out += 1
+            return
+        url = self._citable_url(url, origin)
         self.cited.append(
             {
                 "what": what,
@@ -136,7 +185,7 @@ class Report:
             r["source_title"],
             r["vintage"],
             r["source_url"],
-            f"{r['snapshot']} line {r['csv_line']}",
+            self.t("csv_line", file=r["snapshot"], line=r["csv_line"]),
         )
 
     # ── sections ─────────────────────────────────────────────────────────────────────────────
@@ -148,16 +197,15 @@ class Report:
             num(r["score"], "en", 2),
             "index 1-100",
             "derived",
-            "scores step (country_scores.parquet)",
-            where=r["parameters"],
+            self.t("scores_step"),
         )
-        self.cite("rank", r["rank"], "rank", "derived", "scores step")
+        self.cite("rank", r["rank"], "rank", "derived", self.t("scores_step"))
         self.cite(
             "rank band 5–95%",
             f"{num(r['rank_p05'], 'en', 0)}–{num(r['rank_p95'], 'en', 0)}",
             "rank",
             "derived",
-            "scores step, Monte Carlo",
+            self.t("scores_step"),
         )
         L = self.lang
         return self.t(
@@ -187,7 +235,7 @@ class Report:
                     num(mine, "en", 3),
                     src["unit"],
                     src["origin"],
-                    src["source"],
+                    self._deck_slides(pillar) or src["source"] if src["origin"] == "deck" else src["source"],
                     src["vintage"],
                     src["url"],
                     "; ".join(self._where(m) for m in rows_used.iter_rows(named=True)) or src["note"],
@@ -201,10 +249,22 @@ class Report:
                         num(v, self.lang, PILLAR_DIGITS[pillar]) for v in (values.min(), values.median(), values.max())
                     ),
                     self.t("rank_in"): self.t("missing") if rank_in is None else f"{rank_in} / {values.len()}",
-                    self.t("source"): "—" if src is None else f"{src['source']} [{src['vintage']}]",
+                    self.t("source"): "—" if src is None else self._pillar_source(src, pillar),
                 }
             )
         return pl.DataFrame(rows)
+
+    def _pillar_source(self, src: dict, pillar: str) -> str:
+        """Where a pillar's value comes from, in the page's language: the deck's slide for a deck value (the
+        indicator's note is the scores step's English), else the publisher and edition."""
+        where = self._deck_slides(pillar) if src["origin"] == "deck" else ""
+        return f"{where or src['source']} [{src['vintage']}]"
+
+    def _deck_slides(self, pillar: str) -> str:
+        """The deck slides this market's ``pillar`` was scored from, in the page's language ('' if none)."""
+        used = self.data_sets.filter((pl.col("iso3") == self.iso3) & (pl.col("pillar") == pillar))
+        slides = sorted({r["slide"] for r in used.iter_rows(named=True) if r["slide"] is not None})
+        return ", ".join(self.t("slide", slide=s) for s in slides)
 
     def concentration_reading(self) -> str:
         """What the platform data allow one to say for this market, in the report's language."""
@@ -214,14 +274,15 @@ class Report:
         if r["hhi_lower"] is not None:
             lo, hi = r["hhi_lower"], r["hhi_upper"]
             # the guideline bands are the scores step's (country_scores), never computed again here
-            b10 = (r["hhi_band_2010_lower"], r["hhi_band_2010_upper"])
-            b23 = (r["hhi_band_2023_lower"], r["hhi_band_2023_upper"])
+            band = self.hhi_band
+            b10 = (band(r["hhi_band_2010_lower"]), band(r["hhi_band_2010_upper"]))
+            b23 = (band(r["hhi_band_2023_lower"]), band(r["hhi_band_2023_upper"]))
             self.cite(
                 "HHI interval",
                 f"{num(lo, 'en', 0)}–{num(hi, 'en', 0)}",
                 "hhi",
                 "derived",
-                "listed shares; unlisted players no larger than the smallest listed",
+                self.t("scores_step"),
             )
             L = self.lang
             parts.append(
@@ -240,8 +301,19 @@ class Report:
             parts.append(self.t("top5_reading"))
         return " ".join(parts)
 
+    def _period(self, period: str | None) -> str:
+        """A period as printed; the deck's 'unstated' (no period printed) in the page's language."""
+        return self.t("period_unstated") if period == "unstated" else (period or "")
+
+    def hhi_band(self, name: str) -> str:
+        return label(f"hhi_band.{name}", self.lang)
+
     def _measure(self, text: str) -> str:
+        """A data set's metric in the page's language (the catalogue has every metric of the data; a test checks)."""
         return section("measure", self.lang).get(text, text)
+
+    def unit(self, unit: str) -> str:
+        return section("report_unit", self.lang).get(unit, unit)
 
     def _row(self, platform, measure, value, period, origin, source, scored: bool = False) -> dict:
         t = self.t
@@ -249,10 +321,10 @@ class Report:
             t("platform"): platform,
             t("measure"): self._measure(measure),
             t("value"): value,
-            t("period"): period,
+            t("period"): self._period(period),
             t("origin"): label(f"origin.{origin}", self.lang),
             t("source"): source,
-            t("scored"): t("yes") if scored else "",
+            t("scored"): cell(True, lang=self.lang) if scored else "",
         }
 
     def _ext_value(self, r: dict) -> str:
@@ -274,7 +346,7 @@ class Report:
         """Where a scored row stands: the snapshot file and CSV line, or the deck slide and line."""
         if r["origin"] == "deck":
             return self.t("line", slide=r["slide"], start=r["line_start"])
-        return f"{r['snapshot']} line {r['csv_line']}"
+        return self.t("csv_line", file=r["snapshot"], line=r["csv_line"])
 
     def platforms(self, external: pl.DataFrame) -> pl.DataFrame:
         """The market's platforms: first the data set its concentration was scored on (marked), then the other
@@ -344,7 +416,7 @@ class Report:
                 "rank",
                 "deck",
                 r["source"],
-                where=f"line {r['line_start']}",
+                where=self.t("line", slide=r["slide"], start=r["line_start"]),
             )
         if self.iso3 == "USA":
             us = self.figures.filter(
@@ -393,42 +465,73 @@ class Report:
     def _value(self, value: float, unit: str, digits: int = 1, printed: bool = False) -> str:
         """A value with its unit; ``printed``: with the decimals its source gives instead of ``digits``."""
         text = as_printed(value, self.lang) if printed else num(value, self.lang, digits)
-        return text + "%" if unit in ("pct", "percent") else f"{text} {unit}"
+        if unit in ("pct", "percent"):
+            return text + "%"
+        return f"{text}{self.unit(unit)}" if self.lang == "ja" else f"{text} {unit}"
 
-    def social_networks(self, external: pl.DataFrame) -> pl.DataFrame:
-        """The most used social networks, largest first, from the social-platform snapshot (metric, vintage)."""
+    def _social(self, external: pl.DataFrame) -> pl.DataFrame:
+        """The market's social-network figures, the same figure carried twice (two snapshots, two spellings of
+        one network) kept once, the graded row first."""
         soc = external.filter((pl.col("country_iso3") == self.iso3) & (pl.col("topic") == "social_platform_use"))
+        first_word = pl.col("entity").str.to_lowercase().str.extract(r"^([a-z0-9]+)", 1)
+        return (
+            soc.with_columns(first_word.alias("_net"))
+            .sort(pl.col("source_grade").fill_null("Z"), "snapshot", "csv_line")
+            .unique(["_net", "period", "value", "unit"], keep="first", maintain_order=True)
+            .drop("_net")
+        )
+
+    def deck_networks(self, passages: pl.DataFrame) -> list[dict]:
+        """The networks the deck names for this market, each once, with what the deck says it is used for and
+        the slides and lines (clean.passages, kind 'network')."""
+        rows = passages.filter((pl.col("kind") == "network") & (pl.col("iso3") == self.iso3)).sort("line_start")
+        out: dict[str, dict] = {}
+        for r in rows.iter_rows(named=True):
+            item = out.setdefault(r["key"], {"name": r["key"], "uses": [], "where": [], "slides": set()})
+            item["slides"].add(r["slide"])
+            if r["category"] not in item["uses"]:
+                item["uses"].append(r["category"])
+            where = self.t("line", slide=r["slide"], start=r["line_start"])
+            if where not in item["where"]:
+                item["where"].append(where)
+        return list(out.values())
+
+    def social_networks(self, external: pl.DataFrame, passages: pl.DataFrame | None = None) -> pl.DataFrame:
+        """The most used social networks, largest first, from the social-platform snapshots (metric, vintage),
+        then the networks the deck names for this market (sourced to its slides); a gap is stated."""
+        cols = ("network", "measure", "value", "period", "source")
         rows = []
-        for _, g in soc.group_by("metric", "period", "vintage", maintain_order=True):
+        for _, g in self._social(external).group_by("metric", "period", "vintage", maintain_order=True):
             for r in g.sort("value", descending=True).iter_rows(named=True):
                 rows.append(
                     {
                         self.t("network"): r["entity"],
-                        self.t("measure"): r["metric"],
+                        self.t("measure"): self._measure(r["metric"]),
                         self.t("value"): self._ext_value(r),
-                        self.t("period"): r["period"],
+                        self.t("period"): self._period(r["period"]),
                         self.t("source"): f"{r['source_title']} [{r['vintage']}]",
                     }
                 )
                 self.cite_external(r, 1)
-        if not rows:
+        for n in self.deck_networks(passages) if passages is not None else []:
+            uses = label("chart.list_sep", self.lang).join(label(f"network_use.{u}", self.lang) for u in n["uses"])
             rows.append(
                 {
-                    self.t("network"): self.t("none_found"),
-                    self.t("measure"): "",
+                    self.t("network"): n["name"],
+                    self.t("measure"): self.t("deck_names", uses=uses),
                     self.t("value"): "",
                     self.t("period"): "",
-                    self.t("source"): "",
+                    self.t("source"): "; ".join(n["where"]),
                 }
             )
-        return pl.DataFrame(
-            rows, schema={self.t(k): pl.String for k in ("network", "measure", "value", "period", "source")}
-        )
+        if not rows:
+            rows.append({self.t(k): (self.t("none_found") if k == "network" else "") for k in cols})
+        return pl.DataFrame(rows, schema={self.t(k): pl.String for k in cols})
 
     def network_names(self, external: pl.DataFrame, n: int = 3) -> list[str]:
         """The most used networks by the market's largest data set of one unit and edition (shares of users,
         or users/ad reach in millions: one unit, never mixed)."""
-        soc = external.filter((pl.col("country_iso3") == self.iso3) & (pl.col("topic") == "social_platform_use"))
+        soc = self._social(external)
         if soc.height == 0:
             return []
         best = (
@@ -450,10 +553,11 @@ class Report:
         if rows.height == 0:
             return paragraph(self.t("no_notes"))
         items = []
+        partners = set(rows.filter(pl.col("iso3") == self.iso3)["key"].to_list()) if kind == "programme" else set()
         for r in rows.iter_rows(named=True):
             where = self.t("line", slide=r["slide"], start=r["line_start"])
             key = f"<b>{_h.escape(r['key'])}</b> — " if kind == "programme" else ""
-            cat = f"[{_h.escape(r['category'])}] " if r["category"] else ""
+            cat = self._programme_tag(r, partners) if kind == "programme" else self._category(r["category"])
             gloss = f"<br><i>{_h.escape(r['en'])}</i>" if self.lang == "en" and r["en"] else ""
             items.append(
                 f"<li class='quote'>{cat}{key}<span lang='ja'>「{_h.escape(r['text_ja'])}」</span> "
@@ -461,37 +565,88 @@ class Report:
             )
         return "<ul>" + "".join(items) + "</ul>"
 
-    def risks(self, rules: pl.DataFrame) -> pl.DataFrame:
-        return rules.filter(pl.col("country_iso3") == self.iso3).sort("topic")
+    def _programme_tag(self, r: dict, partners: set[str]) -> str:
+        """A programme passage's tag: a dated round ended by ``as_of`` says so ('check the current round'); its
+        fees are the deck's, of that round; a programme open to every market says when the deck shows no
+        partner site for this one."""
+        if r["category"] == "round":
+            end = round_end(r["text_ja"])
+            if end is not None and end < self.as_of:
+                return f"[{_h.escape(self.t('round_ended', date=end))}] "
+            return f"[{_h.escape(self.t('round_open'))}] "
+        if r["category"] == "fees":
+            return f"[{_h.escape(self.t('round_fees'))}] "
+        if r["iso3"] == "*" and r["key"] not in partners:
+            return f"[{_h.escape(self.t('no_partner'))}] "
+        return ""
+
+    def _category(self, key: str | None) -> str:
+        """A checklist item's category tag, escaped, in the page's language."""
+        return f"[{_h.escape(label('checklist_category.' + key, self.lang))}] " if key else ""
+
+    def topic(self, key: str) -> str:
+        """A rule's topic in the page's language (never the raw key)."""
+        return label(f"rule_topic.{key}", self.lang)
+
+    def risks(self, rules: pl.DataFrame) -> list[dict]:
+        """This market's rules register as of ``as_of`` (report.rules): items with period, status and sources."""
+        return register(rules, self.iso3, self.as_of, self.recheck_days)
+
+    def _rule_source(self, r: dict) -> str:
+        url = safe_url(r["source_url"])
+        title = _h.escape(r["source_title"] or "")
+        src = f"<a href='{_h.escape(url)}'>{title}</a>" if url else title
+        return f"{src} [{_h.escape(r['vintage'] or '')}]"
+
+    def _rule_item(self, item: dict) -> str:
+        text = (item["summary_ja"] or item["summary_en"]) if self.lang == "ja" else item["summary_en"]
+        dates = []
+        if item["effective"]:
+            dates.append(self.t("effective", date=item["effective"]))
+        if item["valid_until"]:
+            dates.append(self.t("valid_until", date=item["valid_until"]))
+        when = f" ({_h.escape(', '.join(dates))})" if dates else ""
+        badge = (
+            f"<span class='rule-{item['status']}'>{_h.escape(label('rule_status.' + item['status'], self.lang))}</span>"
+        )
+        sources = "; ".join(self._rule_source(r) for r in item["sources"])
+        quoted = " lang='ja'" if self.lang == "ja" and item["summary_ja"] else " lang='en'"
+        return (
+            f"<li>{badge} <b>{_h.escape(self.topic(item['topic']))}</b>{when}: "
+            f"<span{quoted}>{_h.escape(text or '')}</span> <small>— {sources}</small></li>"
+        )
 
     def risks_html(self, rules: pl.DataFrame) -> str:
-        """This market's rules and risks from reputable sources, or 'none found in the sources'."""
-        rows = self.risks(rules)
-        out = [heading(self.t("risk"), 3)]
-        if rows.height == 0:
+        """This market's rules and risks as of ``as_of``: current ones first, ended ones apart with their end date,
+        corrected records left out with a note; or 'none found in the sources'."""
+        items = self.risks(rules)
+        out = [heading(self.t("risk"), 3), paragraph(self.t("rules_as_of", date=self.as_of))]
+        if not items:
             return "".join(out) + paragraph(self.t("none_found"))
-        items = []
-        for r in rows.iter_rows(named=True):
-            text = (r["summary_ja"] or r["summary_en"]) if self.lang == "ja" else r["summary_en"]
-            url = safe_url(r["source_url"])
-            src = (
-                f"<a href='{_h.escape(url)}'>{_h.escape(r['source_title'])}</a>"
-                if url
-                else _h.escape(r["source_title"])
-            )
-            eff = f" ({_h.escape(self.t('effective'))} {_h.escape(r['effective'])})" if r["effective"] else ""
-            items.append(
-                f"<li><b>{_h.escape(r['topic'].replace('_', ' '))}</b>{eff}: {_h.escape(text)} <small>— {src} [{_h.escape(r['vintage'] or '')}]</small></li>"  # noqa: E501 - a data string kept whole
-            )
-        return "".join(out) + "<ul>" + "".join(items) + "</ul>"
+        current = [i for i in items if i["status"] != "ended"]
+        ended = [i for i in items if i["status"] == "ended"]
+        if current:
+            out.append("<ul>" + "".join(self._rule_item(i) for i in current) + "</ul>")
+        if ended:
+            out.append(heading(self.t("rules_ended"), 4))
+            out.append("<ul class='ended'>" + "".join(self._rule_item(i) for i in ended) + "</ul>")
+        n = replaced_count(rules, self.iso3)
+        if n:
+            out.append(paragraph(self.t("rules_replaced", n=n)))
+        return "".join(out)
+
+    def reading_lines(self) -> list[str]:
+        """The summary's lines on the rank, one per reading of the scores (a second reading, such as platform as
+        gatekeeper, adds its line here)."""
+        r, L = self.row, self.lang
+        return [self.summary(), self.t("p_rank", p1=pct(r["p_rank1"], L), p3=pct(r["p_top3"], L))]
 
     def summary_html(
         self, passages: pl.DataFrame, external: pl.DataFrame, rules: pl.DataFrame, results: dict[str, pl.DataFrame]
     ) -> str:
         """A summary an analyst can paste into a proposal: each sentence generated from the data, with its source."""
-        r, L = self.row, self.lang
-        items = [self.summary()]
-        items.append(self.t("p_rank", p1=pct(r["p_rank1"], L), p3=pct(r["p_top3"], L)))
+        r = self.row
+        items = self.reading_lines()
         pairs = results.get("robust_pairs")
         if pairs is not None:
             ties = [
@@ -521,7 +676,7 @@ class Report:
             items.append(self.t("weaknesses", items=", ".join(weak)))
         lead = self.leading_platforms()
         cites = sorted({p["citation"] for p in lead})
-        periods = sorted({p["period"] for p in lead})
+        periods = sorted({self._period(p["period"]) for p in lead})
         items.append(
             self.t("leading", period=", ".join(periods))
             + (", ".join(self.platform_names()) if lead else self.t("no_scored_set"))
@@ -539,6 +694,14 @@ class Report:
             + (", ".join(nets) if nets else self.t("none_found"))
             + (self.t("cited", sources="; ".join(ncites)) if ncites else "")
         )
+        deck_nets = self.deck_networks(passages)
+        if deck_nets:
+            slides = sorted(set().union(*(n["slides"] for n in deck_nets)))
+            items.append(
+                self.t("deck_networks_lead")
+                + ", ".join(n["name"] for n in deck_nets)
+                + self.t("cited", sources=self.t("deck_slides", slides=", ".join(map(str, slides))))
+            )
         prog = market.for_market(passages, self.iso3, "programme")
         progs = prog["key"].unique(maintain_order=True).to_list()
         slides = ", ".join(str(x) for x in prog["slide"].unique(maintain_order=True).to_list())
@@ -547,9 +710,9 @@ class Report:
             + ", ".join(progs)
             + (self.t("cited", sources=self.t("deck_slides", slides=slides)) if slides else "")
         )
-        rk = self.risks(rules)
-        risks = [t.replace("_", " ") for t in rk["topic"].unique(maintain_order=True).to_list()]
-        rcites = sorted(set(rk["source_title"].drop_nulls().to_list()))
+        rk = [i for i in self.risks(rules) if i["status"] in ("in_force", "check_again")]
+        risks = list(dict.fromkeys(self.topic(i["topic"]) for i in rk))
+        rcites = sorted({r["source_title"] for i in rk for r in i["sources"] if r["source_title"]})
         items.append(
             self.t("risks_lead")
             + (", ".join(risks) if risks else self.t("none_found"))
@@ -566,7 +729,10 @@ class Report:
             if t.height == 0 or fig.kind == "text_table":
                 continue
             about = fig.iso3 == self.iso3 or (fig.iso3 == "SEA" and self.iso3 in SEA)
-            listed = t.filter((pl.col("iso3") == self.iso3) & pl.col("value").is_not_null()).height > 0
+            # a chart comparing markets (no market of its own, or the world) shows this one when it lists it; a
+            # chart about another market (China's imports by origin) is that market's, whoever it lists
+            compares = fig.iso3 in (None, "WLD")
+            listed = compares and t.filter((pl.col("iso3") == self.iso3) & pl.col("value").is_not_null()).height > 0
             if about or listed:
                 out.append(fig.id)
                 for r in t.filter(pl.col("iso3") == self.iso3).iter_rows(named=True):
@@ -579,32 +745,63 @@ class Report:
                             r["source"],
                             r["vintage"],
                             r["url"],
-                            f"line {r['line_start']}" if r["line_start"] else r["note"],
+                            self.t("line", slide=r["slide"], start=r["line_start"]) if r["line_start"] else None,
                         )
         return out
 
     def provenance(self) -> pl.DataFrame:
-        schema = {
-            "what": pl.String,
-            "value": pl.String,
-            "unit": pl.String,
-            "origin": pl.String,
-            "source": pl.String,
-            "vintage": pl.String,
-            "url": pl.String,
-            "where": pl.String,
-        }
-        rows = [
-            {**c, "value": cell_text(c["value"]) if isinstance(c["value"], float) else str(c["value"])}
-            for c in self.cited
-        ]
-        return pl.DataFrame(rows, schema=schema, orient="row").unique(maintain_order=True)
+        """The compact sources list of the appendix: one row per source and edition, with how many of the
+        page's numbers it gives and where they stand (slide and line, or snapshot file and CSV line)."""
+        keys = ("source", "vintage", "origin", "figures", "where", "link")
+        cols = {k: self.t(f"prov_{k}") for k in keys}
+        groups: dict[tuple, list[dict]] = {}
+        for c in self.cited:
+            groups.setdefault((c["source"], c["vintage"], c["origin"], c["url"]), []).append(c)
+        rows = []
+        for (source, vintage, origin, url), items in groups.items():
+            where = list(dict.fromkeys(w for c in items for w in (c["where"] or "").split("; ") if w))
+            rows.append(
+                {
+                    cols["source"]: source + self._title_note(url),
+                    cols["vintage"]: vintage or "",
+                    cols["origin"]: label(f"origin.{origin}", self.lang),
+                    cols["figures"]: str(len({(c["what"], str(c["value"])) for c in items})),
+                    cols["where"]: "; ".join(where[:4]) + ("…" if len(where) > 4 else ""),
+                    cols["link"]: url or "",
+                }
+            )
+        return pl.DataFrame(rows, schema={v: pl.String for v in cols.values()}, orient="row")
+
+    def weak_note(self) -> str:
+        """The appendix's note on the figures left uncited for their weak source ('' when none)."""
+        return self.t("weak_left_out", n=self.weak_left_out) if self.weak_left_out else ""
+
+    def provenance_links(self) -> tuple[str, ...]:
+        return (self.t("prov_link"),)
 
 
-def load(country: str, lang: str = "ja", scenario: str | None = None) -> Report:
-    """Everything a report shows, read from the processed tables and the output set's scores (never the raw data)."""
+_JA_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+
+
+def round_end(text: str) -> str | None:
+    """The last date of a period as the deck prints it (「2023年4月1日～2024年3月29日」 → '2024-03-29')."""
+    dates = _JA_DATE.findall(text or "")
+    if len(dates) < 2:
+        return None
+    y, m, d = (int(x) for x in dates[-1])
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def load(country: str, lang: str = "ja", scenario: str | None = None, as_of: str | None = None) -> Report:
+    """Everything a report shows, read from the processed tables and the output set's scores (never the raw data).
+    ``as_of``: the data-as-of date; None takes params.toml's [pages] as_of."""
+    from ecresearch.params import load_pages, page_params
+
     if lang not in LANGS:
         raise EcresearchError(f"parameter 'lang' must be one of {list(LANGS)}, got {lang!r}")
+    pages = load_pages(paths.PARAMS_FILE)
+    if as_of is not None:
+        pages = page_params({"as_of": as_of, "recheck_days": pages.recheck_days}, where="notebook parameters")
     iso3 = target(country)
     out = paths.output_set(scenario)
     scores = scored_countries(out)
@@ -616,6 +813,8 @@ def load(country: str, lang: str = "ja", scenario: str | None = None) -> Report:
         datasets.read("country_indicators", out),
         datasets.read("deck_figures"),
         datasets.read("scored_data_sets", out),
+        as_of=pages.as_of,
+        recheck_days=pages.recheck_days,
         out=out,
     )
 

@@ -10,16 +10,18 @@ import numpy as np
 import polars as pl
 
 from ecresearch.params import AGGREGATIONS, NORMALISATIONS, PILLARS
-from ecresearch.scores.hhi import triangular
-from ecresearch.scores.model import Draws, Result, rank_draws, score
+from ecresearch.scores.model import Draws, Result, drawn_values, oriented, rank_draws, score
+from ecresearch.scores.uncertain import CONC, FIXED
 
 INDISTINCT = 0.9  # two countries are told apart when one ranks above the other in at least 90% of draws
 REDUNDANT_R = 0.9  # |Pearson r| above which two pillars are flagged as measuring the same thing
 
 
 def robust_pairs(result: Result) -> pl.DataFrame:
-    """Pairs of ranked countries whose order the Monte Carlo does not settle (P(A above B) in (10%, 90%))."""
-    d, c = result.draws, result.countries
+    """Pairs of scored countries whose order the Monte Carlo does not settle (P(A above B) in (10%, 90%)); a
+    market unranked in a draw counts as below every ranked one."""
+    d = np.where(np.isnan(result.draws), np.inf, result.draws)
+    c = result.countries
     rows = []
     for i in range(len(c)):
         for j in range(i + 1, len(c)):
@@ -41,22 +43,84 @@ def contributions(result: Result) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={"iso3": pl.String, "pillar": pl.String, "points": pl.Float64})
 
 
-def directions(figures: pl.DataFrame, external: pl.DataFrame, result: Result) -> pl.DataFrame:
-    """Ranks under both readings of concentration (channel vs gatekeeper), the chosen one included."""
-    other = "gatekeeper" if result.params.concentration_direction == "channel" else "channel"
-    alt = score(figures, external, replace(result.params, concentration_direction=other))
-    a = result.scores.select("iso3", pl.col("rank").alias(f"rank_{result.params.concentration_direction}"))
-    b = alt.scores.select(
-        "iso3",
-        pl.col("rank").alias(f"rank_{other}"),
-        pl.col("rank_p05").alias(f"p05_{other}"),
-        pl.col("rank_p95").alias(f"p95_{other}"),
+READING_STATS = ("score", "rank", "median_rank", "rank_p05", "rank_p95", "p_ranked", "p_rank1", "p_top3",
+                 "p_rank1_se", "p_top3_se")  # fmt: skip
+
+
+def readings(*results: Result) -> pl.DataFrame:
+    """One row per reading of concentration (channel, gatekeeper) and scored market: the headline statistics."""
+    return (
+        pl.concat(
+            [
+                r.scores.select("iso3", *READING_STATS).with_columns(reading=pl.lit(r.params.concentration_direction))
+                for r in results
+            ]
+        )
+        .select("reading", "iso3", *READING_STATS)
+        .sort("reading", pl.col("rank").fill_null(999), "iso3")
     )
+
+
+SURE = 0.9  # a statement holds when its probability is at least this in every reading
+
+
+def holds(read: pl.DataFrame) -> pl.DataFrame:
+    """Per market, what holds in both readings: the smallest P(rank 1) and P(top 3) over the readings, the widest
+    band, and whether it is in the top three (or first) with probability >= SURE in each."""
+    return (
+        read.filter(pl.col("p_ranked") > 0)  # a market never ranked has nothing that holds (listed as unranked)
+        .group_by("iso3")
+        .agg(
+            pl.col("p_rank1").min().alias("p_rank1_min"),
+            pl.col("p_top3").min().alias("p_top3_min"),
+            pl.col("p_top3").max().alias("p_top3_max"),
+            pl.col("rank_p05").min().alias("best_rank"),
+            pl.col("rank_p95").max().alias("worst_rank"),
+            pl.col("p_ranked").min().alias("p_ranked_min"),
+            pl.len().alias("readings"),
+        )
+        .with_columns(
+            top3_in_both=(pl.col("p_top3_min") >= SURE) & (pl.col("readings") == 2),
+            first_in_both=(pl.col("p_rank1_min") >= SURE) & (pl.col("readings") == 2),
+        )
+        .sort("p_top3_min", "p_rank1_min", "iso3", descending=[True, True, False])
+    )
+
+
+def directions(result: Result, alt: Result) -> pl.DataFrame:
+    """Ranks under both readings of concentration (channel vs gatekeeper), the chosen one included."""
+    by = {result.params.concentration_direction: result, alt.params.concentration_direction: alt}
+    a = by["channel"].scores.select("iso3", pl.col("rank").alias("rank_channel"))
+    b = by["gatekeeper"].scores.select("iso3", pl.col("rank").alias("rank_gatekeeper"))
     df = a.join(b, on="iso3", how="full", coalesce=True)
     return (
         df.with_columns((pl.col("rank_gatekeeper") - pl.col("rank_channel")).alias("shift_to_gatekeeper"))
-        .select("iso3", "rank_channel", "rank_gatekeeper", "shift_to_gatekeeper", f"p05_{other}", f"p95_{other}")
+        .select("iso3", "rank_channel", "rank_gatekeeper", "shift_to_gatekeeper")
         .sort("rank_channel", "iso3", nulls_last=True)
+    )
+
+
+def extended(figures: pl.DataFrame, external: pl.DataFrame, result: Result) -> pl.DataFrame:
+    """The extended analysis: both readings again with normalisation and aggregation drawn too."""
+    out = []
+    for direction in ("channel", "gatekeeper"):
+        r = score(figures, external, replace(result.params, concentration_direction=direction, vary_methods=True))
+        out.append(r)
+    return readings(*out)
+
+
+def redundancy(figures: pl.DataFrame, external: pl.DataFrame, result: Result) -> pl.DataFrame:
+    """The effect of counting growth and SNS as one 'digital momentum' pillar (each at half its weight) on the
+    ranks of the chosen reading."""
+    w = dict(result.params.weights)
+    w["growth"], w["sns"] = w["growth"] / 2, w["sns"] / 2
+    merged = score(figures, external, replace(result.params, weights=w))
+    a = result.scores.select("iso3", "rank", "p_top3")
+    b = merged.scores.select("iso3", pl.col("rank").alias("rank_momentum"), pl.col("p_top3").alias("p_top3_momentum"))
+    return (
+        a.join(b, on="iso3", how="full", coalesce=True)
+        .with_columns((pl.col("rank_momentum") - pl.col("rank")).alias("shift"))
+        .sort(pl.col("rank").fill_null(999), "iso3")
     )
 
 
@@ -88,10 +152,11 @@ def pillar_correlations(result: Result) -> pl.DataFrame:
     )
 
 
-def pca(result: Result) -> tuple[pl.DataFrame, float | None, int]:
-    """PCA of the standardised core pillars over complete cases; Cronbach's alpha of the same; n."""
+def pca(result: Result, direction: str | None = None) -> tuple[pl.DataFrame, float | None, int]:
+    """PCA of the standardised core pillars over complete cases (sourced values only), each pillar oriented the
+    way the reading scores it (concentration negated for a gatekeeper); Cronbach's alpha of the same; n."""
     cols = [PILLARS.index(p) for p in ("growth", "sns", "concentration")]
-    x = result.x[:, cols]
+    x = oriented(result.x, direction or result.params.concentration_direction)[:, cols]
     x = x[~np.isnan(x).any(axis=1)]
     n = x.shape[0]
     if n < 4:
@@ -120,22 +185,38 @@ def pca(result: Result) -> tuple[pl.DataFrame, float | None, int]:
 # ── global sensitivity: Sobol indices ──────────────────────────────────────────────────────────
 
 
+def _drawn_cells(result: Result) -> list[tuple[int, int, str]]:
+    """The cells the Monte Carlo draws (a range wider than a point): (country, pillar, group)."""
+    c = result.cells
+    out = []
+    for i in range(len(c.countries)):
+        for j, q in enumerate(PILLARS):
+            if c.dist[i, j] != FIXED and c.high[i, j] > c.low[i, j] and result.params.weights[q] > 0:
+                group = "imputed_values" if c.imputed[i, j] else ("hhi_intervals" if j == CONC else "forecast_ranges")
+                out.append((i, j, group))
+    return out
+
+
 def sobol_problem(result: Result) -> tuple[dict, list[str]]:
-    """The uncertain inputs: a multiplier per weighted pillar, each market's HHI position in its interval
-    (a quantile of its triangular distribution; one group), and normalisation/aggregation when the analyst asked
-    to vary them."""
-    p = result.params
+    """The uncertain inputs: a multiplier per weighted pillar, every drawn cell's position in its range (a
+    quantile of its distribution; grouped as HHI intervals, forecast ranges, imputed values), the edition switch of
+    each pillar with a second edition, and normalisation/aggregation when the analyst asked to vary them."""
+    p, c = result.params, result.cells
     names, bounds, groups = [], [], []
     for q in PILLARS:
         if p.weights[q] > 0:
             names.append(f"weight_{q}")
             bounds.append([1 - p.weight_noise, 1 + p.weight_noise])
             groups.append(f"weight_{q}")
-    for i, c in enumerate(result.countries):
-        if not np.isnan(result.low[i]) and result.high[i] > result.low[i]:
-            names.append(f"hhi_{c}")
+    for i, j, group in _drawn_cells(result):
+        names.append(f"{PILLARS[j]}_{c.countries[i]}")
+        bounds.append([0.0, 1.0])
+        groups.append(group)
+    for j, q in enumerate(PILLARS):
+        if p.weights[q] > 0 and (~np.isnan(c.alt[:, j])).any():
+            names.append(f"edition_{q}")
             bounds.append([0.0, 1.0])
-            groups.append("hhi_intervals")
+            groups.append("editions")
     if p.vary_methods:
         for m in ("normalisation", "aggregation"):
             names.append(m)
@@ -145,9 +226,9 @@ def sobol_problem(result: Result) -> tuple[dict, list[str]]:
 
 
 def sobol_draws(result: Result, problem: dict, sample: np.ndarray) -> Draws:
-    """A Saltelli sample as Monte Carlo inputs: weight multipliers renormalised, each HHI position taken as a
-    quantile of the same triangular distribution as the Monte Carlo's (mode at ``hhi_point``), methods by halves."""
-    p = result.params
+    """A Saltelli sample as Monte Carlo inputs: weight multipliers renormalised, each drawn cell at a quantile of
+    the same distribution as the Monte Carlo's, each edition switch and method by halves."""
+    p, c = result.params, result.cells
     n = sample.shape[0]
     idx = {name: i for i, name in enumerate(problem["names"])}
     w = np.tile(np.array([p.weights[q] for q in PILLARS]), (n, 1))
@@ -155,27 +236,29 @@ def sobol_draws(result: Result, problem: dict, sample: np.ndarray) -> Draws:
         if f"weight_{q}" in idx:
             w[:, j] *= sample[:, idx[f"weight_{q}"]]
     w = w / w.sum(axis=1, keepdims=True)
-    hhi = np.full((n, len(result.countries)), np.nan)
-    for i, c in enumerate(result.countries):
-        if f"hhi_{c}" in idx:
-            hhi[:, i] = triangular(sample[:, idx[f"hhi_{c}"]], result.low[i], result.high[i], p.hhi_point)
+    u = np.full((n, *c.point.shape), 0.5)
+    for i, j, _ in _drawn_cells(result):
+        u[:, i, j] = sample[:, idx[f"{PILLARS[j]}_{c.countries[i]}"]]
+    switch = np.zeros((n, len(PILLARS)), dtype=bool)
+    for j, q in enumerate(PILLARS):
+        if f"edition_{q}" in idx:
+            switch[:, j] = sample[:, idx[f"edition_{q}"]] >= 0.5
 
     def method(name: str, choices: tuple, chosen: str) -> np.ndarray:
         if name in idx:
             return (sample[:, idx[name]] >= 0.5).astype(int)
         return np.full(n, choices.index(chosen))
 
-    return Draws(
-        w,
-        method("normalisation", NORMALISATIONS, p.normalisation),
-        method("aggregation", AGGREGATIONS, p.aggregation),
-        hhi,
-    )
+    values = drawn_values(c, u, switch, p.hhi_point)  # undrawn cells (weight 0) sit at the middle quantile
+    norm = method("normalisation", NORMALISATIONS, p.normalisation)
+    return Draws(w, norm, method("aggregation", AGGREGATIONS, p.aggregation), values)
 
 
 def _evaluate(result: Result, problem: dict, sample: np.ndarray) -> np.ndarray:
-    """Ranks of every sample row through the Monte Carlo's vectorised path."""
-    return rank_draws(result.x, sobol_draws(result, problem, sample), result.params.concentration_direction)
+    """Ranks of every sample row through the Monte Carlo's vectorised path; a market unranked in a row takes the
+    place after the last."""
+    r = rank_draws(result.cells, sobol_draws(result, problem, sample), result.params)
+    return np.where(np.isnan(r), len(result.countries) + 1, r)
 
 
 def sobol_indices(problem: dict, evaluate, base_samples: int, seed: int) -> list[dict]:

@@ -16,6 +16,7 @@ from ecresearch.domain.editions import edition_year, year_of
 from ecresearch.errors import ParameterError
 from ecresearch.params import PILLARS
 from ecresearch.scores.hhi import cr_interval, hhi_interval
+from ecresearch.scores.owners import owner_of, subset_summing_to
 from ecresearch.snapshots.raw import graded
 
 # Platform-share metrics in classes, best first: shares of the whole market (0), spend surveys (1), shares of a
@@ -25,6 +26,9 @@ SHARE_METRICS = {
     "ecommerce share": 0,
     "share of online shopping": 0,
     "share of retail ecommerce": 0,
+    "share of retail ecommerce sales": 0,
+    "share of US retail ecommerce sales": 0,
+    "share of online shopping market": 0,
     "share of US retail ecommerce": 0,
     "share of online retail (own sales and marketplace)": 0,
     "share of online retail": 0,
@@ -60,7 +64,15 @@ INDICATOR_SCHEMA = {
     "vintage": pl.String,
     "url": pl.String,
     "note": pl.String,
+    "metric": pl.String,  # what the value measures (platform sets: the share metric of the source)
+    "metric_class": pl.String,  # concentration: which kind of share the HHI is computed from (METRIC_CLASSES)
+    "alt_value": pl.Float64,  # the same indicator in a second edition (a Monte Carlo factor), if any
+    "alt_vintage": pl.String,
 }
+
+# Concentration data sets measure different things; the class is shown beside every HHI and stated as a caveat.
+METRIC_CLASSES = ("market share", "spend survey", "share among the top platforms", "concentration ratio",
+                  "cross-border import share")  # fmt: skip
 
 
 # The rows behind each indicator: the data set the scores step chose, published as ``scored_data_sets`` so that
@@ -127,7 +139,7 @@ def deck_scored(figures: pl.DataFrame, pillar: str) -> tuple[Figure, Scored, pl.
     raise LookupError(f"no deck figure declares scored={pillar!r}")
 
 
-def growth_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dict]:
+def growth_indicators(figures: pl.DataFrame, external: pl.DataFrame, candidates=()) -> list[dict]:
     """Retail e-commerce growth 2022: the deck's top-10 table first; eMarketer's Feb 2022 forecast only
     for countries the deck lacks (flagged: another vintage, a forecast)."""
     rows = []
@@ -150,110 +162,228 @@ def growth_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dic
                 )
             )
     deck = deck_scored(figures, "growth")[2]
-    have = set(deck["iso3"].to_list())
-    ext = external.filter(
+    have = dict(zip(deck["iso3"].to_list(), deck["value"].to_list(), strict=True))
+    forecasts = external.filter(
         pl.col("topic").is_in(["ecommerce_growth_2022f", "ecommerce_growth"])
         & (pl.col("metric") == "retail ecommerce growth")
-        & ~pl.col("country_iso3").is_in(list(have))
         & (pl.col("country_iso3").str.len_chars() == 3)
         & ~pl.col("country_iso3").is_in(["SEA", "WLD"])
     )
     # per country: the year nearest the deck's, then the newest edition
-    ext = (
-        ext.with_columns(
+    forecasts = (
+        forecasts.with_columns(
             pl.col("period").map_elements(_gap, return_dtype=pl.Int64).alias("_gap"),
             pl.col("vintage").map_elements(_edition_year, return_dtype=pl.Int64).alias("_ed"),
         )
         .sort("country_iso3", "_gap", pl.col("_ed"), descending=[False, False, True])
         .unique("country_iso3", keep="first", maintain_order=True)
     )
-    for r in ext.iter_rows(named=True):
+    # how far the forecast edition's numbers moved in the deck's later estimates, for the markets in both
+    revisions = [
+        have[r["country_iso3"]] - r["value"] for r in forecasts.iter_rows(named=True) if r["country_iso3"] in have
+    ]
+    for row in rows:
+        if row["pillar"] == "growth":
+            alt = forecasts.filter(pl.col("country_iso3") == row["iso3"])
+            if alt.height:
+                row["alt_value"], row["alt_vintage"] = alt["value"][0], alt["vintage"][0]
+    for r in forecasts.filter(~pl.col("country_iso3").is_in(list(have))).iter_rows(named=True):
+        low = r["value"] + min(revisions + [0.0])
+        high = r["value"] + max(revisions + [0.0])
         rows.append(
             _row(
                 iso3=r["country_iso3"],
                 pillar="growth",
                 indicator="ecommerce_growth_2022",
                 value=r["value"],
+                low=low,
+                high=high,
                 unit="percent",
                 period=r["period"],
                 origin="external",
                 source=r["source_title"],
                 vintage=r["vintage"],
                 url=r["source_url"],
-                note="another edition than the deck's (a forecast); flagged" + (f"; {r['note']}" if r["note"] else ""),
+                metric="retail ecommerce growth (forecast)",
+                note=f"a forecast of another edition than the deck's estimates; drawn between {low:g} and {high:g}, "
+                f"the range of that edition's revisions in the deck's estimates ({len(revisions)} markets in both)",
                 members=[external_member(r)],
             )
         )
+    scored = set(have) | {r["iso3"] for r in rows if r["pillar"] == "growth"}
+    rows += top_list_bounds(external, scored, revisions, min(have.values(), default=0.0), candidates)
     return rows
+
+
+TOP_LIST = "ecommerce_growth_top10_2022"  # eMarketer's complete list of the ten fastest-growing markets, 2022
+
+
+def top_list_bounds(
+    external: pl.DataFrame, done: set[str], revisions: list[float], floor: float, candidates=()
+) -> list[dict]:
+    """Growth bounds from a complete top-10 list (a forecast edition): a listed market whose value is not printed
+    lies between the bounds its rank allows (rows 'lower bound' / 'upper bound'); a market the list omits grew
+    less than the tenth. Both widened by the range of that edition's revisions in the deck's estimates; an
+    omitted market's floor is the lowest estimate in the deck. Each is an interval from a source, never imputed."""
+    top = external.filter(pl.col("topic") == TOP_LIST)
+    if top.height == 0:
+        return []
+    lo_rev, hi_rev = min(revisions + [0.0]), max(revisions + [0.0])
+    rows = []
+    bounds = top.filter(pl.col("metric").str.starts_with("retail ecommerce growth, "))
+    for iso3 in sorted(set(bounds["country_iso3"].to_list()) - done):
+        b = bounds.filter(pl.col("country_iso3") == iso3).sort("metric")
+        low = b.filter(pl.col("metric").str.ends_with("lower bound"))
+        high = b.filter(pl.col("metric").str.ends_with("upper bound"))
+        if not (low.height and high.height):
+            continue
+        rows.append(_bound_row(iso3, low.row(0, named=True), low["value"][0] + lo_rev, high["value"][0] + hi_rev,
+                               [external_member(low.row(0, named=True)), external_member(high.row(0, named=True))],
+                               "between the values its rank in the list allows"))  # fmt: skip
+        done.add(iso3)
+    listed = set(top["country_iso3"].to_list()) - {"SEA", "WLD"}
+    tenth = top.filter((pl.col("unit") == "rank") & (pl.col("value") == 10))
+    if len(listed) == 10 and tenth.height == 1:  # the list is complete: every other market grew less than the tenth
+        tenth = tenth.row(0, named=True)
+        value = external.filter(  # the tenth's own value, in the list's edition (any snapshot)
+            (pl.col("country_iso3") == tenth["country_iso3"])
+            & (pl.col("metric") == "retail ecommerce growth")
+            & (pl.col("vintage") == tenth["vintage"])
+        )
+        cap = value["value"][0] if value.height else None
+        if cap is not None:
+            for iso3 in candidates:
+                if iso3 in done or iso3 in listed:
+                    continue
+                why = f"not in the list, so below its tenth ({tenth['country_iso3']} {cap:g}%)"
+                rows.append(_bound_row(iso3, tenth, floor, cap + hi_rev, [external_member(tenth)], why))
+    return rows
+
+
+def _bound_row(iso3: str, r: dict, low: float, high: float, members: list[dict], why: str) -> dict:
+    return _row(
+        iso3=iso3,
+        pillar="growth",
+        indicator="ecommerce_growth_2022",
+        value=(low + high) / 2,
+        low=low,
+        high=high,
+        unit="percent",
+        period=r["period"],
+        origin="external",
+        source=r["source_title"],
+        vintage=r["vintage"],
+        url=r["source_url"],
+        metric="retail ecommerce growth (forecast bound)",
+        note=f"a bound from eMarketer's list of the ten fastest-growing markets (a forecast edition): {why}; "
+        f"drawn between {low:g} and {high:g}, scored at the midpoint",
+        members=members,
+    )
 
 
 def _edition_year(vintage: str) -> int:
     return edition_year(vintage, default=0)  # an undated edition ('CNNIC') sorts as the oldest
 
 
-def sns_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dict]:
-    """Daily social-media minutes relative to the world average of the same DataReportal edition.
-    The deck's chart (Digital 2020) first; for countries it lacks, the newest edition that has them."""
-    rows = []
+def sns_editions(figures: pl.DataFrame, external: pl.DataFrame) -> dict[str, dict]:
+    """Every DataReportal edition with a world average: {edition: {"world": row, "rows": {iso3: row}, "deck": bool}}.
+    The deck's chart is one edition (Digital 2020); a country's value is its minutes over the world average of
+    the same edition."""
+    out: dict[str, dict] = {}
     _, scored, deck = deck_scored(figures, "sns")
     deck = deck.filter(pl.col("iso3").is_not_null())
-    world_deck = deck.filter(pl.col("iso3") == "WLD")
-    done: set[str] = set()
-    if world_deck.height:
-        avg = world_deck["value"][0]
-        for r in deck.filter(pl.col("iso3") != "WLD").iter_rows(named=True):
-            rows.append(
-                _row(
-                    iso3=r["iso3"],
-                    pillar="sns",
-                    indicator=scored.indicator,
-                    value=r["value"] / avg,
-                    unit="ratio",
-                    period=scored.period,
-                    origin="deck",
-                    source=f"deck slide {r['slide']} (labels matched to {scored.edition})",
-                    vintage=scored.edition,
-                    url=r["url"],
-                    note=f"{r['value']:.0f} min vs world {avg:.0f} min; deck line {r['line_start']}",
-                    members=[
-                        deck_member(r, SNS_METRIC, scored.edition),
-                        deck_member(world_deck.row(0, named=True), SNS_METRIC, scored.edition, "reference"),
-                    ],
-                )
-            )
-            done.add(r["iso3"])
+    world = deck.filter(pl.col("iso3") == "WLD")
+    if world.height:
+        out[_digital(scored.edition)] = {
+            "edition": scored.edition,
+            "period": scored.period,
+            "deck": True,
+            "world": world.row(0, named=True),
+            "rows": {r["iso3"]: r for r in deck.filter(pl.col("iso3") != "WLD").iter_rows(named=True)},
+        }
     sns = external.filter(
         pl.col("topic").str.starts_with("sns_time")
         & pl.col("vintage").str.starts_with("Digital ")
         & (pl.col("metric") == SNS_METRIC)
-    )
-    for edition in sorted(set(sns["vintage"].to_list()), key=_edition_year, reverse=True):
-        ed = sns.filter(pl.col("vintage") == edition)
-        world = ed.filter(pl.col("country_iso3") == "WLD").unique("value")  # the same figure from two snapshots
-        if world.height != 1:
+    ).with_columns(pl.col("vintage").map_elements(_digital, return_dtype=pl.String).alias("_edition"))
+    for edition in sorted(set(sns["_edition"].to_list())):
+        ed = sns.filter(pl.col("_edition") == edition).sort("snapshot", "csv_line")
+        w = ed.filter(pl.col("country_iso3") == "WLD").unique("value")  # the same figure from two snapshots
+        known = out.get(edition)
+        if known is None and w.height != 1:
             continue
-        avg = world["value"][0]
-        for r in ed.filter(pl.col("country_iso3") != "WLD").sort("country_iso3").iter_rows(named=True):
-            if r["country_iso3"] in done:
-                continue
-            rows.append(
-                _row(
-                    iso3=r["country_iso3"],
-                    pillar="sns",
-                    indicator="sns_minutes_vs_world",
-                    value=r["value"] / avg,
-                    unit="ratio",
-                    period=r["period"],
-                    origin="external",
-                    source=r["source_title"],
-                    vintage=edition,
-                    url=r["source_url"],
-                    note=f"{r['value']:.0f} min vs world {avg:.0f} min of the same edition ({edition})",
-                    members=[external_member(r), external_member(world.row(0, named=True), "reference")],
-                )
-            )
-            done.add(r["country_iso3"])
+        if known is not None and not (w.height == 0 or w["value"].to_list() == [known["world"]["value"]]):
+            continue  # another world average under the same edition name: not the same edition
+        entry = known or {"edition": edition, "deck": False, "world": w.row(0, named=True), "rows": {}}
+        for r in ed.filter(pl.col("country_iso3") != "WLD").iter_rows(named=True):
+            entry["rows"].setdefault(r["country_iso3"], r)  # the deck's own values first, then the first snapshot
+        out[edition] = entry
+    return out
+
+
+def _digital(vintage: str) -> str:
+    """One name per DataReportal edition: 'Digital 2020 (We Are Social / Hootsuite)' → 'Digital 2020'."""
+    year = edition_year(vintage, default=0)
+    return f"Digital {year}" if year else vintage
+
+
+def sns_indicators(figures: pl.DataFrame, external: pl.DataFrame, candidates=()) -> list[dict]:
+    """Daily social-media minutes relative to the world average of the same DataReportal edition, one edition
+    for as many candidates as it covers: editions in order of the candidates they cover (then the newest), each
+    country from the first that has it; the next edition that has it is its alternative (a Monte Carlo factor).
+    The deck's own chart (Digital 2020) is one of the editions; its values stay in the deck's chart either way."""
+    eds = sns_editions(figures, external)
+    wanted = set(candidates)
+
+    def order(key: str) -> tuple:
+        e = eds[key]
+        return (-len(wanted & set(e["rows"])), -_edition_year(e["edition"]), not e["deck"], key)
+
+    keys = sorted(eds, key=order)
+    rows = []
+    for iso3 in sorted({c for e in eds.values() for c in e["rows"]}):
+        having = [k for k in keys if iso3 in eds[k]["rows"]]
+        first, alt = having[0], (having[1] if len(having) > 1 else None)
+        rows.append(_sns_row(iso3, eds[first], eds[alt] if alt else None))
     return rows
+
+
+def _sns_row(iso3: str, ed: dict, alt: dict | None) -> dict:
+    r, w = ed["rows"][iso3], ed["world"]
+    avg = w["value"]
+    if "slide" in r:  # a row of the deck's chart
+        members = [deck_member(r, SNS_METRIC, ed["edition"]), deck_member(w, SNS_METRIC, ed["edition"], "reference")]
+        source, url = f"deck slide {r['slide']} (labels matched to {ed['edition']})", r["url"]
+        period, line = ed["period"], f"; deck line {r['line_start']}"
+    else:
+        ref = (
+            external_member(w, "reference")
+            if "slide" not in w
+            else deck_member(w, SNS_METRIC, ed["edition"], "reference")
+        )
+        members = [external_member(r), ref]
+        for m in members:  # one name per edition ('Digital 2020 (We Are Social / Hootsuite)' is Digital 2020)
+            m["vintage"] = ed["edition"]
+        source, url, period, line = r["source_title"], r["source_url"], r["period"], ""
+    row = _row(
+        iso3=iso3,
+        pillar="sns",
+        indicator="sns_minutes_vs_world",
+        value=r["value"] / avg,
+        unit="ratio",
+        period=period,
+        origin="deck" if "slide" in r else "external",
+        source=source,
+        vintage=ed["edition"],
+        url=url,
+        metric=SNS_METRIC,
+        note=f"{r['value']:.0f} min vs world {avg:.0f} min of the same edition ({ed['edition']}){line}",
+        members=members,
+    )
+    if alt is not None:
+        row["alt_value"] = alt["rows"][iso3]["value"] / alt["world"]["value"]
+        row["alt_vintage"] = alt["edition"]
+    return row
 
 
 def _gap(period: str) -> int:
@@ -280,30 +410,61 @@ def _hhi_row(iso3: str, interval: tuple, members: list[dict], **source) -> dict:
     )
 
 
-def concentration_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dict]:
-    """HHI (lower bound over the listed players, with the upper bound and coverage) per country.
+def metric_class(metric: str) -> str:
+    return METRIC_CLASSES[SHARE_METRICS[metric]]
 
-    China: the deck's cross-border import platform shares (the market Japanese exporters sell into).
-    Elsewhere: one external set per country, the best metric (GMV share first) nearest to 2022; sets of
-    different metrics are not comparable, which the 'indicator' note says."""
+
+def grouped_shares(members: list[dict]) -> list[float]:
+    """The shares the HHI is computed over: members of one declared owner summed into one share."""
+    by_owner: dict[str, float] = {}
+    out = []
+    for m in members:
+        if m.get("owner"):
+            by_owner[m["owner"]] = by_owner.get(m["owner"], 0.0) + m["value"]
+        else:
+            out.append(m["value"])
+    return sorted(out + list(by_owner.values()), reverse=True)
+
+
+def _owners_note(members: list[dict]) -> str:
+    owners = sorted({m["owner"] for m in members if m.get("owner")})
+    return f"; shares counted by owner ({', '.join(owners)})" if owners else ""
+
+
+def concentration_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> list[dict]:
+    """HHI (lower bound over the listed players' groups, with the upper bound and coverage) per country.
+
+    China: the deck's cross-border import platform shares (the market Japanese exporters sell into), its two
+    Alibaba slices counted as one (the deck's subtotal). Elsewhere: one external set per country — the best metric
+    class (a share of the whole market first), then the newest period, then the set that covers most of the
+    market; players of one owner counted as one (``owners``). Sets of different metric classes are not
+    comparable: each HHI carries its class."""
     rows = []
     fig, scored, cn = deck_scored(figures, "concentration")
     if cn.height:
-        interval = hhi_interval(cn["value"].to_list())
+        cn = cn.sort("value", descending=True, maintain_order=True)
+        members = [deck_member(r, CBEC_METRIC, scored.edition) for r in cn.iter_rows(named=True)]
+        sub = figures.filter((pl.col("figure_id") == fig.id) & (pl.col("series") == "subtotal"))
+        if sub.height:
+            pair = subset_summing_to([m["value"] for m in members], sub["value"][0])
+            # the subtotal's label names the slices ("Tmall Global + Kaola (Alibaba)"): their declared owner
+            owner = owner_of(sub["category_en"][0].split(" + ")[0], year_of(scored.period))
+            for i in pair if owner else ():
+                members[i]["owner"] = owner
+        interval = hhi_interval(grouped_shares(members))
         rows.append(
             _hhi_row(
                 fig.iso3,  # the market the figure is about
                 interval,
-                [
-                    deck_member(r, CBEC_METRIC, scored.edition)
-                    for r in cn.sort("value", descending=True, maintain_order=True).iter_rows(named=True)
-                ],
+                members,
                 period=scored.period,
                 origin="deck",
                 source=cn["source"][0],
                 vintage=scored.edition,
+                metric=CBEC_METRIC,
+                metric_class="cross-border import share",
                 note=f"{cn.height} cross-border import platforms (names not printed), shares sum to "
-                f"{interval[2]:.1f}%; metric: {CBEC_METRIC}, not of domestic e-commerce",
+                f"{interval[2]:.1f}%{_owners_note(members)}; metric: {CBEC_METRIC}, not of domestic e-commerce",
             )
         )
     shares = external.filter(pl.col("topic").is_in(list(SHARE_TOPICS)))
@@ -315,30 +476,34 @@ def concentration_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> l
         for metric, klass in SHARE_METRICS.items():
             sets = individual.filter((pl.col("country_iso3") == iso3) & (pl.col("metric") == metric))
             for (period, vintage), g in sets.group_by("period", "vintage", maintain_order=True):
-                # best metric class, then the set that covers most of the market, then the year nearest the deck's
-                key = (klass, -round(min(float(g["value"].sum()), 100.0), 1), _gap(period), metric)
+                # best metric class, then the newest period, then the set that covers most of the market
+                year = year_of(period)
+                key = (klass, -(year or 0), -round(min(float(g["value"].sum()), 100.0), 1), metric, vintage)
                 if best is None or key < best[0]:
                     best = (key, metric, period, vintage, g)
         if best is None:
             continue
         _, metric, period, vintage, g = best
-        interval = hhi_interval(g["value"].to_list())
-        players = ", ".join(f"{e} {v:g}" for e, v in zip(g["entity"], g["value"], strict=False))
+        members = [
+            external_member(m) | {"owner": owner_of(m["entity"], year_of(period))}
+            for m in g.sort(["value", "entity"], descending=[True, False]).iter_rows(named=True)
+        ]
+        interval = hhi_interval(grouped_shares(members))
+        players = ", ".join(f"{m['entity']} {m['value']:g}" for m in members)
         rows.append(
             _hhi_row(
                 iso3,
                 interval,
-                [
-                    external_member(m)
-                    for m in g.sort(["value", "entity"], descending=[True, False]).iter_rows(named=True)
-                ],
+                members,
                 period=period,
                 origin="external",
                 source=g["source_title"][0],
                 vintage=vintage,
                 url=g["source_url"][0],
-                note=f"{metric}: {players} (covers {interval[2]:.0f}%); interval: unlisted players no larger "
-                f"than the smallest listed; comparable only within one metric",
+                metric=metric,
+                metric_class=metric_class(metric),
+                note=f"{metric}: {players} (covers {interval[2]:.0f}%){_owners_note(members)}; interval: unlisted "
+                f"players no larger than the smallest listed; comparable only within one metric class",
             )
         )
     done = {r["iso3"] for r in rows}
@@ -379,6 +544,8 @@ def concentration_ratio_rows(shares: pl.DataFrame, done: set[str]) -> list[dict]
                 source=r["source_title"],
                 vintage=r["vintage"],
                 url=r["source_url"],
+                metric=r["metric"],
+                metric_class="concentration ratio",
                 note=f"CR{n} = {r['value']:g}% ({r['entity']}): interval from the concentration ratio alone; "
                 "comparable only within one metric",
             )
@@ -410,14 +577,14 @@ def _topics(external: pl.DataFrame) -> list[str]:
 
 
 def select(
-    figures: pl.DataFrame, external: pl.DataFrame, pins: dict | None = None
+    figures: pl.DataFrame, external: pl.DataFrame, pins: dict | None = None, candidates=()
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The indicators, and the rows of the data set each was computed from (the one place that chooses)."""
     # weak sources (grade C) are kept in the processed table for the record, never scored
     external = apply_pins(graded(external), pins)
     rows = (
-        growth_indicators(figures, external)
-        + sns_indicators(figures, external)
+        growth_indicators(figures, external, candidates)
+        + sns_indicators(figures, external, candidates)
         + concentration_indicators(figures, external)
     )
     members = []
@@ -433,8 +600,8 @@ def select(
     return ind, sets
 
 
-def indicators(figures: pl.DataFrame, external: pl.DataFrame, pins: dict | None = None) -> pl.DataFrame:
-    return select(figures, external, pins)[0]
+def indicators(figures: pl.DataFrame, external: pl.DataFrame, pins: dict | None = None, candidates=()) -> pl.DataFrame:
+    return select(figures, external, pins, candidates)[0]
 
 
 def coverage(ind: pl.DataFrame, candidates) -> pl.DataFrame:

@@ -1,12 +1,14 @@
 """Target-country scoring: growth, social-media usage and platform concentration (market size as optional context).
 
-Follows the OECD/JRC composite-indicator steps: indicators with their sources (``indicators``), missing data by
-a declared rule, normalisation (min-max or z-score), weighting, aggregation (arithmetic or geometric), and a
-Monte Carlo over what is *uncertain* around the analyst's choices — weights around the chosen ones, each HHI
-within its interval (triangular, most likely at the declared ``hhi_point``), and normalisation/aggregation only
-when asked. The Monte Carlo is vectorised (arrays draws × countries × pillars); each published probability
-comes with its standard error sqrt(p(1 - p) / draws). The concentration direction is the
-analyst's goal (a dominant platform as channel or as gatekeeper), never drawn at random.
+Follows the OECD/JRC composite-indicator steps: indicators with their sources (``indicators``), missing values as
+declared ranges (``uncertain``: never a silent re-weighting), normalisation (min-max or z-score), weighting,
+aggregation (arithmetic or geometric), and a Monte Carlo over everything that is *uncertain* around the analyst's
+choices: weights around the chosen ones, each HHI within its interval (triangular, most likely at the declared
+``hhi_point``), each imputed or forecast value within its range, the edition where a market has two, and the
+coverage rule applied per draw; normalisation and aggregation only when asked (the extended analysis). The Monte
+Carlo is vectorised (arrays draws × countries × pillars); each published probability comes with its standard
+error sqrt(p(1 - p) / draws). The concentration direction is the analyst's goal (a dominant platform as channel or
+as gatekeeper), never drawn at random: both readings are published side by side.
 """
 
 from __future__ import annotations
@@ -18,10 +20,21 @@ import polars as pl
 
 from ecresearch.errors import ParameterError
 from ecresearch.params import AGGREGATIONS, CORE_PILLARS, NORMALISATIONS, PILLARS, Params, validate
-from ecresearch.scores.hhi import point, triangular
+from ecresearch.scores.hhi import triangular
 from ecresearch.scores.indicators import coverage, select
+from ecresearch.scores.uncertain import (
+    CONC,
+    TRIANGULAR,
+    UNIFORM,
+    Cells,
+    cells,
+    eligible,
+    imputed_share,
+    scoreable,
+    weight_vector,
+)
 
-CONC = PILLARS.index("concentration")
+EDITION_SWITCH = 0.5  # per draw and pillar, the chance that markets with a second edition are scored from it
 
 
 def normalise(x: np.ndarray, method: str) -> np.ndarray:
@@ -71,18 +84,17 @@ def ranks(scores: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(s), np.nan, 1.0 + above)
 
 
-def missing_weight(x: np.ndarray, weights: dict) -> np.ndarray:
-    """Per country, the share of the total weight carried by the pillars it lacks."""
-    w = np.array([weights[p] for p in PILLARS])
-    return (np.isnan(x) * w).sum(axis=1)
+def oriented(x: np.ndarray, direction: str) -> np.ndarray:
+    """Values with every pillar pointing the same way (higher is better): concentration negated for a gatekeeper."""
+    x = np.array(x, dtype=float)
+    if direction == "gatekeeper":
+        x[..., CONC] = -x[..., CONC]
+    return x
 
 
 def composite(x: np.ndarray, weights: dict, normalisation: str, aggregation: str, direction: str) -> np.ndarray:
     """Scores of the countries in ``x`` (rows) from raw pillar values (columns in PILLARS order)."""
-    x = np.array(x, dtype=float)
-    if direction == "gatekeeper":
-        x[..., CONC] = -x[..., CONC]  # high concentration counts against
-    z = normalise(x, normalisation)
+    z = normalise(oriented(x, direction), normalisation)
     return aggregate(z, np.array([weights[p] for p in PILLARS]), aggregation)
 
 
@@ -93,39 +105,50 @@ class Draws:
     weights: np.ndarray  # draws × PILLARS, each row summing to 1
     normalisation: np.ndarray  # draws: index into NORMALISATIONS
     aggregation: np.ndarray  # draws: index into AGGREGATIONS
-    hhi: np.ndarray  # draws × countries; NaN where a country has no HHI interval (its value in x is kept)
+    values: np.ndarray  # draws × countries × PILLARS: every pillar value of the draw
 
 
-def draw_inputs(low: np.ndarray, high: np.ndarray, params: Params) -> Draws:
+def drawn_values(c: Cells, u: np.ndarray, switch: np.ndarray, hhi_point: str) -> np.ndarray:
+    """Pillar values from quantiles ``u`` (draws × countries × pillars, in [0, 1]) of each cell's distribution —
+    triangular for an HHI (mode at ``hhi_point``), uniform for a forecast or imputed range, fixed otherwise — and
+    the edition switch (draws × pillars, bool): where it is on, a cell with a second edition takes that value."""
+    n = u.shape[0]
+    v = np.broadcast_to(c.point, (n, *c.point.shape)).copy()
+    tri = np.broadcast_to(c.dist == TRIANGULAR, v.shape)
+    uni = np.broadcast_to(c.dist == UNIFORM, v.shape)
+    low = np.broadcast_to(c.low, v.shape)
+    high = np.broadcast_to(c.high, v.shape)
+    v[tri] = triangular(u[tri], low[tri], high[tri], hhi_point)
+    v[uni] = low[uni] + u[uni] * (high[uni] - low[uni])
+    alt = np.broadcast_to(c.alt, v.shape)
+    use_alt = switch[:, None, :] & ~np.isnan(alt)
+    v[use_alt] = alt[use_alt]
+    return v
+
+
+def draw_inputs(c: Cells, params: Params) -> Draws:
     """Draw every uncertain input for all draws at once from ``params.seed``: each weight × U(1 - noise,
     1 + noise), renormalised; normalisation and aggregation uniformly among the two each when ``vary_methods``
-    (else the chosen ones); each market's HHI from the triangular distribution on its interval [low, high]
-    with its mode at the declared ``hhi_point`` (lower, midpoint or upper), so the scored point is the most
-    likely value and the draws never leave the interval (see ``hhi.triangular``)."""
+    (else the chosen ones); every cell's value from its distribution (see ``drawn_values``); per pillar, the
+    edition switch with probability ``EDITION_SWITCH``."""
     rng = np.random.default_rng(params.seed)
-    n, k = params.draws, len(low)
-    w = np.array([params.weights[p] for p in PILLARS]) * rng.uniform(
-        1 - params.weight_noise, 1 + params.weight_noise, (n, len(PILLARS))
-    )
+    n = params.draws
+    w = weight_vector(params) * rng.uniform(1 - params.weight_noise, 1 + params.weight_noise, (n, len(PILLARS)))
     w = w / w.sum(axis=1, keepdims=True)
     norm = rng.integers(2, size=n) if params.vary_methods else np.full(n, NORMALISATIONS.index(params.normalisation))
     agg = rng.integers(2, size=n) if params.vary_methods else np.full(n, AGGREGATIONS.index(params.aggregation))
-    has = ~np.isnan(low)
-    hhi = np.full((n, k), np.nan)
-    hhi[:, has] = triangular(rng.uniform(size=(n, int(has.sum()))), low[has], high[has], params.hhi_point)
-    return Draws(w, norm, agg, hhi)
+    u = rng.uniform(size=(n, *c.point.shape))
+    switch = rng.uniform(size=(n, len(PILLARS))) < EDITION_SWITCH
+    return Draws(w, norm, agg, drawn_values(c, u, switch, params.hhi_point))
 
 
-def rank_draws(x: np.ndarray, draws: Draws, direction: str) -> np.ndarray:
-    """Ranks of the countries in every draw (draws × countries), all draws at once: arrays draws × countries ×
-    pillars, one normalisation/aggregation pass per method pair that occurs."""
+def rank_draws(c: Cells, draws: Draws, params: Params) -> np.ndarray:
+    """Ranks of the countries in every draw (draws × countries), all draws at once; NaN where the coverage rule
+    unranks a market under that draw's weights (it then takes no part in that draw's normalisation either)."""
     n = len(draws.weights)
-    xd = np.broadcast_to(np.asarray(x, dtype=float), (n, *x.shape)).copy()
-    has = ~np.isnan(draws.hhi)
-    xd[..., CONC] = np.where(has, draws.hhi, xd[..., CONC])
-    if direction == "gatekeeper":
-        xd[..., CONC] = -xd[..., CONC]  # high concentration counts against
-    scores = np.full((n, x.shape[0]), np.nan)
+    ok = eligible(c, draws.weights[:, None, :], params.max_missing_weight)  # draws × countries
+    xd = oriented(np.where(ok[..., None], draws.values, np.nan), params.concentration_direction)
+    scores = np.full((n, len(c.countries)), np.nan)
     for i, norm in enumerate(NORMALISATIONS):
         for j, agg in enumerate(AGGREGATIONS):
             sel = (draws.normalisation == i) & (draws.aggregation == j)
@@ -134,91 +157,90 @@ def rank_draws(x: np.ndarray, draws: Draws, direction: str) -> np.ndarray:
     return ranks(scores)
 
 
+def monte_carlo(c: Cells, params: Params) -> np.ndarray:
+    """Ranks under what is uncertain around the chosen parameters (draws × countries)."""
+    return rank_draws(c, draw_inputs(c, params), params)
+
+
 @dataclass
 class Result:
     params: Params
     indicators: pl.DataFrame
     coverage: pl.DataFrame
-    scores: pl.DataFrame
-    draws: np.ndarray  # Monte Carlo ranks, draws × ranked countries
+    scores: pl.DataFrame  # every scored market: point score and rank (null when unranked), Monte Carlo statistics
+    draws: np.ndarray  # Monte Carlo ranks, draws × countries (NaN when unranked in a draw)
     countries: list[str]
-    x: np.ndarray  # raw pillar values of the ranked countries
-    low: np.ndarray  # HHI interval per ranked country
-    high: np.ndarray
+    cells: Cells
     data_sets: pl.DataFrame  # the rows each indicator was computed from (published as scored_data_sets)
     inputs: Draws | None = None  # the Monte Carlo's drawn inputs
 
-
-def pillar_matrix(ind: pl.DataFrame, countries: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Raw values (countries × PILLARS) and the HHI interval bounds."""
-    x = np.full((len(countries), len(PILLARS)), np.nan)
-    low = np.full(len(countries), np.nan)
-    high = np.full(len(countries), np.nan)
-    for r in ind.iter_rows(named=True):
-        if r["iso3"] in countries and r["pillar"] in PILLARS:
-            i = countries.index(r["iso3"])
-            x[i, PILLARS.index(r["pillar"])] = r["value"]
-            if r["pillar"] == "concentration":
-                low[i], high[i] = r["low"], r["high"]
-    return x, low, high
-
-
-def monte_carlo(x: np.ndarray, low: np.ndarray, high: np.ndarray, params: Params) -> np.ndarray:
-    """Ranks under what is uncertain around the chosen parameters (draws × countries): the inputs drawn by
-    ``draw_inputs`` (weights, methods when asked, each HHI from a triangular distribution on its interval with
-    its mode at ``hhi_point``), ranked by ``rank_draws``."""
-    return rank_draws(x, draw_inputs(low, high, params), params.concentration_direction)
+    @property
+    def x(self) -> np.ndarray:
+        """The sourced pillar values as scored (an HHI at its declared point; NaN where imputed)."""
+        return np.where(self.cells.imputed, np.nan, self.cells.point)
 
 
 def score(figures: pl.DataFrame, external: pl.DataFrame, params: Params | None = None) -> Result:
     params = validate(params or Params())
-    ind, data_sets = select(figures, external, params.pins)
-    cov = coverage(ind, params.candidates)
-    x_all, _, _ = pillar_matrix(ind, list(params.candidates))
-    miss = missing_weight(x_all, params.weights)
-    cov = cov.with_columns(
-        pl.Series("missing_weight", miss.round(6)), pl.Series("ranked", miss <= params.max_missing_weight + 1e-9)
+    ind, data_sets = select(figures, external, params.pins, params.candidates)
+    return score_indicators(ind, data_sets, params)
+
+
+def score_indicators(ind: pl.DataFrame, data_sets: pl.DataFrame, params: Params) -> Result:
+    """The scores from indicators already selected (``select``): what every choice after the selection —
+    weights, reading, HHI point, coverage rule, methods, draws — changes; the what-if panel re-ranks here."""
+    params = validate(params)
+    every = cells(ind, params)
+    w = weight_vector(params)
+    share = imputed_share(every.imputed, w)
+    keep = scoreable(every, params)
+    ranked = keep & eligible(every, w, params.max_missing_weight)
+    cov = coverage(ind, params.candidates).with_columns(
+        pl.Series("missing_weight", share.round(6)), pl.Series("ranked", ranked)
     )
-    countries = cov.filter(pl.col("ranked"))["iso3"].to_list()
-    if len(countries) < 2:
+    if ranked.sum() < 2:
         raise ParameterError(
             f"parameter 'weights': with these weights fewer than two candidates have enough data "
-            f"(a country is unranked when its missing pillars carry more than "
+            f"(a country is unranked when its imputed pillars carry more than "
             f"{params.max_missing_weight:.0%} of the weight)"
         )
-    x, low, high = pillar_matrix(ind, countries)
-    has = ~np.isnan(low)
-    x[has, CONC] = [point(lo, hi, params.hhi_point) for lo, hi in zip(low[has], high[has], strict=False)]
+    c = every.select(keep)
+    point_ok = ranked[keep]
+    x = np.where(point_ok[:, None], c.point, np.nan)
     base = composite(x, params.weights, params.normalisation, params.aggregation, params.concentration_direction)
     base_rank = ranks(base)
-    signed = x.copy()
-    if params.concentration_direction == "gatekeeper":
-        signed[:, CONC] = -signed[:, CONC]
-    z = normalise(signed, params.normalisation)
-    inputs = draw_inputs(low, high, params)
-    mc = rank_draws(x, inputs, params.concentration_direction)
-    p_rank1, p_top3 = np.mean(mc == 1, axis=0), np.mean(mc <= 3, axis=0)
-    rows = []
-    for i, c in enumerate(countries):
-        rows.append(
-            {
-                "iso3": c,
-                **{f"{p}_value": _f(x[i, j]) for j, p in enumerate(PILLARS)},
-                **{f"{p}_norm": _f(z[i, j]) for j, p in enumerate(PILLARS)},
-                "pillars_used": int(np.sum(~np.isnan(x[i, : len(CORE_PILLARS)]))),
-                "score": float(base[i]),
-                "rank": int(base_rank[i]),
-                "median_rank": float(np.median(mc[:, i])),
-                "rank_p05": float(np.percentile(mc[:, i], 5)),
-                "rank_p95": float(np.percentile(mc[:, i], 95)),
-                "p_rank1": float(p_rank1[i]),
-                "p_top3": float(p_top3[i]),
-                "p_rank1_se": mc_se(p_rank1[i], params.draws),
-                "p_top3_se": mc_se(p_top3[i], params.draws),
-            }
-        )
-    scores = pl.DataFrame(rows, infer_schema_length=None).sort("rank", "iso3")
-    return Result(params, ind, cov, scores, mc, countries, x, low, high, data_sets, inputs)
+    z = normalise(oriented(x, params.concentration_direction), params.normalisation)
+    inputs = draw_inputs(c, params)
+    mc = rank_draws(c, inputs, params)
+    rows = [_row(c, i, x, z, base, base_rank, mc, params) for i in range(len(c.countries))]
+    scores = pl.DataFrame(rows, infer_schema_length=None).sort(pl.col("rank").fill_null(999), "iso3")
+    return Result(params, ind, cov, scores, mc, c.countries, c, data_sets, inputs)
+
+
+def _row(c: Cells, i: int, x, z, base, base_rank, mc, params: Params) -> dict:
+    d = mc[:, i]
+    seen = d[~np.isnan(d)]
+    p1, p3 = float(np.mean(d == 1)), float(np.mean(d <= 3))
+    stat = (lambda f: float(f(seen))) if seen.size else (lambda f: None)
+    return {
+        "iso3": c.countries[i],
+        **{f"{p}_value": _f(c.point[i, j]) for j, p in enumerate(PILLARS)},
+        **{f"{p}_low": _f(c.low[i, j]) if c.dist[i, j] else None for j, p in enumerate(PILLARS)},
+        **{f"{p}_high": _f(c.high[i, j]) if c.dist[i, j] else None for j, p in enumerate(PILLARS)},
+        **{f"{p}_norm": _f(z[i, j]) for j, p in enumerate(PILLARS)},
+        **{f"{p}_basis": c.basis(i, j) for j, p in enumerate(PILLARS)},
+        "pillars_used": int(np.sum(~c.imputed[i, : len(CORE_PILLARS)])),
+        "score": _f(base[i]),
+        "rank": None if np.isnan(base_rank[i]) else int(base_rank[i]),
+        "median_rank": stat(np.median),
+        "rank_p05": stat(lambda s: np.percentile(s, 5)),
+        "rank_p95": stat(lambda s: np.percentile(s, 95)),
+        "p_ranked": float(seen.size / len(d)),
+        "p_rank1": p1,
+        "p_top3": p3,
+        "p_rank1_se": mc_se(p1, params.draws),
+        "p_top3_se": mc_se(p3, params.draws),
+    }
 
 
 def mc_se(p: float, draws: int) -> float:

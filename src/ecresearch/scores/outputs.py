@@ -19,12 +19,15 @@ from ecresearch.pipeline.atomic import staged  # noqa: E402
 from ecresearch.scores.hhi import HHI_BANDS_2010, HHI_BANDS_2023, hhi_band  # noqa: E402
 from ecresearch.scores.model import Result  # noqa: E402
 
+ALT = {"alt_value": "alt_value", "alt_vintage": "alt_vintage"}  # the second edition, drawn as a factor
 SOURCE_COLS = {"origin": "origin", "vintage": "vintage", "source": "source", "url": "url", "note": "note"}
 
 
-def scores_table(result: Result) -> pl.DataFrame:
-    """One row per candidate: pillar values with source and vintage, normalised values, score, rank, band and
-    probabilities. Candidates without enough data are kept with ranked = false and no score."""
+def scores_table(result: Result, readings: pl.DataFrame | None = None) -> pl.DataFrame:
+    """One row per candidate: pillar values with source and vintage (and basis: observed, interval or imputed),
+    normalised values, score, rank, band and probabilities of the chosen reading, then each reading's rank, band
+    and probabilities side by side (``readings``). Candidates without enough data are kept with ranked = false
+    and no score."""
     ind = result.indicators
 
     def pick(pillar: str, prefix: str, extra: dict | None = None) -> pl.DataFrame:
@@ -39,14 +42,20 @@ def scores_table(result: Result) -> pl.DataFrame:
     wide = (
         result.coverage.select("iso3", "name_en", "name_ja", "ranked", "pillars", "missing_weight")
         .join(
-            result.scores.drop("growth_value", "sns_value", "size_value").rename({"concentration_value": "hhi_value"}),
+            result.scores.rename(
+                {"growth_value": "growth_scored", "sns_value": "sns_scored", "size_value": "size_scored"}
+            ).rename({"concentration_value": "hhi_value"}),
             on="iso3",
             how="left",
         )
-        .join(pick("growth", "growth"), on="iso3", how="left")
-        .join(pick("sns", "sns"), on="iso3", how="left")
+        .join(pick("growth", "growth", ALT), on="iso3", how="left")
+        .join(pick("sns", "sns", ALT), on="iso3", how="left")
         .join(
-            pick("concentration", "hhi", {"low": "lower", "high": "upper", "coverage": "coverage"}),
+            pick(
+                "concentration",
+                "hhi",
+                {"low": "lower", "high": "upper", "coverage": "coverage", "metric": "metric", "metric_class": "class"},
+            ),
             on="iso3",
             how="left",
         )
@@ -76,12 +85,25 @@ def scores_table(result: Result) -> pl.DataFrame:
         pl.lit(p.describe()).alias("parameters"),
         pl.lit(p.digest()).alias("params_digest"),
     )
+    if readings is not None:
+        for reading in sorted(set(readings["reading"].to_list())):
+            wide = wide.join(
+                readings.filter(pl.col("reading") == reading).select(
+                    "iso3", *[pl.col(c).alias(f"{c}_{reading}") for c in READING_COLUMNS]
+                ),
+                on="iso3",
+                how="left",
+            )
     return wide.sort(pl.col("rank").fill_null(999), "iso3")
+
+
+READING_COLUMNS = ("rank", "median_rank", "rank_p05", "rank_p95", "p_ranked", "p_rank1", "p_top3", "p_rank1_se",
+                   "p_top3_se")  # fmt: skip
 
 
 def produced(result: Result, tables: dict[str, pl.DataFrame], extra: dict, out: paths.OutputSet) -> dict:
     """One output set's scoring results by dataset name (the engine validates and publishes them)."""
-    table = scores_table(result)
+    table = scores_table(result, tables.get("readings"))
     ranked = table.filter(pl.col("ranked"))["iso3"].to_list()
     meta = {
         "scenario": out.scenario,

@@ -1,15 +1,17 @@
 """The scores step: processed tables + parameters → scores, analysis tables and charts of one output set.
 
-A Python step (not a notebook): notebook 03 reads what it writes and explains it."""
+A Python step (not a notebook): notebook 03 reads what it writes and explains it. Both readings of platform
+concentration are scored and published side by side; the chosen one (``concentration_direction``) leads."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
 
 from ecresearch import datasets, paths
-from ecresearch.params import Params
+from ecresearch.params import DIRECTIONS, Params
 from ecresearch.scores import analysis, outputs
 from ecresearch.scores.model import score
 
@@ -18,14 +20,22 @@ def compute(params: Params) -> tuple:
     figures = datasets.read("deck_figures")
     external = datasets.read("external_figures")
     result = score(figures, external, params)
-    table = outputs.scores_table(result)
+    other = next(d for d in DIRECTIONS if d != result.params.concentration_direction)
+    alt = score(figures, external, replace(result.params, concentration_direction=other))
+    both = analysis.readings(result, alt)
+    table = outputs.scores_table(result, both)
     per_country = analysis.sobol(result)
     corr = analysis.pillar_correlations(result)
     pca, alpha, n_pca = analysis.pca(result)
+    alphas = {d: analysis.pca(result, d)[1] for d in DIRECTIONS}
     unctad, rho = analysis.unctad_comparison(table.filter(pl.col("ranked")), external)
     tables = {
         "coverage": result.coverage,
-        "directions": analysis.directions(figures, external, result),
+        "readings": both,
+        "holds": analysis.holds(both),
+        "extended": analysis.extended(figures, external, result),
+        "redundancy": analysis.redundancy(figures, external, result),
+        "directions": analysis.directions(result, alt),
         "robust_pairs": analysis.robust_pairs(result),
         "contributions": analysis.contributions(result),
         "sobol_by_country": per_country,
@@ -36,6 +46,7 @@ def compute(params: Params) -> tuple:
     }
     extra = {
         "cronbach_alpha": alpha,
+        "cronbach_alpha_by_reading": alphas,
         "pca_n": n_pca,
         "unctad_spearman": rho,
         "redundant_pairs": corr.filter(pl.col("redundant") & (pl.col("pillar_a") < pl.col("pillar_b")))

@@ -46,8 +46,11 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
 
 
-def stamp(out: paths.OutputSet, lang: str) -> dict:
-    """What every page of an output set states: its parameters, and the scores file it was made from."""
+def stamp(out: paths.OutputSet, lang: str, as_of: str, notice_langs: tuple[str, ...] | None = None) -> dict:
+    """What every page of an output set states: its data-as-of date and attribution, its parameters, and the
+    scores file it was made from."""
+    from ecresearch.site.attribution import notice
+
     meta = json.loads(out.params_json.read_text(encoding="utf-8"))
     label = (
         _label("stamp.main_build", lang)
@@ -59,6 +62,8 @@ def stamp(out: paths.OutputSet, lang: str) -> dict:
         "digest": meta["digest"],
         "scores_sha": _sha(out.scores),
         "text": f"{prefix} ({label}, {meta['digest']}): {meta['describe']}",
+        "as_of": as_of,
+        "notices": [notice(n, as_of) for n in notice_langs or (lang,)],
     }
 
 
@@ -91,15 +96,17 @@ def render_page(
     out: paths.OutputSet | None = None,
     other: Path | None = None,
     subtitle: str | None = None,
-    with_stamp: bool = False,
+    as_of: str | None = None,
+    notice_langs: tuple[str, ...] | None = None,
     **ctx,
 ) -> str:
-    """A self-contained page (stylesheet and subset fonts inline) from a template extending base.html.j2."""
+    """A self-contained page (stylesheet and subset fonts inline) from a template extending base.html.j2; with
+    ``as_of`` (and an output set) it is dated, attributed and stamped with its parameters."""
     values = {
         "title": title,
         "subtitle": subtitle,
         "lang": lang,
-        "stamp": stamp(out, lang) if with_stamp and out is not None else None,
+        "stamp": stamp(out, lang, as_of, notice_langs) if as_of and out is not None else None,
         **site_nav(page, lang, out, other),
         **ctx,
     }
@@ -127,13 +134,20 @@ def _exporter():
 
 
 def notebook_page(
-    nb: nbformat.NotebookNode, page: Path, *, title: str, lang: str, out: paths.OutputSet, other: Path | None = None
+    nb: nbformat.NotebookNode,
+    page: Path,
+    *,
+    title: str,
+    lang: str,
+    out: paths.OutputSet,
+    as_of: str,
+    other: Path | None = None,
 ) -> str:
     nb = nbformat.from_dict(nb)
     nb.cells = [c for c in nb.cells if c.cell_type == "code"]  # the template's notes are for notebook readers
     for cell in nb.cells:  # stream output (nbval's pinned lines) is for CI, not the analyst
         cell.outputs = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"]
-    values = {"title": title, "subtitle": None, "stamp": stamp(out, lang), **site_nav(page, lang, out, other)}
+    values = {"title": title, "subtitle": None, "stamp": stamp(out, lang, as_of), **site_nav(page, lang, out, other)}
     chrome = env().get_template("chrome.html.j2").render(**values)
     footer = env().get_template("notebook_footer.html.j2").render(**values)
     meta = env().get_template("meta.html.j2").render(**values)
@@ -150,7 +164,14 @@ def notebook_page(
 
 
 def write_html(
-    notebook: Path, output: Path, *, page: str, lang: str, out: paths.OutputSet, iso3: str | None = None
+    notebook: Path,
+    output: Path,
+    *,
+    page: str,
+    lang: str,
+    out: paths.OutputSet,
+    as_of: str,
+    iso3: str | None = None,
 ) -> None:
     """Export an executed notebook as the report (or scores) page of ``out``; ``output`` is its staged path."""
     from ecresearch.countries import resolve
@@ -161,12 +182,8 @@ def write_html(
         c = resolve(iso3)
         final = datasets.path("report_page", out, iso3=iso3, lang=lang)
         other = datasets.path("report_page", out, iso3=iso3, lang="en" if lang == "ja" else "ja")
-        title = (
-            f"{c.name_ja}：越境EC市場レポート"
-            if lang == "ja"
-            else f"{c.name_en}: cross-border e-commerce market report"
-        )
+        title = _label("report.title", lang, name=c.name_ja if lang == "ja" else c.name_en)
     else:
         final, other = datasets.path("scores_page", out), None
         title = "Target-country scoring" + ("" if out.scenario is None else f" — scenario {out.scenario}")
-    write_text(output, notebook_page(nb, final, title=title, lang=lang, out=out, other=other))
+    write_text(output, notebook_page(nb, final, title=title, lang=lang, out=out, as_of=as_of, other=other))

@@ -45,7 +45,7 @@ def texts() -> dict:
     }
 
 
-def build(root: Path, out: paths.OutputSet, countries: list[str]) -> None:
+def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) -> None:
     scores = datasets.read("country_scores", out)
     rows = []
     for r in scores.iter_rows(named=True):
@@ -101,6 +101,15 @@ def build(root: Path, out: paths.OutputSet, countries: list[str]) -> None:
     write_text(
         staged(root, out.index),
         render_page(
-            "index.html.j2", out.index, title=title, lang="en", out=out, with_stamp=True, t=t, rows=rows, links=links
+            "index.html.j2",
+            out.index,
+            title=title,
+            lang="en",
+            out=out,
+            as_of=as_of,
+            notice_langs=("ja", "en"),
+            t=t,
+            rows=rows,
+            links=links,
         ),
     )

@@ -6,8 +6,14 @@ from pathlib import Path
 
 from ecresearch.errors import EcresearchError
 
+# Every printed page carries the data-as-of date (taken from the page's header) and its number.
 PRINT_CSS = """
-@page { size: A4; margin: 14mm 12mm; }
+@page { size: A4; margin: 14mm 12mm 16mm;
+  @bottom-left { content: string(asof); font-size: 8pt; color: #555; }
+  @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; color: #555; } }
+header.site p.dated { string-set: asof content(); }
+h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+tr, img, svg, li.quote, footer.notice { break-inside: avoid; }
 nav.site, .jp-InputPrompt, .jp-OutputPrompt { display: none !important; }
 body { background: #fff !important; }
 img, svg { max-width: 100% !important; height: auto !important; }
@@ -24,7 +30,9 @@ def write_pdf(html_path: Path, pdf_path: Path | None = None) -> Path:
     try:
         from weasyprint import CSS, HTML
     except (ImportError, OSError) as exc:  # OSError: the Pango library is missing
-        raise EcresearchError(f"PDF output needs WeasyPrint and Pango: {exc}") from None
+        raise EcresearchError(
+            f"PDF output needs the pdf extra (pip install 'ecresearch[pdf]') and the system Pango library: {exc}"
+        ) from None
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     html_path = Path(html_path)

@@ -297,6 +297,10 @@ RULES_COLUMNS = (
     "vintage",
     "source_grade",
 )
+# A later rules snapshot may also give each rule's period and review: the date it ended (``valid_until``), the
+# date its source was last checked (``last_checked``), and the earlier record it corrects (``replaces``,
+# "<snapshot file>:<record>"), so a stale or wrong row is retired without editing its raw file.
+RULES_PERIOD_COLUMNS = ("valid_until", "last_checked", "replaces")
 
 
 RULES_SCHEMA = datasets.dtypes("market_rules")
@@ -320,23 +324,44 @@ def parse_rules(path: Path) -> list[dict]:
         rows.append(rec)
         starts.append(end + 1)
         end = reader.line_num
-    if not rows or tuple(rows[0]) != RULES_COLUMNS:
-        raise RawDataError(f"{where}: line 1: columns must be {list(RULES_COLUMNS)}")
+    header = tuple(rows[0]) if rows else ()
+    if header not in (RULES_COLUMNS, RULES_COLUMNS + RULES_PERIOD_COLUMNS):
+        raise RawDataError(
+            f"{where}: line 1: columns must be {list(RULES_COLUMNS)}, "
+            f"optionally followed by {list(RULES_PERIOD_COLUMNS)}"
+        )
     columns = datasets.get("market_rules").columns
-    required = [c for c in RULES_COLUMNS if not columns[c].nullable]  # the registry says which may be empty
+    required = [c for c in header if c in columns and not columns[c].nullable]  # the registry says which
     out = []
     for n, (rec, line) in enumerate(zip(rows[1:], starts[1:], strict=True), start=2):
         at = f"{where}: line {line} (record {n})"
-        if len(rec) != len(RULES_COLUMNS):
-            raise RawDataError(f"{at}: {len(rec)} fields, expected {len(RULES_COLUMNS)}")
-        r = {k: (v.strip() or None) for k, v in zip(RULES_COLUMNS, rec, strict=True)}
+        if len(rec) != len(header):
+            raise RawDataError(f"{at}: {len(rec)} fields, expected {len(header)}")
+        r = {k: None for k in RULES_PERIOD_COLUMNS} | dict(zip(header, rec, strict=True))
+        r = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in r.items()}
         empty = [c for c in required if r[c] is None]
         if empty:
             raise RawDataError(f"{at}: {', '.join(map(repr, empty))} is empty; every rule needs {required}")
         if r["country_iso3"] not in known_codes():
             raise RawDataError(f"{at}: unknown country code {r['country_iso3']!r}")
+        _check_rule_dates(where, n, r)
         out.append({**r, "snapshot": path.name, "record": n})
     return out
+
+
+def _check_rule_dates(where: str, n: int, r: dict) -> None:
+    """A rule's end and review dates are ISO dates (its status is judged against them); ``replaces`` names a record."""
+    import datetime as dt
+    import re
+
+    for col in ("valid_until", "last_checked"):
+        if r[col] is not None:
+            try:
+                dt.date.fromisoformat(r[col])
+            except ValueError:
+                raise RawDataError(f"{where}: record {n}: {col} {r[col]!r} is not a date (YYYY-MM-DD)") from None
+    if r["replaces"] is not None and not re.fullmatch(r"[A-Za-z0-9_.-]+\.csv:[0-9]+", r["replaces"]):
+        raise RawDataError(f"{where}: record {n}: replaces {r['replaces']!r} must be '<snapshot>.csv:<record>'")
 
 
 def read_rules() -> pl.DataFrame:
