@@ -71,6 +71,10 @@ def check_page(path: Path) -> list[str]:
         if not target.exists():
             problems.append(f"{path}: broken link {href!r}")
     text = " ".join(p.text)
+    html = path.read_text(encoding="utf-8")
+    dated = "/countries/" in path.as_posix() or path.name in ("index.html", "scores.html")
+    if dated and ('<p class="asof">' not in html or "正確性を保証するものではありません" not in html):
+        problems.append(f"{path}: no data-as-of date, attribution or the deck's disclaimer")
     for m in RAW_FLOAT.findall(text):
         problems.append(f"{path}: raw float {m}")
     if want == "en":

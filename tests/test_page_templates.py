@@ -1,10 +1,13 @@
 """Each piece of page chrome is written once, in its partial; base.html.j2 and the notebook pages include it."""
 
 import re
+import subprocess
 
 import pytest
 
 from ecresearch.site import html
+
+from .conftest import REPO
 
 PAGES = html.TEMPLATES / "pages"
 # a mark of each partial's markup, and the partial that owns it
@@ -15,6 +18,8 @@ CHROME = {
     '<nav class="site">': "chrome.html.j2",
     'class="lang"': "chrome.html.j2",
     'class="stamp"': "stamp.html.j2",
+    'class="notice"': "stamp.html.j2",
+    'class="dated"': "chrome.html.j2",
 }
 
 
@@ -29,7 +34,15 @@ def test_base_includes_every_partial():
     assert set(re.findall(r'{% include "([^"]+)"', base)) == {"meta.html.j2", "chrome.html.j2", "stamp.html.j2"}
 
 
-STAMP = {"digest": "d1", "scores_sha": "s1", "text": "made <with> care"}
+NOTICE = {
+    "as_of": "as of <d>",
+    "deck": "deck",
+    "jetro": "jetro",
+    "disclaimer_lead": "lead",
+    "disclaimer": "quote",
+    "disclaimer_gloss": "",
+}
+STAMP = {"digest": "d1", "scores_sha": "s1", "text": "made <with> care", "notices": [NOTICE]}
 NAV = {
     "nav": [{"href": "index.html", "text": "Home"}],
     "other_lang": {"href": "x.ja.html", "lang": "ja", "text": "日本語"},
@@ -43,8 +56,31 @@ def test_pages_and_notebooks_share_the_chrome():
     meta = html.env().get_template("meta.html.j2").render(**values)
     footer = html.env().get_template("notebook_footer.html.j2").render(**values)
     assert header in page and meta in page
-    assert footer == '<main><p class="stamp">made &lt;with&gt; care</p></main>'
-    assert '<main>\n<p class="stamp">made &lt;with&gt; care</p></main>' in page
+    assert footer.startswith('<main><footer class="notice">') and footer.endswith("</footer></main>")
+    assert footer.removeprefix("<main>").removesuffix("</main>") in page
+    assert '<p class="stamp">made &lt;with&gt; care</p>' in footer and "as of &lt;d&gt;" in footer
+    assert '<p class="dated">as of &lt;d&gt;</p>' in header  # the date also under the title, escaped
     # the header stays on its own line before <main>, as it was when base.html.j2 held a copy
     assert header + "\n<main>" in page
     assert html.env().get_template("notebook_footer.html.j2").render(**{**values, "stamp": None}) == ""
+
+
+def test_the_index_says_where_the_uncommitted_report_pages_are(tmp_path):
+    """The report pages are git-ignored, so the committed index links pages that exist only in a build or on
+    the published site: the index says so, in both languages, next to the links."""
+    from ecresearch import paths
+    from ecresearch.domain.labels import label
+    from ecresearch.pipeline.atomic import staged
+    from ecresearch.pipeline.dag import as_of
+    from ecresearch.site import index
+
+    out = paths.output_set()
+    index.build(tmp_path, out, ["IDN"], as_of())
+    page = staged(tmp_path, out.index).read_text(encoding="utf-8")
+    assert re.search(r'href="countries/IDN/(ja|en)/report\.html"', page)
+    for lang in ("en", "ja"):
+        assert f'<p class="prov" lang="{lang}">{label("index.reports_built", lang)}</p>' in page
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", "reports/countries/IDN/en/report.html"], cwd=REPO, check=False
+    )
+    assert ignored.returncode == 0  # what the sentence says: the pages are not in the repository

@@ -310,6 +310,7 @@ def test_notebook_parameters_are_typed():
         "country": "str",
         "lang": "str",
         "scenario": "Optional[str]",
+        "as_of": "Optional[str]",
     }
 
 
@@ -451,7 +452,9 @@ def test_editing_a_module_reruns_exactly_the_steps_that_import_it(tmp_path, monk
     assert hashes() == installed_here  # the same code elsewhere on disk: the same hashes
 
     expected = {
-        "scores/hhi.py": {"scores"},  # pages read the HHI bands from the scores, never compute them
+        # pages read the HHI bands from the scores, never compute them; notebook 03's what-if panel reranks
+        # with the model when a front end runs it (its static result is read from the scores)
+        "scores/hhi.py": {"scores", "scoring-notebook"},
         # the figure catalogue also declares what is scored
         "deck/figures.py": {"clean", "charts", "scores", "scoring-notebook", "report/IDN/ja"},
         "clean/passages.py": {"clean", "scoring-notebook", "report/IDN/ja"},  # reports pick passages by market

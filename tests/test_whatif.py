@@ -125,9 +125,9 @@ def test_what_holds_follows_the_draws(prep):
 def test_html_escapes_names_and_prints_no_raw_floats(prep):
     v = whatif.view(prep, prep.base, {}, "en")
     evil = v.ranking.with_columns(pl.lit("<b onclick=x>&").alias("name"))
-    out = whatif.html(whatif.View(v.params, evil, ["<i>holds</i>"]), "en", note="<note>")
+    out = whatif.html(whatif.View(v.params, "<describe>", evil, ["<i>holds</i>"]), "en", note="<note>")
     assert "<b onclick" not in out and "&lt;b onclick=x&gt;&amp;" in out
-    assert "<i>holds" not in out and "&lt;note&gt;" in out
+    assert "<i>holds" not in out and "&lt;note&gt;" in out and "&lt;describe&gt;" in out
     text = re.sub(r"<svg.*?</svg>", " ", out)
     text = re.sub(r"<[^>]+>", " ", text)
     assert not RAW_FLOAT.findall(text)

@@ -254,6 +254,8 @@ def _countries(args: argparse.Namespace) -> int:
         "growth_pct",
         "sns_ratio",
         "hhi_value",
+        # both readings of concentration side by side (the chosen one leads the columns above)
+        *(f"{c}_{reading}" for reading in ("channel", "gatekeeper") for c in ("rank", "p_rank1", "p_top3")),
     ]
     from ecresearch.domain.formats import rank_band
     from ecresearch.params import CORE_PILLARS
@@ -265,13 +267,22 @@ def _countries(args: argparse.Namespace) -> int:
     if args.csv:
         sys.stdout.write(table.write_csv())
         return 0
-    print(f"{'rank':>4}  iso3  {'country':<16} {'score':>6}  {'median (5-95%)':<15} {'P(top3)':>7}  pillars")
+    print(
+        f"{'rank':>4}  iso3  {'country':<16} {'score':>6}  {'median (5-95%)':<15} {'P(top3)':>7}  "
+        f"{'channel':>11}  {'gatekeeper':>11}  pillars"
+    )
+
+    def reading(r: dict, name: str) -> str:
+        rank = r[f"rank_{name}"]
+        return "-" if rank is None else f"{rank} ({r[f'p_top3_{name}']:.0%})"
+
     for r in table.iter_rows(named=True):
         if r["ranked"]:
             band = rank_band(r["median_rank"], r["rank_p05"], r["rank_p95"], plain=True)
             print(
                 f"{r['rank']:>4}  {r['iso3']}   {r['name_en']:<16} {r['score']:6.1f}  {band:<15} "
-                f"{r['p_top3']:7.0%}  {r['pillars']}/{len(CORE_PILLARS)}"
+                f"{r['p_top3']:7.0%}  {reading(r, 'channel'):>11}  {reading(r, 'gatekeeper'):>11}  "
+                f"{r['pillars']}/{len(CORE_PILLARS)}"
             )
         else:
             print(

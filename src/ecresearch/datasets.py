@@ -300,7 +300,14 @@ SCORES_READ = (
     "iso3", "name_en", "name_ja", "ranked", "pillars", "missing_weight", "score", "rank", "median_rank", "rank_p05",
     "rank_p95", "p_rank1", "p_top3", "pillars_used", "growth_pct", "sns_ratio", "hhi_value", "hhi_lower",
     "hhi_upper", "hhi_coverage", "parameters", "params_digest",
+    *(f"{c}_{reading}" for reading in ("channel", "gatekeeper")
+      for c in ("rank", "rank_p05", "rank_p95", "p_rank1", "p_top3")),
 )  # fmt: skip
+
+
+def _lang_suffix(lang: str) -> str:
+    """The scores page and notebook keep their English names; the Japanese ones add '.ja'."""
+    return "" if lang == "en" else f".{lang}"
 
 
 def _processed(rel: str) -> Callable[..., Path]:
@@ -443,16 +450,18 @@ def _declare() -> dict[str, Dataset]:
         # pages
         D(
             "scoring_notebook",
-            lambda out: out.scores_dir / paths.NB_SCORING.name,
+            lambda out, lang="en": (
+                out.scores_dir / paths.NB_SCORING.name.replace(".ipynb", _lang_suffix(lang) + ".ipynb")
+            ),
             "scoring-notebook",
-            "notebook 03 as run",
+            "notebook 03 as run (one per language)",
             kind="text",
         ),
         D(
             "scores_page",
-            lambda out: out.scores_dir / "scores.html",
+            lambda out, lang="en": out.scores_dir / f"scores{_lang_suffix(lang)}.html",
             "scoring-notebook",
-            "the scores page",
+            "the scores page (English: scores.html, Japanese: scores.ja.html)",
             kind="text",
         ),
         D(

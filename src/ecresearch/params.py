@@ -257,21 +257,32 @@ def page_params(data: dict, where: str = "parameters") -> PageParams:
         raise ParameterError(f"{where}: {exc}") from None
 
 
-# A project without params.toml is built with every default (as ``load_file`` does for the scoring): its pages
-# are dated with this declared default, never the wall clock. A params.toml without [pages] is an error.
-DEFAULT_AS_OF = "2026-12-01"
-
-
-def load_pages(path: Path) -> PageParams:
-    """The [pages] table of ``params.toml`` (the declared default when the project has no params.toml)."""
-    if not path.exists():
-        return PageParams(DEFAULT_AS_OF)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        load_file(path)  # raises the file's error with its reason
-        raise
+def load_pages(path: Path, raw: Path | None = None) -> PageParams:
+    """The [pages] table of ``params.toml``. Without the file or the table, the documented default: the pages
+    are dated with the newest retrieval date among the raw snapshots' sidecars under ``raw`` (never the wall
+    clock), ``recheck_days`` 730."""
+    data = {}
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            load_file(path)  # raises the file's error with its reason
+            raise
     pages = data.get("pages")
+    if pages is None:
+        return PageParams(_newest_retrieval(raw or path.parent / "data" / "raw"), 730)
     if not isinstance(pages, dict):
-        raise ParameterError(f'{path.name}: no [pages] table; the pages need [pages] as_of = "YYYY-MM-DD"')
+        raise ParameterError(f"{path.name}: 'pages' must be a table ([pages]), got {pages!r}")
     return page_params(pages, where=f"{path.name} [pages]")
+
+
+def _newest_retrieval(raw: Path) -> str:
+    import re
+
+    dates = []
+    for side in sorted(raw.rglob("*.meta.json")):
+        text = json.loads(side.read_text(encoding="utf-8")).get("retrieved") or ""
+        dates += re.findall(r"\d{4}-\d{2}-\d{2}", str(text))
+    if not dates:
+        raise ParameterError(f"{raw}: no snapshot names its retrieval date; set [pages] as_of in params.toml")
+    return max(dates)

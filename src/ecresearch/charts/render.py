@@ -111,6 +111,8 @@ def title(fig: Figure, data: ChartData | None, lang: str) -> str:
 
 def source_lines(fig: Figure, table: pl.DataFrame, slide: int | None, lang: str) -> str:
     src = fig.source_ja or fig.source_en
+    if not fig.source_ja and lang == "ja" and src.startswith("no source printed"):
+        src = label("chart.no_source", lang)  # the figure's English note is not a Japanese caption
     lines = [label("chart.source_line", lang, source=src, slide=slide)]
     ext = table.filter(pl.col("origin") == "external").select("source", "vintage").unique(maintain_order=True)
     for r in ext.iter_rows(named=True):

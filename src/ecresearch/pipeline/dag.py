@@ -20,7 +20,16 @@ from ecresearch.pipeline.engine import Step
 LANGS = ("ja", "en")
 # What each kind of step reads, by dataset name: these are its inputs (hashed). Its outputs are the datasets the
 # registry says it produces, so neither list holds a path.
-CHART_READS = ("deck_figures", "text_tables", "quality_findings", "catalogue", "external_figures")
+# (the charts step's pages share the site's page code, which can attribute a page from snapshots and deck_passages)
+CHART_READS = (
+    "deck_figures",
+    "text_tables",
+    "quality_findings",
+    "catalogue",
+    "external_figures",
+    "snapshots",
+    "deck_passages",
+)
 SCORE_READS = ("deck_figures", "external_figures")
 SCORING_RESULTS = (
     "country_scores",
@@ -35,7 +44,7 @@ READS: dict[str, tuple[str, ...]] = {
     "scores": SCORE_READS,
     # every page of an output set is attributed from the deck's sidecar (snapshots) and notices (deck_passages)
     "scoring-notebook": (*SCORING_RESULTS, *SCORE_READS, "snapshots", "deck_passages"),
-    "report": (*SCORING_RESULTS, "deck_passages", "market_rules", "snapshots", *CHART_READS),
+    "report": (*SCORING_RESULTS, "market_rules", *CHART_READS),
     "index": ("country_scores", "scoring_params", "catalogue", "snapshots", "deck_passages"),
 }
 
@@ -135,15 +144,17 @@ def as_of() -> str:
     return load_pages(paths.PARAMS_FILE).as_of
 
 
-def scoring_notebook_step(out: paths.OutputSet) -> Step:
+def scoring_notebook_step(out: paths.OutputSet, lang: str = "en") -> Step:
+    """Notebook 03 run and exported in one language (the English step keeps its name; the Japanese adds /ja)."""
     return _notebook_step(
         "scoring-notebook",
-        "scoring-notebook" + _suffix(out),
+        "scoring-notebook" + _suffix(out) + ("" if lang == "en" else f"/{lang}"),
         paths.NB_SCORING,
-        {"scenario": out.scenario, "as_of": as_of()},
-        {"page": "scores", "lang": "en", "as_of": as_of()},
+        {"scenario": out.scenario, "as_of": as_of(), "lang": lang},
+        {"page": "scores", "lang": lang, "as_of": as_of()},
         out,
         after=("scores" + _suffix(out),),
+        lang=lang,
     )
 
 
@@ -199,7 +210,7 @@ def ranked_countries(out: paths.OutputSet) -> list[str]:
 def downstream_steps(out: paths.OutputSet, countries: list[str] | None = None) -> list[Step]:
     countries = ranked_countries(out) if countries is None else countries
     reports = [report_step(c, lang, out) for c in countries for lang in LANGS]
-    return [scoring_notebook_step(out), *reports, index_step(countries, out)]
+    return [*(scoring_notebook_step(out, lang) for lang in LANGS), *reports, index_step(countries, out)]
 
 
 def all_steps(params: Params, out: paths.OutputSet) -> list[Step]:

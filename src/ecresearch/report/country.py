@@ -21,8 +21,10 @@ from ecresearch.domain.labels import LANGS, label, section
 from ecresearch.errors import CountryError, EcresearchError
 from ecresearch.params import CORE_PILLARS, PILLAR_COLUMNS
 from ecresearch.report.rules import register, replaced_count
+from ecresearch.site.attribution import date_text
 from ecresearch.site.html import safe_url
 
+NO_SOURCE = "no source printed"  # how the clean step notes a deck figure printed without its source
 PILLAR_DIGITS = {"growth": 1, "sns": 2, "concentration": 0}  # what each pillar's value can carry
 
 
@@ -162,6 +164,8 @@ class Report:
             self.weak_left_out += 1
             return
         url = self._citable_url(url, origin)
+        if source and source.startswith(NO_SOURCE):
+            source = self.t("no_source_printed", ref=vintage or "—")
         self.cited.append(
             {
                 "what": what,
@@ -384,7 +388,14 @@ class Report:
         ext = ext.sort(pl.col("source_grade").fill_null("Z"), "snapshot", "csv_line").unique(
             ["entity", "metric", "period", "value"], keep="first", maintain_order=True
         )
+        # the scored figures are listed above: neither their rows nor the same figures from another snapshot again
         ext = ext.join(scored.select("snapshot", "csv_line"), on=["snapshot", "csv_line"], how="anti")
+        ext = ext.join(
+            scored.select("entity", "period", pl.col("value").round(6)),
+            left_on=["entity", "period", pl.col("value").round(6)],
+            right_on=["entity", "period", "value"],
+            how="anti",
+        )
         for _, g in ext.group_by("metric", "period", "vintage", maintain_order=True):
             for r in g.sort("value", descending=True).iter_rows(named=True):
                 rows.append(
@@ -515,6 +526,11 @@ class Report:
                 self.cite_external(r, 1)
         for n in self.deck_networks(passages) if passages is not None else []:
             uses = label("chart.list_sep", self.lang).join(label(f"network_use.{u}", self.lang) for u in n["uses"])
+            same = [row for row in rows if _network_word(row[self.t("network")]) == _network_word(n["name"])]
+            if same:  # a network the figures already list: the deck's word joins its rows, never a second row
+                for row in same:
+                    row[self.t("source")] += f"; {self.t('deck_names', uses=uses)} ({'; '.join(n['where'])})"
+                continue
             rows.append(
                 {
                     self.t("network"): n["name"],
@@ -599,7 +615,6 @@ class Report:
         return f"{src} [{_h.escape(r['vintage'] or '')}]"
 
     def _rule_item(self, item: dict) -> str:
-        text = (item["summary_ja"] or item["summary_en"]) if self.lang == "ja" else item["summary_en"]
         dates = []
         if item["effective"]:
             dates.append(self.t("effective", date=item["effective"]))
@@ -609,18 +624,26 @@ class Report:
         badge = (
             f"<span class='rule-{item['status']}'>{_h.escape(label('rule_status.' + item['status'], self.lang))}</span>"
         )
-        sources = "; ".join(self._rule_source(r) for r in item["sources"])
-        quoted = " lang='ja'" if self.lang == "ja" and item["summary_ja"] else " lang='en'"
+        head = f"<li>{badge} <b>{_h.escape(self.topic(item['topic']))}</b>{when}"
+        if len(item["sources"]) == 1:
+            return f"{head}: {self._rule_text(item['sources'][0])}</li>"
+        # one rule stated by several sources: listed once, each source with what it says
+        return head + "<ul>" + "".join(f"<li>{self._rule_text(r)}</li>" for r in item["sources"]) + "</ul></li>"
+
+    def _rule_text(self, r: dict) -> str:
+        """One source's statement of a rule, in the page's language where it has one (else a labelled quote)."""
+        ja = self.lang == "ja" and r["summary_ja"]
+        text = r["summary_ja"] if ja else r["summary_en"]
         return (
-            f"<li>{badge} <b>{_h.escape(self.topic(item['topic']))}</b>{when}: "
-            f"<span{quoted}>{_h.escape(text or '')}</span> <small>— {sources}</small></li>"
+            f"<span lang='{'ja' if ja else 'en'}'>{_h.escape(text or '')}</span> "
+            f"<small>— {self._rule_source(r)}</small>"
         )
 
     def risks_html(self, rules: pl.DataFrame) -> str:
         """This market's rules and risks as of ``as_of``: current ones first, ended ones apart with their end date,
         corrected records left out with a note; or 'none found in the sources'."""
         items = self.risks(rules)
-        out = [heading(self.t("risk"), 3), paragraph(self.t("rules_as_of", date=self.as_of))]
+        out = [heading(self.t("risk"), 3), paragraph(self.t("rules_as_of", date=date_text(self.as_of, self.lang)))]
         if not items:
             return "".join(out) + paragraph(self.t("none_found"))
         current = [i for i in items if i["status"] != "ended"]
@@ -639,7 +662,29 @@ class Report:
         """The summary's lines on the rank, one per reading of the scores (a second reading, such as platform as
         gatekeeper, adds its line here)."""
         r, L = self.row, self.lang
-        return [self.summary(), self.t("p_rank", p1=pct(r["p_rank1"], L), p3=pct(r["p_top3"], L))]
+        lines = [self.summary(), self.t("p_rank", p1=pct(r["p_rank1"], L), p3=pct(r["p_top3"], L))]
+        both = []
+        for reading in ("channel", "gatekeeper"):
+            rank = r.get(f"rank_{reading}")
+            if rank is None:
+                both.append(self.t("reading_unranked", reading=self.t(f"reading_{reading}")))
+                continue
+            both.append(
+                self.t(
+                    "reading_line",
+                    reading=self.t(f"reading_{reading}"),
+                    rank=rank,
+                    lo=num(r[f"rank_p05_{reading}"], L, 0),
+                    hi=num(r[f"rank_p95_{reading}"], L, 0),
+                    p3=pct(r[f"p_top3_{reading}"], L),
+                )
+            )
+        lines.append(self.t("readings", lines=self.t("reading_sep").join(both)))
+        p3 = [r.get(f"p_top3_{reading}") or 0.0 for reading in ("channel", "gatekeeper")]
+        key = "holds_top3" if min(p3) >= SURE else "holds_depends" if max(p3) >= SURE else None
+        if key:
+            lines.append(self.t(key, share=pct(SURE, L)))
+        return lines
 
     def summary_html(
         self, passages: pl.DataFrame, external: pl.DataFrame, rules: pl.DataFrame, results: dict[str, pl.DataFrame]
@@ -694,7 +739,8 @@ class Report:
             + (", ".join(nets) if nets else self.t("none_found"))
             + (self.t("cited", sources="; ".join(ncites)) if ncites else "")
         )
-        deck_nets = self.deck_networks(passages)
+        listed = {_network_word(n) for n in nets}
+        deck_nets = [n for n in self.deck_networks(passages) if _network_word(n["name"]) not in listed]
         if deck_nets:
             slides = sorted(set().union(*(n["slides"] for n in deck_nets)))
             items.append(
@@ -703,7 +749,11 @@ class Report:
                 + self.t("cited", sources=self.t("deck_slides", slides=", ".join(map(str, slides))))
             )
         prog = market.for_market(passages, self.iso3, "programme")
-        progs = prog["key"].unique(maintain_order=True).to_list()
+        partners = set(prog.filter(pl.col("iso3") == self.iso3)["key"].to_list())
+        progs = [
+            k if k in partners else k + self.t("no_partner_short")
+            for k in prog["key"].unique(maintain_order=True).to_list()
+        ]
         slides = ", ".join(str(x) for x in prog["slide"].unique(maintain_order=True).to_list())
         items.append(
             self.t("programmes_lead")
@@ -780,6 +830,12 @@ class Report:
         return (self.t("prov_link"),)
 
 
+def _network_word(name: str) -> str:
+    """The word a network is known by, whatever the spelling: 'WeChat/Weixin', 'WeChat (微信)' → 'wechat'."""
+    m = re.match(r"[A-Za-z0-9]+", name.strip())
+    return m.group().lower() if m else name.strip()
+
+
 _JA_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
@@ -834,6 +890,9 @@ def results(out: paths.OutputSet) -> dict[str, pl.DataFrame]:
 def cell_text(v) -> str:
     """A cell for people: numbers rounded to what they can carry, booleans as yes/no, never a raw float."""
     return cell(v)
+
+
+SURE = 0.9  # as the scoring's "holds": a statement with probability at least this in a reading
 
 
 def html_table(df: pl.DataFrame, links: tuple[str, ...] = ()) -> str:

@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -62,8 +63,38 @@ def _interactive_request(shell) -> bool:
 
 
 @dataclass(frozen=True)
+class Published:
+    """What one output set's scores step published, as the panel shows it before any change."""
+
+    scores: pl.DataFrame  # country_scores
+    pairs: pl.DataFrame  # scoring_robust_pairs
+    meta: dict  # scoring_params: the parameters and their description
+    label: str  # "main build" or "scenario NAME", in the page's language
+
+    @property
+    def ranks(self) -> dict[str, int]:
+        return dict(self.scores.filter(pl.col("ranked")).select("iso3", "rank").rows())
+
+
+def published(scenario: str | None = None, lang: str = "en") -> Published:
+    out = paths.output_set(scenario)
+    meta = datasets.read_json("scoring_params", out)
+    if not isinstance(meta.get("params"), dict) or not isinstance(meta.get("describe"), str):
+        raise datasets.DatasetError(f"{paths.rel(out.params_json)}: no 'params' table; {datasets.rebuild_hint(out)}")
+    where = label("stamp.main_build", lang) if scenario is None else label("stamp.scenario", lang, scenario=scenario)
+    return Published(datasets.read("country_scores", out), datasets.read("scoring_robust_pairs", out), meta, where)
+
+
+def static_html(pub: Published, lang: str = "en") -> str:
+    """The published result (read, not recomputed), with a note that trying other settings needs a front end."""
+    v = whatif.published_view(pub.scores, pub.pairs, pub.meta, lang, pub.label)
+    return whatif.html(v, lang, note=label("panel.static_note", lang, label=pub.label))
+
+
+@dataclass(frozen=True)
 class Context:
-    """What one output set gives the panel: the prepared inputs, its published ranks and what to call it."""
+    """What the live panel works from: the prepared inputs under the output set's parameters, its published
+    ranks and what to call it."""
 
     prep: whatif.Prepared
     file_ranks: dict[str, int]
@@ -73,24 +104,11 @@ class Context:
 
 
 def load(scenario: str | None = None, lang: str = "en") -> Context:
-    """The output set's parameters (as published by its scores step), its ranks, and the prepared inputs."""
-    out = paths.output_set(scenario)
-    meta = datasets.read_json("scoring_params", out)
-    if not isinstance(meta.get("params"), dict):
-        raise datasets.DatasetError(f"{paths.rel(out.params_json)}: no 'params' table; {datasets.rebuild_hint(out)}")
-    base = from_mapping(meta["params"], where=paths.rel(out.params_json))
+    """The output set's parameters (as its scores step published them), its ranks, and the prepared inputs."""
+    pub = published(scenario, lang)
+    base = from_mapping(pub.meta["params"], where=paths.rel(paths.output_set(scenario).params_json))
     prep = whatif.prepare(datasets.read("deck_figures"), datasets.read("external_figures"), base)
-    published = datasets.read("country_scores", out).filter(pl.col("ranked"))
-    where = label("stamp.main_build", lang) if scenario is None else label("stamp.scenario", lang, scenario=scenario)
-    ranks = dict(published.select("iso3", "rank").rows())
-    return Context(prep, ranks, where, load_file(paths.PARAMS_FILE), lang)
-
-
-def static_html(ctx: Context) -> str:
-    """The build's own result (the scores step's parameters), with a note that the panel needs a front end."""
-    v = whatif.view(ctx.prep, ctx.prep.base, ctx.file_ranks, ctx.lang, ctx.file_label, result=ctx.prep.result)
-    note = label("panel.static_note", ctx.lang, label=ctx.file_label)
-    return whatif.html(v, ctx.lang, note=note)
+    return Context(prep, pub.ranks, pub.label, load_file(paths.PARAMS_FILE), lang)
 
 
 def run_build(args: list[str]) -> tuple[int, str]:
@@ -147,9 +165,11 @@ class Panel:
             style=wide,
         )
         self.scenario = W.Text(description=t["scenario"], style=wide)
-        self.command_button = W.Button(description=t["command"], icon="terminal")
-        self.build_button = W.Button(description=t["run"], icon="play")
-        self.command = W.HTML()
+        auto = W.Layout(width="auto")
+        self.command_button = W.Button(description=t["command"], icon="terminal", layout=auto)
+        self.build_button = W.Button(description=t["run"], icon="play", layout=auto)
+        self.command: str | None = None  # the last command printed
+        self.update_seconds = 0.0  # how long the last update took in the kernel (rerank and HTML)
         self.status = W.HTML()
         self.result = W.HTML()
         self.log = W.Output()
@@ -157,17 +177,16 @@ class Panel:
             w.observe(self.update, names="value")
         self.command_button.on_click(self.show_command)
         self.build_button.on_click(self.build)
-        weights_help, missing_help = t["weights_help"], t["max_missing_help"]
-        help_ = f"<small>{_h.escape(weights_help)}; {_h.escape(missing_help)}</small>"
+        title, help_w, help_m = t["title"], t["weights_help"], t["max_missing_help"]
+        help_ = f"<small>{_h.escape(help_w)}; {_h.escape(help_m)}</small>"
         self.widget = W.VBox(
             [
-                W.HTML(f"<h3>{_h.escape(t['title'])}</h3>{help_}"),
+                W.HTML(f"<h3>{_h.escape(title)}</h3>{help_}"),
                 W.HBox(list(self.weights.values())[:2]),
                 W.HBox(list(self.weights.values())[2:]),
                 W.HBox([self.direction, self.hhi_point]),
                 self.max_missing,
                 W.HBox([self.scenario, self.command_button, self.build_button]),
-                self.command,
                 self.status,
                 self.log,
                 self.result,
@@ -185,15 +204,16 @@ class Panel:
 
     def update(self, change=None) -> whatif.View:
         """Rerank under the controls' setting and redraw the result in place."""
-        c = self.ctx
+        c, t0 = self.ctx, time.perf_counter()
         self.view = whatif.view_setting(c.prep, self.setting(), c.file_ranks, c.lang, c.file_label)
         self.result.value = whatif.html(self.view, c.lang)
         self.scenario.placeholder = whatif.default_scenario(self.view.params) if self.view.params else ""
+        self.update_seconds = time.perf_counter() - t0
         return self.view
 
     def args(self) -> list[str] | None:
         """The build's arguments for the current setting, or None (and the reason shown) when it has none."""
-        if self.view.ranking is None:
+        if self.view.ranking is None or self.view.params is None:
             self.status.value = _h.escape(self.view.holds[0])
             return None
         name = self.scenario.value.strip() or whatif.default_scenario(self.view.params)
@@ -206,15 +226,15 @@ class Panel:
         return whatif.command_args(self.setting(), name, self.ctx.prep.base, self.ctx.file_params)
 
     def show_command(self, _button=None) -> str | None:
-        """Print the scenario command of the current setting (and show it under the buttons)."""
+        """Print the scenario command of the current setting (under the buttons, where it can be copied)."""
         args = self.args()
         if args is None:
             return None
-        text = whatif.command(args)
-        self.command.value = f"<code>{_h.escape(text)}</code>"
+        self.command = whatif.command(args)
+        self.log.outputs = ()  # one command shown at a time
         with self.log:
-            print(text)
-        return text
+            print(self.command)
+        return self.command
 
     def build(self, _button=None) -> threading.Thread | None:
         """Run the scenario command in the background; the status line says when it has finished."""
@@ -239,15 +259,14 @@ class Panel:
 
 
 def show(scenario: str | None = None, lang: str = "en", *, live: bool | None = None) -> Panel | None:
-    """The panel when a widget front end runs the cell, else the static result of the build's parameters."""
+    """The panel when a widget front end runs the cell, else the result the build published."""
     from IPython.display import HTML, display
 
-    ctx = load(scenario, lang)
     if live is None:
         live = has_frontend()
     if not live:
-        display(HTML(static_html(ctx)))
+        display(HTML(static_html(published(scenario, lang), lang)))
         return None
-    panel = Panel(ctx)
+    panel = Panel(load(scenario, lang))
     display(panel.widget)
     return panel

@@ -105,29 +105,32 @@ def rerank(prep: Prepared, params: Params) -> M.Result:
 
 @dataclass(frozen=True)
 class View:
-    """One setting's outcome: the ranking (None when the setting ranks nothing) and the sentences that hold."""
+    """One setting's outcome: the parameters' description, the ranking (None when the setting ranks nothing)
+    and the sentences that hold. ``params`` is None for the published result and when no weight is set."""
 
     params: Params | None
+    describe: str | None
     ranking: pl.DataFrame | None
     holds: list[str]
 
 
-def view(
-    prep: Prepared,
-    params: Params,
-    file_ranks: dict[str, int],
-    lang: str = "en",
-    file_label: str = "",
-    result: M.Result | None = None,
-) -> View:
-    """Rerank under ``params`` (unless ``result`` is given) and compare with the ranks the build published
-    (``file_ranks``, iso3 → rank)."""
+# The columns of a scores table the panel shows (model.score's and the published country_scores both have them).
+SHOWN = ("rank", "iso3", "score", "median_rank", "rank_p05", "rank_p95", "p_top3", "p_rank1", "pillars_used")
+
+
+def view(prep: Prepared, params: Params, file_ranks: dict[str, int], lang: str = "en", file_label: str = "") -> View:
+    """Rerank under ``params`` and compare with the ranks the build published (``file_ranks``, iso3 → rank)."""
     try:
-        result = result or rerank(prep, params)
+        result = rerank(prep, params)
     except ParameterError:
-        return View(params, None, [label("panel.too_few", lang)])
-    table = ranking(result, file_ranks, lang)
-    return View(result.params, table, holds(result, table, file_ranks, file_label, lang))
+        return View(params, params.describe(), None, [label("panel.too_few", lang)])
+    names = result.coverage.select("iso3", pl.col(_name_col(lang)).alias("name"))
+    table = ranking(result.scores, names, file_ranks)
+    unranked = result.coverage.filter(~pl.col("ranked")).select("iso3", _name_col(lang)).rows()
+    shown = table["iso3"].to_list()
+    pairs = robust_pairs(result).filter(pl.col("a").is_in(shown) & pl.col("b").is_in(shown))
+    text = holds(table, pairs, unranked, result.params.max_missing_weight, file_ranks, file_label, lang)
+    return View(result.params, result.params.describe(), table, text)
 
 
 def view_setting(
@@ -135,29 +138,47 @@ def view_setting(
 ) -> View:
     """The view of the panel's controls; no parameters when every weight is zero."""
     if not any(setting.weights):
-        return View(None, None, [label("panel.no_weight", lang)])
+        return View(None, None, None, [label("panel.no_weight", lang)])
     return view(prep, params_of(prep.base, setting), file_ranks, lang, file_label)
 
 
-def ranking(result: M.Result, file_ranks: dict[str, int], lang: str) -> pl.DataFrame:
-    """The ranked countries with their names, bands, probabilities and the rank the parameters file gives."""
-    names = result.coverage.select("iso3", pl.col(_name_col(lang)).alias("name"))
+def published_view(
+    scores: pl.DataFrame, pairs: pl.DataFrame, meta: dict, lang: str = "en", file_label: str = ""
+) -> View:
+    """The view of what a build published (its scores table, robust pairs and parameters): what the panel
+    shows before any change, read rather than recomputed."""
+    ranked = scores.filter(pl.col("ranked"))
+    file_ranks = dict(ranked.select("iso3", "rank").rows())
+    names = scores.select("iso3", pl.col(_name_col(lang)).alias("name"))
+    table = ranking(ranked, names, file_ranks)
+    unranked = scores.filter(~pl.col("ranked")).select("iso3", _name_col(lang)).rows()
+    limit = meta["params"]["max_missing_weight"]
+    return View(None, meta["describe"], table, holds(table, pairs, unranked, limit, file_ranks, file_label, lang))
+
+
+def ranking(scores: pl.DataFrame, names: pl.DataFrame, file_ranks: dict[str, int]) -> pl.DataFrame:
+    """The ranked countries with their names, bands, probabilities and the rank the build gives them."""
     files = pl.DataFrame(
         {"iso3": list(file_ranks), "file_rank": list(file_ranks.values())},
         schema={"iso3": pl.String, "file_rank": pl.Int64},
     )
+    ranked = scores.filter(pl.col("rank").is_not_null())  # a market the setting leaves unranked is named apart
     return (
-        result.scores.filter(pl.col("rank").is_not_null())  # a market unranked by the setting is named apart
-        .select("rank", "iso3", "score", "median_rank", "rank_p05", "rank_p95", "p_top3", "p_rank1", "pillars_used")
-        .join(names, on="iso3", how="left")
-        .join(files, on="iso3", how="left")
-        .sort("rank", "iso3")
+        ranked.select(SHOWN).join(names, on="iso3", how="left").join(files, on="iso3", how="left").sort("rank", "iso3")
     )
 
 
-def holds(result: M.Result, table: pl.DataFrame, file_ranks: dict[str, int], file_label: str, lang: str) -> list[str]:
-    """What holds under the setting: the countries surely in the top three, the most likely first, the pairs
-    the Monte Carlo cannot order, the moves against the parameters file, and who is left unranked."""
+def holds(
+    table: pl.DataFrame,
+    pairs: pl.DataFrame,
+    unranked: list[tuple[str, str]],
+    max_missing: float,
+    file_ranks: dict[str, int],
+    file_label: str,
+    lang: str,
+) -> list[str]:
+    """What holds: the countries surely in the top three, the most likely first, the pairs the Monte Carlo
+    cannot order (``pairs``: a, b), the moves against the build, and who is left unranked ((iso3, name))."""
     t = section("panel", lang)
     share = pct(INDISTINCT, lang)
     rows = list(table.iter_rows(named=True))
@@ -170,21 +191,18 @@ def holds(result: M.Result, table: pl.DataFrame, file_ranks: dict[str, int], fil
     ]
     first = max(rows, key=lambda r: (r["p_rank1"], -r["rank"]))
     out.append(label("panel.holds_first", lang, name=first["name"], share=pct(first["p_rank1"], lang)))
-    pairs = robust_pairs(result).filter(pl.col("a").is_in(list(name)) & pl.col("b").is_in(list(name)))
     if pairs.height:
         text = "; ".join(f"{name[a]}–{name[b]}" for a, b in pairs.select("a", "b").rows())
         out.append(label("panel.holds_pairs", lang, count=pairs.height, share=share, pairs=text))
     else:
         out.append(label("panel.holds_pairs_none", lang, share=share))
+    newly, dropped = t["not_ranked_before"], t["dropped"]
     moves = [
-        f"{r['name']} {r['file_rank']} → {r['rank']}"
-        if r["file_rank"] is not None
-        else f"{r['name']} ({t['not_ranked_before']})"
+        f"{r['name']} {r['file_rank']} → {r['rank']}" if r["file_rank"] is not None else f"{r['name']} ({newly})"
         for r in rows
         if r["file_rank"] != r["rank"]
     ]
-    unranked = result.coverage.filter(~pl.col("ranked")).select("iso3", _name_col(lang)).rows()
-    moves += [f"{n} ({t['dropped']})" for iso3, n in unranked if iso3 in file_ranks]
+    moves += [f"{n} ({dropped})" for iso3, n in unranked if iso3 in file_ranks]
     out.append(
         label("panel.holds_moves", lang, label=file_label, moves=", ".join(moves))
         if moves
@@ -192,7 +210,7 @@ def holds(result: M.Result, table: pl.DataFrame, file_ranks: dict[str, int], fil
     )
     if unranked:
         names = ", ".join(n for _, n in unranked)
-        out.append(label("panel.holds_unranked", lang, share=pct(result.params.max_missing_weight, lang), names=names))
+        out.append(label("panel.holds_unranked", lang, share=pct(max_missing, lang), names=names))
     return out
 
 
@@ -202,7 +220,7 @@ def _name_col(lang: str) -> str:
 
 # ── HTML: one fragment, for the widget and for the static page ─────────────────────────────────
 
-BAR_W, BAR_H, PAD = 150, 14, 6
+BAR_W, BAR_H, PAD = 200, 14, 6
 
 
 def band_svg(r: dict, n: int) -> str:
@@ -234,14 +252,17 @@ def html(v: View, lang: str = "en", note: str = "") -> str:
     t = section("panel", lang)
     c = section("panel.col", lang)
     head = f"<p><em>{_h.escape(note)}</em></p>" if note else ""
-    if v.params is not None:
-        setting = label("panel.setting", lang, describe=v.params.describe())
+    if v.describe is not None:
+        setting = label("panel.setting", lang, describe=v.describe)
         head += f"<p>{_h.escape(setting)}</p>"
-    holds_html = f"<h4>{_h.escape(t['holds_h'])}</h4><ul>" + "".join(f"<li>{_h.escape(s)}</li>" for s in v.holds)
+    heading = t["holds_h"]
+    holds_html = f"<h4>{_h.escape(heading)}</h4><ul>" + "".join(f"<li>{_h.escape(s)}</li>" for s in v.holds)
     holds_html += "</ul>"
     if v.ranking is None:
         return f'<div class="ecresearch-whatif">{head}{holds_html}</div>'
-    n = v.ranking.height
+    n = max(
+        [v.ranking.height, *v.ranking["file_rank"].drop_nulls()]
+    )  # one scale for this setting's and the build's ranks
     cols = ("rank", "country", "score", "band", "bars", "p_top3", "p_rank1", "pillars", "file_rank")
     rows = []
     for r in v.ranking.iter_rows(named=True):

@@ -78,7 +78,7 @@ def site_nav(page: Path, lang: str, out: paths.OutputSet | None, other: Path | N
         {"href": rel_link(page, out.index), "text": t["index"]},
         {"href": rel_link(page, datasets.path("gallery")), "text": t["gallery"]},
         {"href": rel_link(page, datasets.path("quality_page")), "text": t["quality"]},
-        {"href": rel_link(page, datasets.path("scores_page", out)), "text": t["scores"]},
+        {"href": rel_link(page, datasets.path("scores_page", out, lang=lang)), "text": t["scores"]},
     ]
     other_lang = None
     if other is not None:
@@ -184,6 +184,9 @@ def write_html(
         other = datasets.path("report_page", out, iso3=iso3, lang="en" if lang == "ja" else "ja")
         title = _label("report.title", lang, name=c.name_ja if lang == "ja" else c.name_en)
     else:
-        final, other = datasets.path("scores_page", out), None
-        title = "Target-country scoring" + ("" if out.scenario is None else f" — scenario {out.scenario}")
+        final = datasets.path("scores_page", out, lang=lang)
+        other = datasets.path("scores_page", out, lang="en" if lang == "ja" else "ja")
+        title = _label("scoring_page.title", lang) + (
+            "" if out.scenario is None else _label("scoring_page.scenario", lang, name=out.scenario)
+        )
     write_text(output, notebook_page(nb, final, title=title, lang=lang, out=out, as_of=as_of, other=other))

@@ -30,8 +30,11 @@ def texts() -> dict:
         "gallery": both("index.gallery"),
         "quality": both("index.quality"),
         "scores": both("index.scores"),
+        "scores_ja": label("index.scores_ja", "ja"),  # the Japanese scores page, named in Japanese
         "changes": both("index.changes"),
         "reports": both("index.reports"),
+        # the report pages are git-ignored: on GitHub the links resolve only on the Pages site, so say so
+        "reports_built": {lang: label("index.reports_built", lang) for lang in ("en", "ja")},
         "head": [
             both("index.rank"),
             label("index.iso3", "en"),
@@ -39,10 +42,18 @@ def texts() -> dict:
             label("index.score", "en"),
             label("index.band", "en"),
             label("index.p_top3", "en"),
+            both("index.reading_channel"),
+            both("index.reading_gatekeeper"),
             both("index.pillars"),
             both("index.report"),
         ],
     }
+
+
+def _reading(r: dict, reading: str) -> str:
+    """One reading's rank with its P(top 3): '2 (96%)'."""
+    rank = r.get(f"rank_{reading}")
+    return "—" if rank is None else f"{rank} ({pct(r[f'p_top3_{reading}'], 'en')})"
 
 
 def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) -> None:
@@ -72,6 +83,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
                     "score": num(r["score"], "en", 1),
                     "band": rank_band(r["median_rank"], r["rank_p05"], r["rank_p95"], "en"),
                     "p_top3": pct(r["p_top3"], "en"),
+                    **{reading: _reading(r, reading) for reading in ("channel", "gatekeeper")},
                     "pillars": f"{r['pillars_used']}/{len(CORE_PILLARS)}",
                     "links": links,
                 }
@@ -85,6 +97,8 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
                     "score": "—",
                     "band": label("index.not_ranked", "en", share=pct(r["missing_weight"], "en")),
                     "p_top3": "—",
+                    "channel": "—",
+                    "gatekeeper": "—",
                     "pillars": f"{r['pillars']}/{len(CORE_PILLARS)}",
                     "links": [],
                 }
@@ -93,6 +107,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
         "gallery": rel_link(out.index, datasets.path("gallery")),
         "quality": rel_link(out.index, datasets.path("quality_page")),
         "scores": rel_link(out.index, datasets.path("scores_page", out)),
+        "scores_ja": rel_link(out.index, datasets.path("scores_page", out, lang="ja")),
     }
     changes = datasets.path("changes_page")  # written by `ecresearch diff`
     links["changes"] = rel_link(out.index, changes) if out.scenario is None and changes.exists() else None
