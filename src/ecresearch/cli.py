@@ -211,8 +211,13 @@ def _report(args: argparse.Namespace) -> int:
     execute(upstream, jobs=args.jobs)
     require_scored(iso3, scored_countries(out))
     if _scores_changed(out, before):  # every page of the set cites the new scores, this report among them
-        print(f"ecresearch: the scores of the {out.label()} changed: rebuilding its every page", file=sys.stderr)
-        status = execute(dag.downstream_steps(out), force=args.force, jobs=args.jobs)[step.name]
+        print(f"ecresearch: the scores of the {out.label()} changed: rebuilding every page of the set", file=sys.stderr)
+        steps = dag.downstream_steps(out)
+        progress = Progress(len(steps), args.quiet)
+        try:
+            status = execute(steps, force=args.force, jobs=args.jobs, progress=progress)[step.name]
+        finally:
+            progress.close()
     else:
         status = execute([step], force=args.force, jobs=1)[step.name]
         execute([dag.index_step(dag.ranked_countries(out), out)], jobs=1)
@@ -393,6 +398,34 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _fault(exc: OSError) -> str:
+    """One line for a fault of the environment, naming the path (outputs are published whole or not at all)."""
+    from ecresearch import paths
+
+    where = paths.rel(exc.filename) if exc.filename else "a file"
+    what = exc.strerror or type(exc).__name__
+    return f"{where}: {what} (every output is published whole or not at all)"
+
+
+def _interrupted() -> int:
+    """Ctrl-C: say what this command published (each step whole or not at all) and end now, without waiting
+    for the steps still running (their staged outputs are dropped; the next build clears them)."""
+    engine = sys.modules.get("ecresearch.pipeline.engine")
+    done = engine.cancel() if engine else []
+    if done:
+        shown = ", ".join(done[:5]) + (f" and {len(done) - 5} more" if len(done) > 5 else "")
+        what = f"{len(done)} step(s) had published their outputs ({shown}), the others' outputs are as they were"
+        hint = "; `ecresearch build` brings every page up to date"
+    else:
+        what, hint = "nothing was published; previous outputs are intact", ""
+    print(f"ecresearch: interrupted: {what}{hint}", file=sys.stderr)
+    if "ecresearch.pipeline.runner" in sys.modules:
+        sys.modules["ecresearch.pipeline.runner"].shutdown_kernels()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)  # the running steps' threads are not joined: their workers end with this process
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.root is not None:
@@ -416,8 +449,12 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print("ecresearch: interrupted; previous outputs are intact", file=sys.stderr)
-        return 130
+        return _interrupted()
+    except OSError as exc:  # the environment: a read-only folder, a full disk, a folder where a file belongs
+        if args.debug:
+            raise
+        print(f"ecresearch: error: {_fault(exc)}", file=sys.stderr)
+        return 1
     finally:
         if "ecresearch.pipeline.runner" in sys.modules:
             sys.modules["ecresearch.pipeline.runner"].shutdown_kernels()

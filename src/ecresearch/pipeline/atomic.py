@@ -120,15 +120,37 @@ def publish(root: Path, outputs: list[Path], remove: list[Path] = ()) -> list[Pa
     return [dest for _, dest in moves]
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write a text file atomically (temporary file in the same folder, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+def staged_files(root: Path, outputs: list[Path]) -> list[tuple[Path, Path]]:
+    """(staged file, destination) pairs that ``publish`` would move."""
+    return _plan(root, outputs)[0]
+
+
+def write_temp(path: Path, text: str) -> Path:
+    """Write ``text`` to a temporary file beside ``path`` (renamed into place by the caller). A failure (a full
+    disk, a read-only folder) is an OSError naming ``path``, and leaves nothing behind."""
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
         os.chmod(tmp, 0o644)
+    except OSError as exc:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
+    except BaseException:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a text file atomically (temporary file in the same folder, then rename)."""
+    tmp = write_temp(path, text)
+    try:
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise

@@ -22,7 +22,7 @@ from pathlib import Path
 from ecresearch import paths
 from ecresearch.errors import EcresearchError
 from ecresearch.pipeline import deps
-from ecresearch.pipeline.atomic import clear_stale_staging, publish, staging, write_text
+from ecresearch.pipeline.atomic import clear_stale_staging, publish, staged_files, staging, write_temp
 
 LOCK_FILE = paths.ROOT / "requirements.lock"  # the locked versions are part of every step's hash
 
@@ -150,17 +150,43 @@ def _stage_produced(step: Step, produced: dict, root: Path) -> None:
         datasets.stage(name, value, root, step.out)
 
 
+class Cancelled(EcresearchError):
+    """The command was interrupted: this step's staged outputs were dropped, not published."""
+
+
+_publishing = threading.Lock()  # a publish and its state file, whole: an interrupt waits for it, never splits it
+_cancelled = threading.Event()
+published_steps: list[str] = []  # the steps whose outputs this process published (what an interrupt reports)
+
+
+def cancel() -> list[str]:
+    """Stop publishing (Ctrl-C): wait for a publish under way to end, then refuse every later one. Returns the
+    steps that published in this process."""
+    _cancelled.set()
+    with _publishing:
+        return list(published_steps)
+
+
 def run_step(step: Step, digest: str) -> list[Path]:
     with staging(step.name.replace("/", "-").replace("@", "-")) as root:
         produced = step.run(root)
         if produced:
             _stage_produced(step, produced, root)
-        published = publish(root, list(step.outputs), step.prune(root) if step.prune else [])
-    paths.STATE_DIR.mkdir(exist_ok=True)
-    write_text(
-        _state_path(step),
-        json.dumps({"hash": digest, "outputs": {paths.rel(p): file_digest(p) for p in sorted(published)}}, indent=1),
-    )
+        # the state is written before the publish (a full disk or a read-only state folder fails here, with
+        # nothing published) and renamed into place after it
+        files = sorted(staged_files(root, list(step.outputs)), key=lambda pair: pair[1])
+        state = {"hash": digest, "outputs": {paths.rel(dest): file_digest(src) for src, dest in files}}
+        paths.STATE_DIR.mkdir(exist_ok=True)
+        tmp = write_temp(_state_path(step), json.dumps(state, indent=1))
+        try:
+            with _publishing:
+                if _cancelled.is_set():
+                    raise Cancelled(f"step {step.name} interrupted; nothing of it was published")
+                published = publish(root, list(step.outputs), step.prune(root) if step.prune else [])
+                os.replace(tmp, _state_path(step))
+                published_steps.append(step.name)
+        finally:
+            tmp.unlink(missing_ok=True)
     return published
 
 
@@ -207,7 +233,8 @@ def execute(
 
     ``expand`` adds steps once a step has run (the country reports, known only after the scores exist).
     Returns step → 'ran' | 'up to date', in declaration order. A failure stops new steps from starting,
-    lets the running ones finish, and is raised."""
+    lets the running ones finish, and is raised. An interrupt (Ctrl-C) publishes nothing more and does not wait
+    for the running steps (``cancel``): the command can end at once."""
     pending = list(steps)
     declared = [s.name for s in steps]
     names = set(declared)
@@ -224,39 +251,54 @@ def execute(
         run_step(step, digest)
         return step.name, "ran", time.perf_counter() - t0
 
-    with build_lock(), ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        running: dict = {}
-        failure: BaseException | None = None
-        while (pending and failure is None) or running:
-            if failure is None:
-                for step in list(pending):
-                    if len(running) >= max(1, jobs):
-                        break
-                    if all(a in done or a not in names for a in step.after):
-                        pending.remove(step)
-                        running[pool.submit(one, step)] = step
-            if not running:
-                raise EcresearchError(f"steps wait on each other: {[s.name for s in pending]}")
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in finished:
-                step = running.pop(future)
-                try:
-                    name, status, secs = future.result()
-                except BaseException as exc:  # noqa: BLE001 - re-raised once the running steps have ended
-                    failure = failure or exc
-                    continue
-                result[name] = status
-                done.add(name)
-                if progress:
-                    progress.finished(name, status, secs)
-                if expand and name in expand:
-                    extra = expand[name]()
-                    pending += extra
-                    declared += [s.name for s in extra]
-                    names |= {s.name for s in extra}
-                    if progress:
-                        progress.grow(len(extra))
-        deps.save_disk_cache()
-        if failure is not None:
-            raise failure
+    with build_lock():
+        _cancelled.clear()  # a new command in this process (a test) after an interrupted one
+        pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+        interrupted = False
+        try:
+            _run_all(pool, pending, declared, names, done, result, one, jobs, progress, expand)
+        except KeyboardInterrupt:  # no new step, nothing more published; the running steps are not waited for
+            interrupted = True
+            cancel()
+            raise
+        finally:
+            pool.shutdown(wait=not interrupted, cancel_futures=interrupted)
+            deps.save_disk_cache()
     return {n: result[n] for n in declared if n in result}
+
+
+def _run_all(pool, pending, declared, names, done, result, one, jobs, progress, expand) -> None:
+    """The scheduling loop of ``execute``: start steps whose dependencies are done, collect their results."""
+    running: dict = {}
+    failure: BaseException | None = None
+    while (pending and failure is None) or running:
+        if failure is None:
+            for step in list(pending):
+                if len(running) >= max(1, jobs):
+                    break
+                if all(a in done or a not in names for a in step.after):
+                    pending.remove(step)
+                    running[pool.submit(one, step)] = step
+        if not running:
+            raise EcresearchError(f"steps wait on each other: {[s.name for s in pending]}")
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            step = running.pop(future)
+            try:
+                name, status, secs = future.result()
+            except BaseException as exc:  # noqa: BLE001 - re-raised once the running steps have ended
+                failure = failure or exc
+                continue
+            result[name] = status
+            done.add(name)
+            if progress:
+                progress.finished(name, status, secs)
+            if expand and name in expand:
+                extra = expand[name]()
+                pending += extra
+                declared += [s.name for s in extra]
+                names |= {s.name for s in extra}
+                if progress:
+                    progress.grow(len(extra))
+    if failure is not None:
+        raise failure

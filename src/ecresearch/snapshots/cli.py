@@ -13,7 +13,7 @@ def _add(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from ecresearch import paths
-    from ecresearch.snapshots.raw import add_snapshot
+    from ecresearch.snapshots.raw import SNAPSHOT_WARN_BYTES, add_snapshot, megabytes
 
     src = Path(args.file)
     if not src.is_file():
@@ -29,6 +29,12 @@ def _add(args: argparse.Namespace) -> int:
         title=args.title,
         name=args.name,
     )
+    if dest.stat().st_size > SNAPSHOT_WARN_BYTES:
+        print(
+            f"ecresearch: warning: {paths.rel(dest)} is {megabytes(dest.stat().st_size)}: every build's clean step "
+            "reads it whole",
+            file=sys.stderr,
+        )
     print(f"added {paths.rel(dest)} (+ {dest.name}.meta.json); next: ecresearch build, then ecresearch diff")
     return 0
 

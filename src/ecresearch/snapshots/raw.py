@@ -318,21 +318,32 @@ def parse_rules(path: Path) -> list[dict]:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RawDataError(f"{where}: not UTF-8 text (byte {exc.start})") from None
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows, starts, end = [], [], 0  # each record, and the line it starts on (a quoted field may span lines)
+    for rec in reader:
+        rows.append(rec)
+        starts.append(end + 1)
+        end = reader.line_num
     header = tuple(rows[0]) if rows else ()
     if header not in (RULES_COLUMNS, RULES_COLUMNS + RULES_PERIOD_COLUMNS):
         raise RawDataError(
             f"{where}: line 1: columns must be {list(RULES_COLUMNS)}, "
             f"optionally followed by {list(RULES_PERIOD_COLUMNS)}"
         )
+    columns = datasets.get("market_rules").columns
+    required = [c for c in header if c in columns and not columns[c].nullable]  # the registry says which
     out = []
-    for n, rec in enumerate(rows[1:], start=2):
+    for n, (rec, line) in enumerate(zip(rows[1:], starts[1:], strict=True), start=2):
+        at = f"{where}: line {line} (record {n})"
         if len(rec) != len(header):
-            raise RawDataError(f"{where}: record {n}: {len(rec)} fields, expected {len(header)}")
+            raise RawDataError(f"{at}: {len(rec)} fields, expected {len(header)}")
         r = {k: None for k in RULES_PERIOD_COLUMNS} | dict(zip(header, rec, strict=True))
-        if r["country_iso3"] not in known_codes():
-            raise RawDataError(f"{where}: record {n}: unknown country code {r['country_iso3']!r}")
         r = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in r.items()}
+        empty = [c for c in required if r[c] is None]
+        if empty:
+            raise RawDataError(f"{at}: {', '.join(map(repr, empty))} is empty; every rule needs {required}")
+        if r["country_iso3"] not in known_codes():
+            raise RawDataError(f"{at}: unknown country code {r['country_iso3']!r}")
         _check_rule_dates(where, n, r)
         out.append({**r, "snapshot": path.name, "record": n})
     return out
@@ -357,6 +368,14 @@ def read_rules() -> pl.DataFrame:
     """Country rules and risks from reputable sources (text rows), each with its snapshot and record."""
     rows = [r for path in sorted((paths.RAW / RULES_DIR_NAME).glob("*.csv")) for r in parse_rules(path)]
     return pl.DataFrame(rows, schema=RULES_SCHEMA, orient="row")
+
+
+SNAPSHOT_MAX_BYTES = 50_000_000  # refused above this
+SNAPSHOT_WARN_BYTES = 5_000_000  # added with a warning above this (today's largest snapshot is under 100 kB)
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
 
 
 def add_snapshot(
@@ -393,6 +412,12 @@ def add_snapshot(
         raise RawDataError(f"--vintage {vintage!r}: must name a year so editions can be ordered (e.g. 'Digital 2024')")
     if name is not None and not re.fullmatch(r"[a-z0-9][a-z0-9_.-]{0,79}", name.removesuffix(".csv")):
         raise RawDataError(f"--name {name!r}: use lower-case letters, digits, '_', '-' or '.' (no folders)")
+    size = src.stat().st_size
+    if size > SNAPSHOT_MAX_BYTES:  # the clean step reads every snapshot whole, several times over
+        raise RawDataError(
+            f"{paths.rel(src)}: {megabytes(size)}; a snapshot may be at most {megabytes(SNAPSHOT_MAX_BYTES)} "
+            "(split it by topic or keep only the rows the analysis uses)"
+        )
     folder = paths.RAW / kind
     stem = (
         name.removesuffix(".csv") if name else re.sub(r"[^a-z0-9]+", "_", f"{src.stem}_{retrieved}".lower()).strip("_")
