@@ -44,6 +44,7 @@ from ecresearch.charts.scores import growth_sns_map, rank_bands, rank_shifts
 from ecresearch.report import country as report
 from ecresearch.domain.formats import num, pct
 from ecresearch.domain.labels import label, section
+from ecresearch.report.describe import describe
 
 out = paths.output_set(scenario)
 scores = pl.read_parquet(out.scores)
@@ -97,7 +98,7 @@ def listed(codes):
 
 
 display(Markdown(f"## {T('h_question')}\n\n{T('x_question')}"))
-say(T("params", label=out.label(), digest=meta["digest"], describe=meta["describe"]))
+say(T("params", label=out.label(), digest=meta["digest"], describe=describe(meta["params"], lang)))
 
 # %%
 head("holds")

@@ -27,6 +27,14 @@ GROUPS = (
         2019,
         "the deck's subtotal (計59.7%) of the two slices; Alibaba acquired Kaola in Sep 2019",
     ),
+    # ByteDance (TikTok) holds 75.01% of Tokopedia since Jan 2024, TikTok Shop Indonesia merged into it:
+    # snapshot sources_2026_12.csv, topic platform_owner (Dow Jones via MarketScreener; Reuters via SCMP)
+    OwnerGroup(
+        "ByteDance",
+        ("TikTok Shop", "Tokopedia"),
+        2024,
+        "ByteDance's 75.01% of Tokopedia since Jan 2024 (sources_2026_12.csv, platform_owner)",
+    ),
 )
 
 
