@@ -79,8 +79,7 @@ def test_every_key_is_used():
                 or f"T('{last}'" in notebooks
                 or (last[:2] in ("h_", "x_") and f'head("{last[2:]}")' in notebooks)
                 or (last.startswith("word.") and 'section("scoring_page.word"' in notebooks)
-                or f'_label("scoring_page.{last}"' in code
-                or f'label("scoring_page.{last}"' in code
+                or f'"scoring_page.{last}"' in code
                 or (last.startswith("word.") and 'section("scoring_page.word"' in code)
             )
             assert used, key
