@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 
 from ecresearch.params import AGGREGATIONS, NORMALISATIONS, PILLARS
-from ecresearch.scores.model import Draws, Result, drawn_values, oriented, rank_draws, score
+from ecresearch.scores.model import Draws, Result, drawn_values, oriented, rank_draws, score_indicators
 from ecresearch.scores.uncertain import CONC, FIXED
 
 INDISTINCT = 0.9  # two countries are told apart when one ranks above the other in at least 90% of draws
@@ -100,11 +100,16 @@ def directions(result: Result, alt: Result) -> pl.DataFrame:
     )
 
 
+def rescore(result: Result, params) -> Result:
+    """The scores under other choices after the selection (the same indicators and data sets)."""
+    return score_indicators(result.indicators, result.data_sets, params)
+
+
 def extended(figures: pl.DataFrame, external: pl.DataFrame, result: Result) -> pl.DataFrame:
     """The extended analysis: both readings again with normalisation and aggregation drawn too."""
     out = []
     for direction in ("channel", "gatekeeper"):
-        r = score(figures, external, replace(result.params, concentration_direction=direction, vary_methods=True))
+        r = rescore(result, replace(result.params, concentration_direction=direction, vary_methods=True))
         out.append(r)
     return readings(*out)
 
@@ -114,7 +119,7 @@ def redundancy(figures: pl.DataFrame, external: pl.DataFrame, result: Result) ->
     ranks of the chosen reading."""
     w = dict(result.params.weights)
     w["growth"], w["sns"] = w["growth"] / 2, w["sns"] / 2
-    merged = score(figures, external, replace(result.params, weights=w))
+    merged = rescore(result, replace(result.params, weights=w))
     a = result.scores.select("iso3", "rank", "p_top3")
     b = merged.scores.select("iso3", pl.col("rank").alias("rank_momentum"), pl.col("p_top3").alias("p_top3_momentum"))
     return (

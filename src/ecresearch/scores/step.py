@@ -21,7 +21,7 @@ def compute(params: Params) -> tuple:
     external = datasets.read("external_figures")
     result = score(figures, external, params)
     other = next(d for d in DIRECTIONS if d != result.params.concentration_direction)
-    alt = score(figures, external, replace(result.params, concentration_direction=other))
+    alt = analysis.rescore(result, replace(result.params, concentration_direction=other))
     both = analysis.readings(result, alt)
     table = outputs.scores_table(result, both)
     per_country = analysis.sobol(result)
