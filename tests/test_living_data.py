@@ -159,34 +159,18 @@ def test_add_build_diff_end_to_end(built_copy: Path, tmp_path: Path):
         (c, NEW, n) for c, n in FIXTURE_LINES.items()
     }
     assert table(report, "deck_figures.parquet") is None  # the deck's numbers did not move
+    # one edition per pillar: the new edition covers 4 candidates, fewer than Digital 2024, so it does not displace
+    # it (the scoring takes the edition that covers the most candidates; a partial one fills only markets it
+    # lacks and is otherwise a second edition at most): no indicator, score or rank moves
     ind = table(report, "country_indicators.parquet")
-    assert {i["key"]["iso3"] for i in ind["changed"]} == {"MYS", "THA", "VNM", "SGP"}
-    assert not ind["added"] and not ind["removed"]
-    for i in ind["changed"]:
-        assert i["changes"]["vintage"] == {"old": "Digital 2024", "new": "Digital 2099"}
-        assert (NEW, FIXTURE_LINES[i["key"]["iso3"]]) in {(t["snapshot"], t["csv_line"]) for t in i["trace"]}
-        assert (NEW, FIXTURE_LINES["WLD"]) in {(t["snapshot"], t["csv_line"]) for t in i["trace"]}  # its world average
-        assert all(t["snapshot"] != NEW for t in i["trace_old"]) and i["trace_old"]
+    assert ind is None or not {i["key"]["iso3"] for i in ind["changed"] if i["changes"].get("value")}
     countries = {c["iso3"]: c for c in report["countries"]}
-    assert {"MYS", "THA", "VNM", "SGP"} <= set(countries)
-    moves = {k: c["rank_move"] for k, c in countries.items() if c["rank_move"]}
-    assert moves and sum(moves.values()) == 0  # ranks are a permutation
-    assert moves.get("MYS", 0) > 0  # Malaysia's new (made-up) SNS figure is higher: it moves up
-    assert "score" in countries["MYS"]["changes"] and "sns_ratio" in countries["MYS"]["changes"]
-    for iso3, c in countries.items():
-        if iso3 in ("MYS", "THA", "VNM", "SGP"):
-            assert c["indicators"] and c["why"] == "its own inputs changed"
-        else:
-            assert not c["indicators"]
-    assert report["summary"]["rank_moves"] == len(moves)
+    assert not any(c["rank_move"] for c in countries.values())
+    assert report["summary"]["rank_moves"] == 0
 
     md = ok(cli(scratch, "diff", "--old-dir", str(old), "--new-dir", str(scratch), "--format", "md")).stdout
     md = md.replace("\\", "")  # text from data is backslash-escaped Markdown: compare it as it renders
     assert f"{NEW} line {FIXTURE_LINES['MYS']}" in md
-    assert (
-        f"| MYS | Malaysia | {countries['MYS']['changes']['rank']['old']} → {countries['MYS']['changes']['rank']['new']} |"  # noqa: E501 - a data string kept whole
-        in md
-    )
     page = (scratch / "reports" / "changes.html").read_text(encoding="utf-8")
     assert f"{NEW} line {FIXTURE_LINES['VNM']}" in page and "test fixture (not real data)" in page
     assert (
@@ -197,12 +181,7 @@ def test_add_build_diff_end_to_end(built_copy: Path, tmp_path: Path):
     if git:
         head = json.loads(ok(cli(scratch, "diff", "--format", "json", "--no-write")).stdout)
         assert head["old"].startswith("HEAD") and head["new"] == "working tree"
-        assert {i["key"]["iso3"] for i in table(head, "country_indicators.parquet")["changed"]} == {
-            "MYS",
-            "THA",
-            "VNM",
-            "SGP",
-        }
+        assert table(head, "external_figures.parquet")["added"]  # the new rows, against the committed outputs
         bad = cli(scratch, "diff", "no-such-rev", "--no-write")
         assert bad.returncode == 1 and bad.stderr.startswith("ecresearch: error: 'no-such-rev': not a git revision")
 

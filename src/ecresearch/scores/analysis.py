@@ -164,8 +164,10 @@ def pca(result: Result, direction: str | None = None) -> tuple[pl.DataFrame, flo
     x = oriented(result.x, direction or result.params.concentration_direction)[:, cols]
     x = x[~np.isnan(x).any(axis=1)]
     n = x.shape[0]
-    if n < 4:
-        return pl.DataFrame(schema={"component": pl.Int64, "eigenvalue": pl.Float64, "explained": pl.Float64}), None, n
+    if n < 4:  # too few complete markets: an empty table with every column the pages read
+        schema = {"component": pl.Int64, "eigenvalue": pl.Float64, "explained": pl.Float64}
+        schema |= {f"loading_{p}": pl.Float64 for p in ("growth", "sns", "concentration")}
+        return pl.DataFrame(schema=schema), None, n
     z = (x - x.mean(axis=0)) / x.std(axis=0, ddof=1)
     vals, vecs = np.linalg.eigh(np.corrcoef(z, rowvar=False))
     order = np.argsort(vals)[::-1]
