@@ -98,7 +98,8 @@ def listed(codes):
 
 
 display(Markdown(f"## {T('h_question')}\n\n{T('x_question')}"))
-say(T("params", label=out.label(), digest=meta["digest"], describe=describe(meta["params"], lang)))
+build_label = T("main_build") if scenario is None else T("scenario_build", name=scenario)
+say(T("params", label=build_label, digest=meta["digest"], describe=describe(meta["params"], lang)))
 
 # %%
 head("holds")
