@@ -235,6 +235,7 @@ def _countries(args: argparse.Namespace) -> int:
     import json
 
     from ecresearch import paths
+    from ecresearch.params import DIRECTIONS
     from ecresearch.report.country import scored_countries
 
     scores = scored_countries(paths.output_set(args.scenario))
@@ -255,7 +256,7 @@ def _countries(args: argparse.Namespace) -> int:
         "sns_ratio",
         "hhi_value",
         # both readings of concentration side by side (the chosen one leads the columns above)
-        *(f"{c}_{reading}" for reading in ("channel", "gatekeeper") for c in ("rank", "p_rank1", "p_top3")),
+        *(f"{c}_{reading}" for reading in DIRECTIONS for c in ("rank", "p_rank1", "p_top3")),
     ]
     from ecresearch.domain.formats import rank_band
     from ecresearch.params import CORE_PILLARS

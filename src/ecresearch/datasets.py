@@ -21,6 +21,7 @@ from pathlib import Path
 from ecresearch import paths
 from ecresearch.domain import sources, units
 from ecresearch.errors import EcresearchError
+from ecresearch.params import DIRECTIONS
 
 
 class _Polars:
@@ -295,13 +296,16 @@ SCORED_SET_COLUMNS = {
 }
 
 
+# Each reading's statistics in the scores table, as `<column>_<reading>` (scores.outputs writes them).
+READING_COLUMNS = ("rank", "median_rank", "rank_p05", "rank_p95", "p_ranked", "p_rank1", "p_top3", "p_rank1_se",
+                   "p_top3_se")  # fmt: skip
+
 # The scores table's columns that the pages, the CLI and the diff read (the table has more).
 SCORES_READ = (
     "iso3", "name_en", "name_ja", "ranked", "pillars", "missing_weight", "score", "rank", "median_rank", "rank_p05",
     "rank_p95", "p_rank1", "p_top3", "pillars_used", "growth_pct", "sns_ratio", "hhi_value", "hhi_lower",
     "hhi_upper", "hhi_coverage", "parameters", "params_digest",
-    *(f"{c}_{reading}" for reading in ("channel", "gatekeeper")
-      for c in ("rank", "rank_p05", "rank_p95", "p_rank1", "p_top3")),
+    *(f"{c}_{reading}" for reading in DIRECTIONS for c in READING_COLUMNS),
 )  # fmt: skip
 
 

@@ -25,6 +25,7 @@ PILLAR_COLUMNS = {"growth": "growth_pct", "sns": "sns_ratio", "concentration": "
 NORMALISATIONS = ("minmax", "zscore")
 AGGREGATIONS = ("arithmetic", "geometric")
 DIRECTIONS = ("channel", "gatekeeper")
+SURE = 0.9  # a statement about the ranking holds when its probability is at least this (in every reading)
 HHI_POINTS = ("midpoint", "lower", "upper")
 
 # Markets the deck discusses as destinations (Japan is the sellers' home market).

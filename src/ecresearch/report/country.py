@@ -19,7 +19,7 @@ from ecresearch.deck.figures import FIGURES
 from ecresearch.domain.formats import as_printed, cell, num, pct
 from ecresearch.domain.labels import LANGS, label, section
 from ecresearch.errors import CountryError, EcresearchError
-from ecresearch.params import CORE_PILLARS, PILLAR_COLUMNS
+from ecresearch.params import CORE_PILLARS, DIRECTIONS, PILLAR_COLUMNS, SURE
 from ecresearch.report.rules import register, replaced_count
 from ecresearch.site.attribution import date_text
 from ecresearch.site.html import safe_url
@@ -664,7 +664,7 @@ class Report:
         r, L = self.row, self.lang
         lines = [self.summary(), self.t("p_rank", p1=pct(r["p_rank1"], L), p3=pct(r["p_top3"], L))]
         both = []
-        for reading in ("channel", "gatekeeper"):
+        for reading in DIRECTIONS:
             rank = r.get(f"rank_{reading}")
             if rank is None:
                 both.append(self.t("reading_unranked", reading=self.t(f"reading_{reading}")))
@@ -680,7 +680,7 @@ class Report:
                 )
             )
         lines.append(self.t("readings", lines=self.t("reading_sep").join(both)))
-        p3 = [r.get(f"p_top3_{reading}") or 0.0 for reading in ("channel", "gatekeeper")]
+        p3 = [r.get(f"p_top3_{reading}") or 0.0 for reading in DIRECTIONS]
         key = "holds_top3" if min(p3) >= SURE else "holds_depends" if max(p3) >= SURE else None
         if key:
             lines.append(self.t(key, share=pct(SURE, L)))
@@ -890,9 +890,6 @@ def results(out: paths.OutputSet) -> dict[str, pl.DataFrame]:
 def cell_text(v) -> str:
     """A cell for people: numbers rounded to what they can carry, booleans as yes/no, never a raw float."""
     return cell(v)
-
-
-SURE = 0.9  # as the scoring's "holds": a statement with probability at least this in a reading
 
 
 def html_table(df: pl.DataFrame, links: tuple[str, ...] = ()) -> str:

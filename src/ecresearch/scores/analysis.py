@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 import polars as pl
 
-from ecresearch.params import AGGREGATIONS, NORMALISATIONS, PILLARS
+from ecresearch.params import AGGREGATIONS, DIRECTIONS, NORMALISATIONS, PILLARS, SURE
 from ecresearch.scores.model import Draws, Result, drawn_values, oriented, rank_draws, score_indicators
 from ecresearch.scores.uncertain import CONC, FIXED
 
@@ -61,9 +61,6 @@ def readings(*results: Result) -> pl.DataFrame:
     )
 
 
-SURE = 0.9  # a statement holds when its probability is at least this in every reading
-
-
 def holds(read: pl.DataFrame) -> pl.DataFrame:
     """Per market, what holds in both readings: the smallest P(rank 1) and P(top 3) over the readings, the widest
     band, and whether it is in the top three (or first) with probability >= SURE in each."""
@@ -105,16 +102,14 @@ def rescore(result: Result, params) -> Result:
     return score_indicators(result.indicators, result.data_sets, params)
 
 
-def extended(figures: pl.DataFrame, external: pl.DataFrame, result: Result) -> pl.DataFrame:
+def extended(result: Result) -> pl.DataFrame:
     """The extended analysis: both readings again with normalisation and aggregation drawn too."""
-    out = []
-    for direction in ("channel", "gatekeeper"):
-        r = rescore(result, replace(result.params, concentration_direction=direction, vary_methods=True))
-        out.append(r)
-    return readings(*out)
+    return readings(
+        *(rescore(result, replace(result.params, concentration_direction=d, vary_methods=True)) for d in DIRECTIONS)
+    )
 
 
-def redundancy(figures: pl.DataFrame, external: pl.DataFrame, result: Result) -> pl.DataFrame:
+def redundancy(result: Result) -> pl.DataFrame:
     """The effect of counting growth and SNS as one 'digital momentum' pillar (each at half its weight) on the
     ranks of the chosen reading."""
     w = dict(result.params.weights)

@@ -187,31 +187,18 @@ def growth_indicators(figures: pl.DataFrame, external: pl.DataFrame, candidates=
             alt = forecasts.filter(pl.col("country_iso3") == row["iso3"])
             if alt.height:
                 row["alt_value"], row["alt_vintage"] = alt["value"][0], alt["vintage"][0]
+    revised = (min(revisions + [0.0]), max(revisions + [0.0]))  # the range the forecast edition moved by
     for r in forecasts.filter(~pl.col("country_iso3").is_in(list(have))).iter_rows(named=True):
-        low = r["value"] + min(revisions + [0.0])
-        high = r["value"] + max(revisions + [0.0])
+        low, high = r["value"] + revised[0], r["value"] + revised[1]
+        note = (
+            f"a forecast of another edition than the deck's estimates; drawn between {low:g} and {high:g}, "
+            f"the range of that edition's revisions in the deck's estimates ({len(revisions)} markets in both)"
+        )
         rows.append(
-            _row(
-                iso3=r["country_iso3"],
-                pillar="growth",
-                indicator="ecommerce_growth_2022",
-                value=r["value"],
-                low=low,
-                high=high,
-                unit="percent",
-                period=r["period"],
-                origin="external",
-                source=r["source_title"],
-                vintage=r["vintage"],
-                url=r["source_url"],
-                metric="retail ecommerce growth (forecast)",
-                note=f"a forecast of another edition than the deck's estimates; drawn between {low:g} and {high:g}, "
-                f"the range of that edition's revisions in the deck's estimates ({len(revisions)} markets in both)",
-                members=[external_member(r)],
-            )
+            _growth_interval(r["country_iso3"], r, r["value"], low, high, "forecast", note, [external_member(r)])
         )
     scored = set(have) | {r["iso3"] for r in rows if r["pillar"] == "growth"}
-    rows += top_list_bounds(external, scored, revisions, min(have.values(), default=0.0), candidates)
+    rows += top_list_bounds(external, scored, revised, min(have.values(), default=0.0), candidates)
     return rows
 
 
@@ -219,7 +206,7 @@ TOP_LIST = "ecommerce_growth_top10_2022"  # eMarketer's complete list of the ten
 
 
 def top_list_bounds(
-    external: pl.DataFrame, done: set[str], revisions: list[float], floor: float, candidates=()
+    external: pl.DataFrame, done: set[str], revised: tuple[float, float], floor: float, candidates=()
 ) -> list[dict]:
     """Growth bounds from a complete top-10 list (a forecast edition): a listed market whose value is not printed
     lies between the bounds its rank allows (rows 'lower bound' / 'upper bound'); a market the list omits grew
@@ -228,11 +215,11 @@ def top_list_bounds(
     top = external.filter(pl.col("topic") == TOP_LIST)
     if top.height == 0:
         return []
-    lo_rev, hi_rev = min(revisions + [0.0]), max(revisions + [0.0])
+    lo_rev, hi_rev = revised
     rows = []
     bounds = top.filter(pl.col("metric").str.starts_with("retail ecommerce growth, "))
     for iso3 in sorted(set(bounds["country_iso3"].to_list()) - done):
-        b = bounds.filter(pl.col("country_iso3") == iso3).sort("metric")
+        b = bounds.filter(pl.col("country_iso3") == iso3)
         low = b.filter(pl.col("metric").str.ends_with("lower bound"))
         high = b.filter(pl.col("metric").str.ends_with("upper bound"))
         if not (low.height and high.height):
@@ -261,11 +248,22 @@ def top_list_bounds(
 
 
 def _bound_row(iso3: str, r: dict, low: float, high: float, members: list[dict], why: str) -> dict:
+    note = (
+        f"a bound from eMarketer's list of the ten fastest-growing markets (a forecast edition): {why}; "
+        f"drawn between {low:g} and {high:g}, scored at the midpoint"
+    )
+    return _growth_interval(iso3, r, (low + high) / 2, low, high, "forecast bound", note, members)
+
+
+def _growth_interval(
+    iso3: str, r: dict, value: float, low: float, high: float, kind: str, note: str, members: list[dict]
+) -> dict:
+    """A growth value known as an interval from an external row of a forecast edition (its source and period)."""
     return _row(
         iso3=iso3,
         pillar="growth",
         indicator="ecommerce_growth_2022",
-        value=(low + high) / 2,
+        value=value,
         low=low,
         high=high,
         unit="percent",
@@ -274,9 +272,8 @@ def _bound_row(iso3: str, r: dict, low: float, high: float, members: list[dict],
         source=r["source_title"],
         vintage=r["vintage"],
         url=r["source_url"],
-        metric="retail ecommerce growth (forecast bound)",
-        note=f"a bound from eMarketer's list of the ten fastest-growing markets (a forecast edition): {why}; "
-        f"drawn between {low:g} and {high:g}, scored at the midpoint",
+        metric=f"retail ecommerce growth ({kind})",
+        note=note,
         members=members,
     )
 

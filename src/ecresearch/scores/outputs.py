@@ -43,8 +43,13 @@ def scores_table(result: Result, readings: pl.DataFrame | None = None) -> pl.Dat
         result.coverage.select("iso3", "name_en", "name_ja", "ranked", "pillars", "missing_weight")
         .join(
             result.scores.rename(
-                {"growth_value": "growth_scored", "sns_value": "sns_scored", "size_value": "size_scored"}
-            ).rename({"concentration_value": "hhi_value"}),
+                {
+                    "growth_value": "growth_scored",
+                    "sns_value": "sns_scored",
+                    "size_value": "size_scored",
+                    "concentration_value": "hhi_value",
+                }
+            ),
             on="iso3",
             how="left",
         )
@@ -89,16 +94,12 @@ def scores_table(result: Result, readings: pl.DataFrame | None = None) -> pl.Dat
         for reading in sorted(set(readings["reading"].to_list())):
             wide = wide.join(
                 readings.filter(pl.col("reading") == reading).select(
-                    "iso3", *[pl.col(c).alias(f"{c}_{reading}") for c in READING_COLUMNS]
+                    "iso3", *[pl.col(c).alias(f"{c}_{reading}") for c in datasets.READING_COLUMNS]
                 ),
                 on="iso3",
                 how="left",
             )
     return wide.sort(pl.col("rank").fill_null(999), "iso3")
-
-
-READING_COLUMNS = ("rank", "median_rank", "rank_p05", "rank_p95", "p_ranked", "p_rank1", "p_top3", "p_rank1_se",
-                   "p_top3_se")  # fmt: skip
 
 
 def produced(result: Result, tables: dict[str, pl.DataFrame], extra: dict, out: paths.OutputSet) -> dict:

@@ -26,15 +26,16 @@ def compute(params: Params) -> tuple:
     table = outputs.scores_table(result, both)
     per_country = analysis.sobol(result)
     corr = analysis.pillar_correlations(result)
-    pca, alpha, n_pca = analysis.pca(result)
-    alphas = {d: analysis.pca(result, d)[1] for d in DIRECTIONS}
+    by_reading = {d: analysis.pca(result, d) for d in DIRECTIONS}  # oriented as each reading scores
+    pca, alpha, n_pca = by_reading[result.params.concentration_direction]
+    alphas = {d: a for d, (_, a, _) in by_reading.items()}
     unctad, rho = analysis.unctad_comparison(table.filter(pl.col("ranked")), external)
     tables = {
         "coverage": result.coverage,
         "readings": both,
         "holds": analysis.holds(both),
-        "extended": analysis.extended(figures, external, result),
-        "redundancy": analysis.redundancy(figures, external, result),
+        "extended": analysis.extended(result),
+        "redundancy": analysis.redundancy(result),
         "directions": analysis.directions(result, alt),
         "robust_pairs": analysis.robust_pairs(result),
         "contributions": analysis.contributions(result),

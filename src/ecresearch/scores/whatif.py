@@ -25,7 +25,6 @@ from ecresearch.scores.analysis import INDISTINCT, robust_pairs
 # The parameters the panel sets; any other difference from the base goes through score() itself.
 PANEL_FIELDS = frozenset({"weights", "concentration_direction", "hhi_point", "max_missing_weight"})
 WEIGHT_STEPS = 100  # the weight sliders count whole units: integer ratios give exactly the CLI's weights
-TOP = 3  # "top three", as the scores table's p_top3
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 from ecresearch import datasets, paths
 from ecresearch.domain.formats import num, pct, rank_band
 from ecresearch.domain.labels import label
-from ecresearch.params import CORE_PILLARS
+from ecresearch.params import CORE_PILLARS, DIRECTIONS
 from ecresearch.pipeline.atomic import staged, write_text
 from ecresearch.site.html import rel_link, render_page
 
@@ -83,7 +83,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
                     "score": num(r["score"], "en", 1),
                     "band": rank_band(r["median_rank"], r["rank_p05"], r["rank_p95"], "en"),
                     "p_top3": pct(r["p_top3"], "en"),
-                    **{reading: _reading(r, reading) for reading in ("channel", "gatekeeper")},
+                    **{reading: _reading(r, reading) for reading in DIRECTIONS},
                     "pillars": f"{r['pillars_used']}/{len(CORE_PILLARS)}",
                     "links": links,
                 }
