@@ -231,6 +231,37 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _compare(args: argparse.Namespace) -> int:
+    """A shortlist side by side: the page, workbook and deck of ``compare/``, from the set's scores brought up
+    to date with its own parameters (as `report` does); an unknown or unscored country exits 2, nothing written."""
+    from ecresearch import paths
+    from ecresearch.compare.content import check
+    from ecresearch.compare.write import write
+    from ecresearch.errors import CountryError
+    from ecresearch.pipeline import consistency, dag
+    from ecresearch.pipeline.engine import execute
+
+    out = paths.output_set(args.scenario)
+    try:
+        check(args.countries, args.scenario)  # names and codes first, before any step runs
+        before = consistency.set_stamp(out)
+        execute(dag.clean_steps()[:1] + [dag.scores_step(_set_params(out), out)], jobs=1)
+        if _scores_changed(out, before):
+            print(
+                f"ecresearch: the scores of the {out.label()} changed: rebuilding every page of the set",
+                file=sys.stderr,
+            )
+            execute(dag.downstream_steps(out), jobs=os.cpu_count() or 1)
+        files = write(args.countries, args.lang, args.scenario)
+    except CountryError as exc:
+        print(f"ecresearch: error: {exc}", file=sys.stderr)
+        return 2
+    execute([dag.index_step(dag.ranked_countries(out), out)], jobs=1)
+    for f in files:
+        print(paths.rel(f))
+    return 0
+
+
 def _countries(args: argparse.Namespace) -> int:
     import json
 
@@ -381,6 +412,11 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--quiet", action="store_true", help="no progress output")
     r.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="steps run at once (default: CPU count)")
     r.set_defaults(func=_report)
+    cmp = sub.add_parser("compare", help="a shortlist side by side: one page, an XLSX workbook and a PPTX deck")
+    cmp.add_argument("countries", nargs="+", metavar="COUNTRY", help="two or more codes or names (PHL IDN VNM)")
+    cmp.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of the page and files (default ja)")
+    cmp.add_argument("--scenario", metavar="NAME", help="use a built scenario's scores instead of the main build's")
+    cmp.set_defaults(func=_compare)
     c = sub.add_parser("countries", help="the scored countries with score, rank band and data coverage")
     fmt = c.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="machine-readable JSON")

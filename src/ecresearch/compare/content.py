@@ -260,7 +260,9 @@ def _rank(rep: report.Report, readings: pl.DataFrame, reading: str) -> Cell:
         hi=num(r["rank_p95"], L, 0),
         p3=pct(r["p_top3"], L),
     )
-    return Cell(text, _scores_source(rep), period, float(r["rank"]), "rank", (("p05", r["rank_p05"]), ("p95", r["rank_p95"])))
+    return Cell(
+        text, _scores_source(rep), period, float(r["rank"]), "rank", (("p05", r["rank_p05"]), ("p95", r["rank_p95"]))
+    )
 
 
 def _holds(rep: report.Report, holds: pl.DataFrame) -> Cell:
