@@ -28,6 +28,7 @@ def page_html(c: Comparison, page: Path) -> str:
                     "text": m.cells[s].text,
                     "source": m.cells[s].source,
                     "period": m.cells[s].period,
+                    "sourced": m.cells[s].source != "—",
                     "urls": [u for u in (safe_url(x) for x in m.cells[s].urls) if u],
                 }
                 for m in c.markets

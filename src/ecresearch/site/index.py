@@ -58,17 +58,17 @@ def _reading(r: dict, reading: str) -> str:
 
 
 def compare_links(out: paths.OutputSet) -> list[dict]:
-    """Every comparison page of the set on disk: 'PHL · IDN · VNM' and its language."""
+    """Every comparison page of the set on disk: 'PHL · IDN · VNM (English)', in its language."""
     from ecresearch.compare.where import pages
 
-    return [
-        {
-            "href": rel_link(out.index, page),
-            "lang": page.parent.name,
-            "text": f"{' · '.join(page.parent.parent.name.split('-'))} ({label('nav.other', 'en' if page.parent.name == 'ja' else 'ja')})",
-        }
-        for page in pages(out)
-    ]
+    links = []
+    for page in pages(out):
+        lang = page.parent.name
+        # a language's own name: what a page in the other language calls its link to it
+        name = label("nav.other", "en" if lang == "ja" else "ja")
+        codes = " · ".join(page.parent.parent.name.split("-"))
+        links.append({"href": rel_link(out.index, page), "lang": lang, "text": f"{codes} ({name})"})
+    return links
 
 
 def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) -> None:
