@@ -83,7 +83,8 @@ def _table(slide, c: Comparison, section: str, top, height) -> None:
         _text(table.cell(0, j).text_frame, h, 12, bold=True)
     for i, m in enumerate(c.markets, 1):
         cell = m.cells[section]
-        for j, text in enumerate((m.name, cell.text, f"{short(cell.source)} ({cell.period})")):
+        where = "—" if cell.source == "—" else f"{short(cell.source)} ({cell.period})"
+        for j, text in enumerate((m.name, cell.text, where)):
             _text(table.cell(i, j).text_frame, text, 11 if j < 2 else 9)
 
 
@@ -118,6 +119,8 @@ def _section_slide(prs, c: Comparison, section: str) -> None:
         chart.font.size = Pt(11)
         if data.number_format.endswith("%"):
             chart.value_axis.maximum_scale = 1.0
+        chart.value_axis.tick_labels.number_format = data.number_format
+        chart.value_axis.tick_labels.number_format_is_linked = False
         chart.has_title = True
         title = series_name(c, section) + (" — " + c.t("chart_rank_note") if section.startswith("rank_") else "")
         _text(chart.chart_title.text_frame, title, 12)

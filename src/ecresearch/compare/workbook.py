@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
+import unicodedata
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ecresearch.compare.content import Comparison
+from ecresearch.compare.content import Cell, Comparison
 from ecresearch.compare.stable import repack
 from ecresearch.site.attribution import notice
 from ecresearch.site.html import stamp
@@ -34,6 +36,31 @@ def put_text(ws, row: int, col: int, text) -> None:
     cell.alignment = WRAP
 
 
+def _width(text: str) -> int:
+    """How many character widths a line takes (a CJK character takes two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit_rows(ws, widths: list[int], line_height: float = 15.0) -> None:
+    """Row heights that show the wrapped text whole (Excel and LibreOffice do not grow a row for wrapped text
+    written by a library)."""
+    for row in ws.iter_rows(min_row=1):
+        lines = 1
+        for cell, width in zip(row, widths, strict=False):
+            if isinstance(cell.value, str):
+                n = sum(max(1, math.ceil(_width(part) / max(1, width - 1))) for part in cell.value.split("\n"))
+                lines = max(lines, n)
+        ws.row_dimensions[row[0].row].height = line_height * lines
+
+
+def _print_wide(ws) -> None:
+    """Printed (or converted to PDF) landscape, every column on one page's width."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+
+
 def _sheet(wb: Workbook, title: str, head: list[str], rows: list[list], widths: list[int]):
     ws = wb.create_sheet(title)
     for j, h in enumerate(head, 1):
@@ -48,19 +75,23 @@ def _sheet(wb: Workbook, title: str, head: list[str], rows: list[list], widths: 
                 put_text(ws, i, j, v)
     for j, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(j)].width = w
+    fit_rows(ws, widths)
+    _print_wide(ws)
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = ws.dimensions
     return ws
+
+
+def _side_text(cell: Cell) -> str:
+    """A cell of the side-by-side sheet: its text, then its source and period (when it has a source)."""
+    return cell.text if cell.source == "—" else f"{cell.text}\n({cell.source}; {cell.period})"
 
 
 def workbook(c: Comparison) -> Workbook:
     t = c.t
     wb = Workbook()
     wb.remove(wb.active)
-    side = [
-        [c.section_name(s), *(f"{m.cells[s].text}\n({m.cells[s].source}; {m.cells[s].period})" for m in c.markets)]
-        for s in c.sections
-    ]
+    side = [[c.section_name(s), *(_side_text(m.cells[s]) for m in c.markets)] for s in c.sections]
     _sheet(wb, t("sheet_compare"), [t("item"), *(m.name for m in c.markets)], side, [28, *([48] * len(c.markets))])
     numbers = [
         [c.section_name(s), m.name, cell.value, t(f"unit_name.{cell.unit}"), cell.period, cell.source]
@@ -85,6 +116,8 @@ def workbook(c: Comparison) -> Workbook:
     for i, (text,) in enumerate(about, 1):
         put_text(ws, i, 1, text)
     ws.column_dimensions["A"].width = 120
+    fit_rows(ws, [120])
+    _print_wide(ws)
     ws["A1"].font = Font(bold=True, size=14)
     day = dt.datetime.fromisoformat(c.as_of)
     wb.properties.created = wb.properties.modified = day
