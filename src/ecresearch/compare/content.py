@@ -83,7 +83,11 @@ class Comparison:
         return self.t("title", names=names)
 
     def section_name(self, key: str) -> str:
-        return self.t(f"section.{key}")
+        return label(f"compare.section.{key}", self.lang)
+
+    def unit_name(self, unit: str, chart: bool = False) -> str:
+        """A unit in the workbook's numbers sheet, or (``chart``) in a chart's title, with its scale."""
+        return label(f"compare.chart_unit.{unit}" if chart else f"compare.unit_name.{unit}", self.lang)
 
 
 _SCALE = {"": 1.0, "万": 1e4, "億": 1e8, "兆": 1e12}
@@ -205,13 +209,14 @@ def _platforms(rep: report.Report) -> Cell:
     lead = rep.leading_platforms()
     if not lead:
         return Cell(rep.t("no_scored_set"), "—", "—")
+    # shares chart side by side; a set of another measure (visits, ranks) is named, not charted
     parts = tuple((p["name"], p["value"]) for p in lead if p["unit"] in ("pct", "percent"))
     return Cell(
         ", ".join(rep.platform_names()),
         "; ".join(sorted({p["citation"] for p in lead})),
         ", ".join(sorted({rep._period(p["period"]) for p in lead})),
-        lead[0]["value"],
-        lead[0]["unit"],
+        parts[0][1] if parts else None,
+        "pct",
         parts,
     )
 

@@ -39,7 +39,7 @@ def chart_label(text: str) -> str:
 
 def series_name(c: Comparison, section: str) -> str:
     unit = c.markets[0].cells[section].unit or "pct"
-    return f"{c.section_name(section)} ({c.t(f'chart_unit.{unit}')})"
+    return f"{c.section_name(section)} ({c.unit_name(unit, chart=True)})"
 
 
 def chart_data(c: Comparison, section: str) -> CategoryChartData | None:

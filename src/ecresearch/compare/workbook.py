@@ -94,7 +94,7 @@ def workbook(c: Comparison) -> Workbook:
     side = [[c.section_name(s), *(_side_text(m.cells[s]) for m in c.markets)] for s in c.sections]
     _sheet(wb, t("sheet_compare"), [t("item"), *(m.name for m in c.markets)], side, [28, *([48] * len(c.markets))])
     numbers = [
-        [c.section_name(s), m.name, cell.value, t(f"unit_name.{cell.unit}"), cell.period, cell.source]
+        [c.section_name(s), m.name, cell.value, c.unit_name(cell.unit), cell.period, cell.source]
         for s in c.sections
         for m in c.markets
         if (cell := m.cells[s]).value is not None
