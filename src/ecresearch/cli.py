@@ -51,6 +51,8 @@ def resolve_params(args: argparse.Namespace):
         vary_methods=True if getattr(args, "vary_methods", False) else None,
     )
     scenario = getattr(args, "scenario", None)
+    if scenario == "main":  # `ecresearch scenarios` names the main build so
+        raise P.ParameterError("parameter 'scenario': 'main' names the main build; choose another name")
     if scenario is None and effective != base:
         scenario = f"p-{effective.digest()}"
     return effective, paths.output_set(scenario)

@@ -139,10 +139,6 @@ def output_set(scenario: str | None = None) -> OutputSet:
         from ecresearch.errors import ParameterError
 
         raise ParameterError(f"parameter 'scenario': {scenario!r} must be 1-40 lower-case letters, digits, - or _")
-    if scenario == "main":  # `ecresearch scenarios` names the main build so
-        from ecresearch.errors import ParameterError
-
-        raise ParameterError("parameter 'scenario': 'main' names the main build; choose another name")
     base = SCENARIOS_DIR / scenario
     return OutputSet(
         scenario,
