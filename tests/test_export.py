@@ -90,8 +90,8 @@ def test_xlsx_round_trip_gives_the_parquet_values(xlsx_file: Path):
         assert rows[0] == want.columns
         got = pl.DataFrame(rows[1:], schema=list(want.columns), orient="row", infer_schema_length=None)
         got = got.with_columns(pl.col(c).cast(t) for c, t in want.schema.items())
-        # an empty text stays an (empty) text cell, a missing value is no cell; a number keeps the 16 significant digits XlsxWriter writes (Excel
-        # shows 15), so 15.200000000000001 comes back as 15.2
+        # an empty text stays an (empty) text cell, a missing value is no cell; a number keeps the 16
+        # significant digits XlsxWriter writes (Excel shows 15), so 15.200000000000001 comes back as 15.2
         _same(got, want, d.name, rel_tol=1e-15)
 
 
