@@ -158,8 +158,12 @@ def test_bash_completion_completes_commands_options_and_choices(tmp_path):
         'echo "${COMPREPLY[*]}"; }; t ecresearch scen; t ecresearch scenarios com; t ecresearch build --direction g; '
         "t ecresearch report IDN --debug -l e; t ecresearch export --for"
     )
-    out = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, check=True).stdout.splitlines()
-    assert out == ["scenarios", "compare", "gatekeeper", "en", "--format"]
+    (tmp_path / "reports" / "scenarios" / "growth-first").mkdir(parents=True)
+    probe += "; t ecresearch scenarios compare main g; t ecresearch report IDN -s g; t ecresearch scenarios show m"
+    out = subprocess.run(["bash", "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert out.stdout.splitlines() == [
+        "scenarios", "compare", "gatekeeper", "en", "--format", "growth-first", "growth-first", "main"
+    ]  # fmt: skip
     zsh = run_cli(tmp_path, "completion", "zsh")
     assert zsh.returncode == 0 and "bashcompinit" in zsh.stdout and "complete -o filenames" in zsh.stdout
 

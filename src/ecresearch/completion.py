@@ -78,6 +78,14 @@ def bash_script(parser: argparse.ArgumentParser) -> str:
     case "$path $prev" in
 {nl.join(cases_choices)}
     esac
+    # built scenarios: the folders under reports/scenarios/ of the project in the working directory
+    local built="$(command ls -1 reports/scenarios 2>/dev/null)"
+    case "$prev" in
+        -s|--scenario) choices="$built" ;;
+    esac
+    case "$path" in
+        "scenarios show"|"scenarios compare") [[ "$cur" != -* ]] && choices="main $built" ;;
+    esac
     if [[ -n "$choices" ]]; then
         COMPREPLY=($(compgen -W "$choices" -- "$cur"))
         return
