@@ -51,7 +51,7 @@ def resolve_params(args: argparse.Namespace):
         vary_methods=True if getattr(args, "vary_methods", False) else None,
     )
     scenario = getattr(args, "scenario", None)
-    if scenario == "main":  # `ecresearch scenarios` names the main build so
+    if scenario == "main":  # `ecresearch scenarios` calls the main build 'main'
         raise P.ParameterError("parameter 'scenario': 'main' names the main build; choose another name")
     if scenario is None and effective != base:
         scenario = f"p-{effective.digest()}"
@@ -157,8 +157,8 @@ def _build(args: argparse.Namespace) -> int:
             import json
 
             print(json.dumps(planned, indent=1))
-        for row in [] if args.json else planned:
-            print(f"{row['name']}: {row['status']}")
+        else:
+            print("\n".join(f"{row['name']}: {row['status']}" for row in planned))
         return 0
     if args.json:
         raise EcresearchError("--json: only with --dry-run (a build prints its progress, not a plan)")
