@@ -20,20 +20,12 @@ from ecresearch.countries import REGIONS, resolve
 from ecresearch.domain.formats import as_printed, pct
 from ecresearch.domain.labels import label, section
 from ecresearch.params import CORE_PILLARS, HOME_MARKET
+from ecresearch.report.described import described, list_path, page_path
 from ecresearch.scores.indicators import GROWTH_METRIC, GROWTH_TOPICS
 from ecresearch.snapshots.raw import EXTERNAL_COLUMNS, graded
 
 LANGS = ("ja", "en")
-LIST_FILE = "described.json"  # the economies described, beside their pages (the index reads it)
 LICENCE = "facts with attribution"  # the licence of every external snapshot so far (its sidecar states it)
-
-
-def page_path(out: paths.OutputSet, iso3: str, lang: str) -> Path:
-    return datasets.path("profile_pages", out) / iso3 / lang / "profile.html"
-
-
-def list_path(out: paths.OutputSet) -> Path:
-    return datasets.path("profile_pages", out) / LIST_FILE
 
 
 def _economy(code) -> bool:
@@ -252,7 +244,9 @@ class Page:
                 continue
             value = self.value(r["value"], r["unit"])
             if r["low"] is not None and r["high"] is not None and r["low"] != r["high"]:
-                value += " " + self.t("interval", low=self.value(r["low"], r["unit"]), high=self.value(r["high"], r["unit"]))
+                value += " " + self.t(
+                    "interval", low=self.value(r["low"], r["unit"]), high=self.value(r["high"], r["unit"])
+                )
             rows.append(
                 {
                     "pillar": self.pillar(pillar),
@@ -391,17 +385,6 @@ def build(root: Path, out: paths.OutputSet, ranked: list[str], as_of: str) -> li
         for lang in LANGS:
             write_text(staged(root, page_path(out, iso3, lang)), render(p, lang, out, as_of, data["catalogue"]))
     write_text(staged(root, list_path(out)), json.dumps({"described": codes}, indent=1) + "\n")
-    return codes
-
-
-def described(out: paths.OutputSet) -> list[str]:
-    """The economies the set's profiles step described (empty before it ran)."""
-    f = list_path(out)
-    if not f.is_file():
-        return []
-    codes = json.loads(f.read_text(encoding="utf-8")).get("described")
-    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-        raise datasets.DatasetError(f"{paths.rel(f)}: 'described' is not a list of codes; {datasets.rebuild_hint(out)}")
     return codes
 
 

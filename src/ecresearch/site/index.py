@@ -61,7 +61,7 @@ def _reading(r: dict, reading: str) -> str:
 
 def _profile_links(out: paths.OutputSet, iso3: str) -> list[dict]:
     """Links to an economy's descriptive pages (no score), in both languages."""
-    from ecresearch.report.descriptive import page_path
+    from ecresearch.report.described import page_path
 
     return [
         {
@@ -76,7 +76,7 @@ def _profile_links(out: paths.OutputSet, iso3: str) -> list[dict]:
 def described_rows(out: paths.OutputSet, skip: set[str]) -> list[dict]:
     """The economies described without a score (those not in ``skip``, the scores table's rows)."""
     from ecresearch.countries import resolve
-    from ecresearch.report.descriptive import described
+    from ecresearch.report.described import described
 
     rows = []
     for iso3 in described(out):
@@ -87,7 +87,7 @@ def described_rows(out: paths.OutputSet, skip: set[str]) -> list[dict]:
 
 
 def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) -> None:
-    from ecresearch.report.descriptive import described
+    from ecresearch.report.described import described
 
     scores = datasets.read("country_scores", out)
     profiles = set(described(out))
