@@ -17,9 +17,11 @@ import polars as pl
 
 from ecresearch import datasets, paths
 from ecresearch.countries import REGIONS, resolve
-from ecresearch.domain.formats import as_printed, pct
+from ecresearch.domain.formats import as_printed, money, num, pct
 from ecresearch.domain.labels import label, section
+from ecresearch.domain.units import BASE_UNITS
 from ecresearch.params import CORE_PILLARS, HOME_MARKET
+from ecresearch.report.country import PILLAR_DIGITS
 from ecresearch.report.described import described, list_path, page_path
 from ecresearch.scores.indicators import GROWTH_METRIC, GROWTH_TOPICS
 from ecresearch.snapshots.raw import EXTERNAL_COLUMNS, graded
@@ -190,11 +192,18 @@ class Page:
         return label(f"pillar.{p}", self.lang)
 
     def value(self, value: float, unit: str | None) -> str:
+        """A figure as its source gives it; a large amount in a base unit (the deck's USD) in scale words."""
         text = as_printed(value, self.lang)
         if unit in ("pct", "percent"):
             return text + "%"
+        if unit in BASE_UNITS and BASE_UNITS[unit].scaled:
+            return money(value, unit, self.lang)
         shown = section("report_unit", self.lang).get(unit or "", section("unit", self.lang).get(unit or "", unit))
         return f"{text}{shown}" if self.lang == "ja" else f"{text} {shown or ''}".rstrip()
+
+    def pillar_value(self, pillar: str, value: float) -> str:
+        """A pillar's value with the decimals the country pages give it (its unit is in the pillar's name)."""
+        return num(value, self.lang, PILLAR_DIGITS[pillar]) + ("%" if pillar == "growth" else "")
 
     def measure(self, text: str | None) -> str:
         return section("measure", self.lang).get(text or "", text or "")
@@ -226,14 +235,15 @@ class Page:
     def join(self, items: list[str]) -> str:
         return self.t("list_sep").join(items)
 
-    def make_scored(self) -> list[str]:
+    def make_scored(self) -> list[dict]:
+        """What would give the economy a score: each step's text, and the command it names (if any)."""
         p = self.p
         out = []
         if p.wanted:
-            out.append(self.t("make_wanted"))
+            out.append({"text": self.t("make_wanted"), "command": None})
         if not p.candidate:
             codes = ",".join([*p.params["candidates"], p.iso3])
-            out.append(self.t("make_candidate", command=f"ecresearch build --candidates {codes}"))
+            out.append({"text": self.t("make_candidate"), "command": f"ecresearch build --candidates {codes}"})
         return out
 
     def pillar_table(self) -> list[dict]:
@@ -242,11 +252,10 @@ class Page:
             if r is None:
                 rows.append({"pillar": self.pillar(pillar), "value": self.t("no_value"), "source": "", "url": None})
                 continue
-            value = self.value(r["value"], r["unit"])
+            value = self.pillar_value(pillar, r["value"])
             if r["low"] is not None and r["high"] is not None and r["low"] != r["high"]:
-                value += " " + self.t(
-                    "interval", low=self.value(r["low"], r["unit"]), high=self.value(r["high"], r["unit"])
-                )
+                low, high = self.pillar_value(pillar, r["low"]), self.pillar_value(pillar, r["high"])
+                value += " " + self.t("interval", low=low, high=high)
             rows.append(
                 {
                     "pillar": self.pillar(pillar),
