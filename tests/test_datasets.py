@@ -64,6 +64,7 @@ def test_steps_outputs_and_inputs_come_from_the_registry():
         "scoring-notebook": dag.scoring_notebook_step(out),
         "report": dag.report_step("IDN", "ja", out),
         "index": dag.index_step(["IDN"], out),
+        "profiles": dag.profiles_step(out, ["IDN"]),
     }
     for kind, step in steps.items():
         assert step.outputs == datasets.outputs(kind, out, **(PAGE if kind == "report" else {})), kind
@@ -125,6 +126,7 @@ def test_a_step_reads_only_what_it_declares():
         "scoring-notebook": dag.scoring_notebook_step(out),
         "report": dag.report_step("IDN", "ja", out),
         "index": dag.index_step(["IDN"], out),
+        "profiles": dag.profiles_step(out, ["IDN"]),
     }
     deps.clear_cache()
     for kind, step in steps.items():

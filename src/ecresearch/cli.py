@@ -49,6 +49,7 @@ def resolve_params(args: argparse.Namespace):
         max_missing_weight=getattr(args, "max_missing", None),
         draws=getattr(args, "draws", None),
         vary_methods=True if getattr(args, "vary_methods", False) else None,
+        candidates=P.parse_candidates(args.candidates, base.candidates) if getattr(args, "candidates", None) else None,
     )
     scenario = getattr(args, "scenario", None)
     if scenario == "main":  # `ecresearch scenarios` calls the main build 'main'
@@ -209,6 +210,12 @@ def _report(args: argparse.Namespace) -> int:
     out = paths.output_set(args.scenario)
     params = _set_params(out)
     upstream = dag.clean_steps()[:1] + [dag.scores_step(params, out)]
+    if iso3 not in dag.ranked_countries(out):  # an economy without a score: its descriptive report
+        from ecresearch.report.descriptive import report_command
+
+        done = report_command(iso3, out, upstream, lang=args.lang, pdf=args.pdf, jobs=args.jobs)
+        if done is not None:
+            return done
     step = dag.report_step(iso3, args.lang, out)
     if set(plan(upstream).values()) == {"up to date"} and plan([step], force=args.force)[step.name] != "up to date":
         require_scored(iso3, scored_countries(out))  # checked again below; a kernel starts only for a real report
@@ -424,6 +431,11 @@ def _add_scoring_options(p: argparse.ArgumentParser) -> None:
         help="let the Monte Carlo also vary normalisation and aggregation",
     )
     g.add_argument(
+        "--candidates",
+        metavar="ISO3,ISO3,...",
+        help="the markets to score (ISO alpha-3 codes); default: candidates in params.toml",
+    )
+    g.add_argument(
         "-s", "--scenario", metavar="NAME", help="name of the scenario folder (default: p-<parameters digest>)"
     )
 
@@ -536,7 +548,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         print(f"ecresearch: error: {exc}", file=sys.stderr)
-        return 1
+        return getattr(exc, "exit_code", 1)
     except BrokenPipeError:
         # the reader went away (`ecresearch countries | head -1`): end quietly
         devnull = os.open(os.devnull, os.O_WRONLY)

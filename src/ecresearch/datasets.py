@@ -52,7 +52,7 @@ class Column:
         return getattr(pl, self.dtype)()
 
 
-PER_OUTPUT_SET = ("scores", "scoring-notebook", "report", "index")  # step kinds run once per output set
+PER_OUTPUT_SET = ("scores", "scoring-notebook", "report", "profiles", "index")  # step kinds run once per output set
 
 # A frame-level check: a function of pandera's PolarsData returning a boolean lazy frame, and its message.
 FrameCheck = tuple[Callable, str]
@@ -481,6 +481,14 @@ def _declare() -> dict[str, Dataset]:
             "report",
             "a market's report page",
             kind="text",
+        ),
+        D(
+            "profile_pages",
+            lambda out: out.countries_dir.parent / "economies",
+            "profiles",
+            "descriptive pages (no score) of the economies with a sourced figure that the set does not score, "
+            "<ISO3>/<lang>/profile.html, and described.json listing them",
+            kind="folder",
         ),
         D("index_page", lambda out: out.index, "index", "the index of an output set", kind="text"),
         # written by `ecresearch diff`, not by a build step (the main build's index links the page when it exists)

@@ -28,3 +28,9 @@ class CountryError(EcresearchError):
 
 class ParameterError(EcresearchError):
     """A bad parameter (weights, method, candidate list...)."""
+
+
+class CandidateError(ParameterError):
+    """An unknown code in ``--candidates``: a usage error (exit status 2, like argparse's)."""
+
+    exit_code = 2

@@ -28,7 +28,9 @@ DIRECTIONS = ("channel", "gatekeeper")
 SURE = 0.9  # a statement about the ranking holds when its probability is at least this (in every reading)
 HHI_POINTS = ("midpoint", "lower", "upper")
 
-# Markets the deck discusses as destinations (Japan is the sellers' home market).
+# Markets the deck discusses as destinations (Japan is the sellers' home market: described, never a candidate
+# by default, the reference the destinations are read against).
+HOME_MARKET = "JPN"
 DEFAULT_CANDIDATES = (
     "CHN",
     "USA",
@@ -207,6 +209,24 @@ def parse_weights(text: str) -> dict:
             f"parameter 'weights': cannot read {text!r}; give numbers in the order "
             f"{','.join(CORE_PILLARS)}[,size] or name=value pairs"
         ) from None
+
+
+def parse_candidates(text: str, base: tuple = ()) -> tuple:
+    """'CHN,USA,TWN' → ISO3 codes (``--candidates``). Only alpha-3 codes: an unknown one is a CandidateError
+    naming it. The same set as ``base`` (params.toml) in another order is ``base``: no scenario for a reordering."""
+    from ecresearch.countries import REGIONS, known_codes
+    from ecresearch.errors import CandidateError
+
+    codes = [c.strip().upper() for c in text.split(",") if c.strip()]
+    if not codes:
+        raise CandidateError("--candidates: empty; give ISO 3166-1 alpha-3 codes such as CHN,USA,TWN")
+    iso = known_codes() - set(REGIONS)  # economies only: a region is no candidate
+    for c in codes:
+        if c not in iso:
+            raise CandidateError(f"--candidates: unknown ISO 3166-1 alpha-3 code {c!r}")
+    if len(codes) < 2 or len(set(codes)) != len(codes):
+        raise CandidateError(f"--candidates: give at least two different codes, got {','.join(codes)}")
+    return tuple(base) if set(codes) == set(base) else tuple(codes)
 
 
 def override(base: Params, **changes) -> Params:

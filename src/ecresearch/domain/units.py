@@ -65,6 +65,8 @@ BASE_UNITS: dict[str, BaseUnit] = {
         BaseUnit("CNY", scaled=True),
         BaseUnit("EUR", scaled=True),
         BaseUnit("CAD", scaled=True),
+        BaseUnit("TWD", scaled=True),
+        BaseUnit("AUD", scaled=True),
         BaseUnit("JPY"),
         BaseUnit("persons", scaled=True),
         BaseUnit("users", scaled=True),
@@ -101,6 +103,9 @@ PUBLISHED_UNITS: dict[str, PublishedUnit] = {
         PublishedUnit("billion EUR", "EUR", 1e9),
         PublishedUnit("million EUR", "EUR", 1e6),
         PublishedUnit("billion CAD", "CAD", 1e9),
+        PublishedUnit("billion TWD", "TWD", 1e9),
+        PublishedUnit("100 million TWD", "TWD", 1e8),  # 億元, as Taiwanese sources print it
+        PublishedUnit("billion AUD", "AUD", 1e9),
         PublishedUnit("trillion CNY", "CNY", 1e12),
         PublishedUnit("million persons", "persons", 1e6),
         PublishedUnit("million users", "users", 1e6),

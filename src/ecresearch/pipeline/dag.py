@@ -45,7 +45,8 @@ READS: dict[str, tuple[str, ...]] = {
     # every page of an output set is attributed from the deck's sidecar (snapshots) and notices (deck_passages)
     "scoring-notebook": (*SCORING_RESULTS, *SCORE_READS, "snapshots", "deck_passages"),
     "report": (*SCORING_RESULTS, "market_rules", *CHART_READS),
-    "index": ("country_scores", "scoring_params", "catalogue", "snapshots", "deck_passages"),
+    "index": ("country_scores", "scoring_params", "catalogue", "snapshots", "deck_passages", "profile_pages"),
+    "profiles": (*SCORING_RESULTS, "market_rules", *CHART_READS),
 }
 
 
@@ -178,6 +179,25 @@ def compare_pages(out: paths.OutputSet) -> list[Path]:
     return pages(out)
 
 
+def profiles_step(out: paths.OutputSet, ranked: list[str] | None = None) -> Step:
+    """The descriptive pages (no score) of every economy with a sourced figure that the set does not score."""
+    ranked = ranked_countries(out) if ranked is None else ranked
+
+    def run(root: Path) -> None:
+        from ecresearch.report import descriptive
+
+        descriptive.build(root, out, ranked, as_of())
+
+    return Step(
+        "profiles" + _suffix(out),
+        run,
+        inputs=inputs("profiles", out),
+        outputs=datasets.outputs("profiles", out),
+        params={"ranked": ranked, "scenario": out.scenario, "as_of": as_of()},
+        after=("scores" + _suffix(out), "clean"),
+    )
+
+
 def index_step(countries: list[str], out: paths.OutputSet) -> Step:
     def run(root: Path) -> None:
         from ecresearch.site import index
@@ -198,7 +218,7 @@ def index_step(countries: list[str], out: paths.OutputSet) -> Step:
             "compare_pages": [paths.rel(p) for p in compare_pages(out)],
             "as_of": as_of(),
         },
-        after=("scores" + _suffix(out), "charts"),
+        after=("scores" + _suffix(out), "charts", "profiles" + _suffix(out)),
     )
 
 
@@ -218,7 +238,8 @@ def ranked_countries(out: paths.OutputSet) -> list[str]:
 def downstream_steps(out: paths.OutputSet, countries: list[str] | None = None) -> list[Step]:
     countries = ranked_countries(out) if countries is None else countries
     reports = [report_step(c, lang, out) for c in countries for lang in LANGS]
-    return [*(scoring_notebook_step(out, lang) for lang in LANGS), *reports, index_step(countries, out)]
+    steps = [*(scoring_notebook_step(out, lang) for lang in LANGS), *reports, profiles_step(out)]
+    return [*steps, index_step(countries, out)]
 
 
 def all_steps(params: Params, out: paths.OutputSet) -> list[Step]:

@@ -125,6 +125,8 @@ def deck_member(r: dict, metric: str, vintage: str | None, role: str = "member")
 
 
 SNS_METRIC = "daily social media time"
+GROWTH_TOPICS = ("ecommerce_growth_2022f", "ecommerce_growth")  # external growth rows the scores read
+GROWTH_METRIC = "retail ecommerce growth"
 CBEC_METRIC = "share of cross-border import e-commerce"  # the deck's China shares (the label catalogue translates it)
 
 
@@ -164,8 +166,8 @@ def growth_indicators(figures: pl.DataFrame, external: pl.DataFrame, candidates=
     deck = deck_scored(figures, "growth")[2]
     have = dict(zip(deck["iso3"].to_list(), deck["value"].to_list(), strict=True))
     forecasts = external.filter(
-        pl.col("topic").is_in(["ecommerce_growth_2022f", "ecommerce_growth"])
-        & (pl.col("metric") == "retail ecommerce growth")
+        pl.col("topic").is_in(list(GROWTH_TOPICS))
+        & (pl.col("metric") == GROWTH_METRIC)
         & (pl.col("country_iso3").str.len_chars() == 3)
         & ~pl.col("country_iso3").is_in(["SEA", "WLD"])
     )

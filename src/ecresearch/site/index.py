@@ -34,6 +34,9 @@ def texts() -> dict:
         "changes": both("index.changes"),
         "reports": both("index.reports"),
         "compare": both("compare.index_link"),
+        "described": both("profile_index.heading"),
+        "described_note": both("profile_index.note"),
+        "described_head": [label("index.iso3", "en"), both("index.country"), both("profile_index.page")],
         # the report pages are git-ignored: on GitHub the links resolve only on the Pages site, so say so
         "reports_built": {lang: label("index.reports_built", lang) for lang in ("en", "ja")},
         "head": [
@@ -71,8 +74,38 @@ def compare_links(out: paths.OutputSet) -> list[dict]:
     return links
 
 
+def _profile_links(out: paths.OutputSet, iso3: str) -> list[dict]:
+    """Links to an economy's descriptive pages (no score), in both languages."""
+    from ecresearch.report.described import page_path
+
+    return [
+        {
+            "href": rel_link(out.index, page_path(out, iso3, lang)),
+            "lang": lang,
+            "text": label("nav.other", "en" if lang == "ja" else "ja"),
+        }
+        for lang in ("ja", "en")
+    ]
+
+
+def described_rows(out: paths.OutputSet, skip: set[str]) -> list[dict]:
+    """The economies described without a score (those not in ``skip``, the scores table's rows)."""
+    from ecresearch.countries import resolve
+    from ecresearch.report.described import described
+
+    rows = []
+    for iso3 in described(out):
+        if iso3 not in skip:
+            c = resolve(iso3)
+            rows.append({"iso3": iso3, "name": f"{c.name_ja} / {c.name_en}", "links": _profile_links(out, iso3)})
+    return rows
+
+
 def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) -> None:
+    from ecresearch.report.described import described
+
     scores = datasets.read("country_scores", out)
+    profiles = set(described(out))
     rows = []
     for r in scores.iter_rows(named=True):
         name = f"{r['name_ja']} / {r['name_en']}"
@@ -115,7 +148,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
                     "channel": "—",
                     "gatekeeper": "—",
                     "pillars": f"{r['pillars']}/{len(CORE_PILLARS)}",
-                    "links": [],
+                    "links": _profile_links(out, r["iso3"]) if r["iso3"] in profiles else [],
                 }
             )
     links = {
@@ -142,5 +175,6 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
             t=t,
             rows=rows,
             links=links,
+            described=described_rows(out, set(scores["iso3"].to_list())),
         ),
     )
