@@ -120,7 +120,7 @@ class WeightedMeanCheck:
     """A total series should be the n-weighted mean of its part series."""
 
     total: str | None  # series key of the total, or None when the total is a stated cell
-    parts: tuple[tuple[str, int], ...]  # (series key, n)
+    parts: tuple[tuple[str, str], ...]  # (series key, category ja of its sample size in series "n")
     tolerance_pp: float = 0.15
     stated_total: tuple[str, str] | None = None  # (series, category ja) of a total printed in the text
     category: str | None = None  # restrict to one category
