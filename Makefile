@@ -93,9 +93,10 @@ test: $(STAMP) ## Fast tier (about a minute on 2 cores): unit tests and strict n
 test-build: $(STAMP) ## Slow tier: one cold build of everything, equal byte for byte to the committed outputs; scenarios and new snapshots on copies of it
 	$(BIN)/python -m pytest -m slow -p no:cacheprovider tests
 
-lint: $(STAMP) ## ruff, format check, notebook/.py pairs in step, the workflows (actionlint), the two locks agree
+lint: $(STAMP) ## ruff, format check, mypy on src/, notebook/.py pairs in step, the workflows (actionlint), the two locks agree
 	$(BIN)/ruff check $(LINT_STRICT)
 	$(BIN)/ruff format --check $(FORMAT_CHECKED)
+	$(BIN)/mypy
 	$(BIN)/python tools/check_notebook_pairs.py
 	$(BIN)/actionlint
 	$(UV) lock --check --offline --quiet

@@ -62,7 +62,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
     for r in scores.iter_rows(named=True):
         name = f"{r['name_ja']} / {r['name_en']}"
         if r["ranked"]:
-            links = (
+            report_links = (
                 [
                     {
                         "href": rel_link(out.index, datasets.path("report_page", out, iso3=r["iso3"], lang=lang)),
@@ -85,7 +85,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
                     "p_top3": pct(r["p_top3"], "en"),
                     **{reading: _reading(r, reading) for reading in DIRECTIONS},
                     "pillars": f"{r['pillars_used']}/{len(CORE_PILLARS)}",
-                    "links": links,
+                    "links": report_links,
                 }
             )
         else:
@@ -103,7 +103,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
                     "links": [],
                 }
             )
-    links = {
+    links: dict[str, str | None] = {
         "gallery": rel_link(out.index, datasets.path("gallery")),
         "quality": rel_link(out.index, datasets.path("quality_page")),
         "scores": rel_link(out.index, datasets.path("scores_page", out)),
