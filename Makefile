@@ -120,7 +120,7 @@ lock: | $(UV) ## Update uv.lock after pyproject.toml changed (every platform), a
 	$(UV) export --frozen $(EXPORT_OPTS) -o requirements.lock
 
 # Ignored caches and build leftovers that `make clean` removes: only paths git lists as untracked, never .venv/.tools.
-CACHE_RE := (^|/)(__pycache__|\.ipynb_checkpoints|\.pytest_cache|\.hypothesis|\.ruff_cache|\.ecresearch-state|[^/]+\.egg-info)/$$|^(build|\.staging[^/]*|data/\.staging[^/]*)/?$$
+CACHE_RE := (^|/)(__pycache__|\.ipynb_checkpoints|\.pytest_cache|\.hypothesis|\.ruff_cache|\.mypy_cache|\.ecresearch-state|[^/]+\.egg-info)/$$|^(build|\.staging[^/]*|data/\.staging[^/]*)/?$$
 
 clean: ## Remove untracked build outputs and caches (never a tracked file, nor .venv)
 	@git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { echo "make clean needs a git checkout" >&2; exit 1; }
