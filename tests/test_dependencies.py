@@ -1,6 +1,7 @@
 """Every third-party module that src/ and the notebooks import is a declared dependency (or an extra's)."""
 
 import ast
+import importlib.util
 import re
 import subprocess
 import sys
@@ -8,6 +9,8 @@ import textwrap
 import tomllib
 from importlib.metadata import packages_distributions
 from pathlib import Path
+
+import pytest
 
 from .conftest import REPO
 
@@ -71,6 +74,7 @@ def test_an_undeclared_import_is_reported(tmp_path):
     assert [line.split(" ")[0] for line in undeclared([code], declared())] == ["_pytest"]
 
 
+@pytest.mark.skipif(importlib.util.find_spec("weasyprint") is None, reason="the pdf extra is not installed")
 def test_pdf_without_pango_is_one_line_naming_the_library(tmp_path):
     # As if the system had no Pango: cffi cannot load it, so WeasyPrint prints its banner and raises OSError.
     script = textwrap.dedent(
