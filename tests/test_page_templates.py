@@ -42,7 +42,7 @@ NOTICE = {
     "disclaimer": "quote",
     "disclaimer_gloss": "",
 }
-STAMP = {"digest": "d1", "scores_sha": "s1", "text": "made <with> care", "notices": [NOTICE]}
+STAMP = {"digest": "d1", "scores_sha": "s1", "as_of": "2026-12-01", "text": "made <with> care", "notices": [NOTICE]}
 NAV = {
     "nav": [{"href": "index.html", "text": "Home"}],
     "other_lang": {"href": "x.ja.html", "lang": "ja", "text": "日本語"},
@@ -56,6 +56,7 @@ def test_pages_and_notebooks_share_the_chrome():
     meta = html.env().get_template("meta.html.j2").render(**values)
     footer = html.env().get_template("notebook_footer.html.j2").render(**values)
     assert header in page and meta in page
+    assert '<meta name="ecresearch-as-of" content="2026-12-01">' in meta  # what `ecresearch scenarios` reads
     assert footer.startswith('<main><footer class="notice">') and footer.endswith("</footer></main>")
     assert footer.removeprefix("<main>").removesuffix("</main>") in page
     assert '<p class="stamp">made &lt;with&gt; care</p>' in footer and "as of &lt;d&gt;" in footer

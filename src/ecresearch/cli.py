@@ -1,4 +1,5 @@
-"""`ecresearch build | report | countries | steps`: the command line.
+"""The command line: `ecresearch build | report | countries | steps | notebooks | scenarios | export | snapshot |
+diff | completion`.
 
 Every error a user can cause prints one line naming the file, line, parameter or country, and exits
 non-zero; ``--debug`` shows the traceback. Parameters come from ``params.toml``; flags override them for one
@@ -13,7 +14,13 @@ import sys
 from pathlib import Path
 
 from ecresearch.errors import EcresearchError
+from ecresearch.progress import Progress, Stages
 
+DESCRIPTION = (
+    "Reproducible cross-border e-commerce market research: build the deck's tables, checks and charts, score "
+    "the target countries, write their reports (ja, en) and the site; list and compare scenarios, export the "
+    "tables for analysts, compare builds (diff) and add data snapshots."
+)
 EPILOG = "Parameters live in params.toml (committed); flags override them for one run as a scenario."
 
 
@@ -44,6 +51,8 @@ def resolve_params(args: argparse.Namespace):
         vary_methods=True if getattr(args, "vary_methods", False) else None,
     )
     scenario = getattr(args, "scenario", None)
+    if scenario == "main":  # `ecresearch scenarios` calls the main build 'main'
+        raise P.ParameterError("parameter 'scenario': 'main' names the main build; choose another name")
     if scenario is None and effective != base:
         scenario = f"p-{effective.digest()}"
     return effective, paths.output_set(scenario)
@@ -92,44 +101,38 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-class Progress:
-    """Progress of a build: a bar on a terminal, plain lines otherwise, nothing with --quiet."""
+def _jobs(text: str) -> int:
+    """--jobs: a whole number of steps at once, at least one."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{n} steps at once: give 1 or more")
+    return n
 
-    def __init__(self, total: int, quiet: bool, planned: int = 0):
-        # ``planned``: the steps the expansion is expected to add (the reports of the countries ranked now), so
-        # the total is right from the start and changes only if the scores rank other countries
-        self.quiet, self.base, self.done, self.ran = quiet, total, 0, 0
-        self.total = total + planned
-        total = self.total
-        self.bar = None
-        if not quiet and sys.stderr.isatty():
-            from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="step", file=sys.stderr, leave=False, dynamic_ncols=True)
+class _Parser(argparse.ArgumentParser):
+    """argparse with the project's one-line errors: a bad option names itself on one line and exits 2."""
 
-    def started(self, name: str) -> None:
-        if self.bar is not None:
-            self.bar.set_description(name)
-        elif not self.quiet:
-            print(f"  {name} ...", file=sys.stderr, flush=True)
+    def error(self, message: str):
+        command = self.prog.partition(" ")[2]  # "build" in "ecresearch build"; empty for the top level
+        where = f"{command}: " if command else ""
+        self.exit(2, f"ecresearch: error: {where}{message} (see `{self.prog} -h`)\n")
 
-    def finished(self, name: str, status: str, seconds: float) -> None:
-        self.done += 1
-        self.ran += status == "ran"
-        if self.bar is not None:
-            self.bar.update(1)
-        elif not self.quiet and status == "ran":
-            print(f"[{self.done}/{self.total}] {name}: done ({seconds:.1f}s)", file=sys.stderr, flush=True)
 
-    def grow(self, n: int) -> None:
-        self.total = self.base + n
-        if self.bar is not None:
-            self.bar.total = self.total
-            self.bar.refresh()
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
+def _add_global_options(p: argparse.ArgumentParser, *, sub: bool) -> None:
+    """--debug and --root, before the subcommand or after it (after it, they default to nothing so that the
+    value given before the subcommand stands)."""
+    kw = {"default": argparse.SUPPRESS} if sub else {}
+    p.add_argument("--debug", action="store_true", help="show the traceback of an error", **kw)
+    p.add_argument(
+        "--root",
+        metavar="PATH",
+        help="the project folder (default: the nearest folder at or above the working directory whose "
+        "pyproject.toml has [tool.ecresearch]; or $ECRESEARCH_ROOT)",
+        **kw,
+    )
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -145,10 +148,20 @@ def _build(args: argparse.Namespace) -> int:
     if args.only:
         steps = [s for s in dag.all_steps(params, out) if s.name == args.only]
     if args.dry_run:
-        for name, status in plan(dag.all_steps(params, out), force=args.force).items():
-            if not args.only or name == args.only:
-                print(f"{name}: {status}")
+        planned = [
+            {"name": name, "status": status}
+            for name, status in plan(dag.all_steps(params, out), force=args.force).items()
+            if not args.only or name == args.only
+        ]
+        if args.json:
+            import json
+
+            print(json.dumps(planned, indent=1))
+        else:
+            print("\n".join(f"{row['name']}: {row['status']}" for row in planned))
         return 0
+    if args.json:
+        raise EcresearchError("--json: only with --dry-run (a build prints its progress, not a plan)")
     expand = None if args.only else {dag.scores_step(params, out).name: lambda: dag.downstream_steps(out)}
     if not args.only and set(plan(steps, force=args.force).values()) != {"up to date"}:
         from ecresearch.pipeline import runner
@@ -207,27 +220,71 @@ def _report(args: argparse.Namespace) -> int:
         runner.prestart(paths.NB_REPORT)  # start-up and imports overlap the work before the notebook runs
         threading.Thread(target=webfont.warm, daemon=True).start()  # and the page's fonts, while it runs
     # bring the set up to date with ITS parameters (never others), then this report and the index
-    before = consistency.set_stamp(out)
-    execute(upstream, jobs=args.jobs)
-    require_scored(iso3, scored_countries(out))
-    if _scores_changed(out, before):  # every page of the set cites the new scores, this report among them
-        print(f"ecresearch: the scores of the {out.label()} changed: rebuilding every page of the set", file=sys.stderr)
-        steps = dag.downstream_steps(out)
-        progress = Progress(len(steps), args.quiet)
-        try:
-            status = execute(steps, force=args.force, jobs=args.jobs, progress=progress)[step.name]
-        finally:
-            progress.close()
-    else:
-        status = execute([step], force=args.force, jobs=1)[step.name]
-        execute([dag.index_step(dag.ranked_countries(out), out)], jobs=1)
-    html = step.outputs[1]
-    if args.pdf:
-        from ecresearch.site.pdf import write_pdf
+    stages = Stages(3 + bool(args.pdf), args.quiet, "ecresearch report")
+    try:
+        before = consistency.set_stamp(out)
+        stages.stage(f"checking the data and scores of the {out.label()}")
+        execute(upstream, jobs=args.jobs)
+        require_scored(iso3, scored_countries(out))
+        if _scores_changed(out, before):  # every page of the set cites the new scores, this report among them
+            stages.close()
+            print(
+                f"ecresearch: the scores of the {out.label()} changed: rebuilding every page of the set",
+                file=sys.stderr,
+            )
+            steps = dag.downstream_steps(out)
+            progress = Progress(len(steps), args.quiet)
+            try:
+                status = execute(steps, force=args.force, jobs=args.jobs, progress=progress)[step.name]
+            finally:
+                progress.close()
+        else:
+            stages.stage(f"the report of {iso3} ({args.lang}): running notebook 04")
+            status = execute([step], force=args.force, jobs=1)[step.name]
+            stages.stage(f"the index of the {out.label()}")
+            execute([dag.index_step(dag.ranked_countries(out), out)], jobs=1)
+        html = step.outputs[1]
+        if args.pdf:
+            from ecresearch.site.pdf import write_pdf
 
-        pdf = write_pdf(html)
+            stages.stage("the PDF")
+            pdf = write_pdf(html)
+    finally:
+        stages.close()
+    if args.pdf:
         print(paths.rel(pdf))
     print(f"{paths.rel(html)} ({'up to date' if status == 'up to date' else 'written'})")
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    """A shortlist side by side: the page, workbook and deck of ``compare/``, from the set's scores brought up
+    to date with its own parameters (as `report` does); an unknown or unscored country exits 2, nothing written."""
+    from ecresearch import paths
+    from ecresearch.compare.content import check
+    from ecresearch.compare.write import write
+    from ecresearch.errors import CountryError
+    from ecresearch.pipeline import consistency, dag
+    from ecresearch.pipeline.engine import execute
+
+    out = paths.output_set(args.scenario)
+    try:
+        check(args.countries, args.scenario)  # names and codes first, before any step runs
+        before = consistency.set_stamp(out)
+        execute(dag.clean_steps()[:1] + [dag.scores_step(_set_params(out), out)], jobs=1)
+        if _scores_changed(out, before):
+            print(
+                f"ecresearch: the scores of the {out.label()} changed: rebuilding every page of the set",
+                file=sys.stderr,
+            )
+            execute(dag.downstream_steps(out), jobs=os.cpu_count() or 1)
+        files = write(args.countries, args.lang, args.scenario)
+    except CountryError as exc:
+        print(f"ecresearch: error: {exc}", file=sys.stderr)
+        return 2
+    execute([dag.index_step(dag.ranked_countries(out), out)], jobs=1)
+    for f in files:
+        print(paths.rel(f))
     return 0
 
 
@@ -311,10 +368,27 @@ def _notebooks(args: argparse.Namespace) -> int:
 
 
 def _steps(args: argparse.Namespace) -> int:
+    from ecresearch import paths
     from ecresearch.pipeline import dag
 
     params, out = resolve_params(args)
-    for step in dag.all_steps(params, out):
+    steps = dag.all_steps(params, out)
+    if args.json:
+        import json
+
+        rows = [
+            {
+                "name": s.name,
+                "after": list(s.after),
+                "notebook": paths.rel(s.notebook) if s.notebook else None,
+                "inputs": [paths.rel(p) for p in s.inputs],
+                "outputs": [paths.rel(p) for p in s.outputs],
+            }
+            for s in steps
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    for step in steps:
         after = f"  (after {', '.join(step.after)})" if step.after else ""
         print(f"{step.name}{after}")
     return 0
@@ -349,54 +423,72 @@ def _add_scoring_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="let the Monte Carlo also vary normalisation and aggregation",
     )
-    g.add_argument("--scenario", metavar="NAME", help="name of the scenario folder (default: p-<parameters digest>)")
+    g.add_argument(
+        "-s", "--scenario", metavar="NAME", help="name of the scenario folder (default: p-<parameters digest>)"
+    )
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ecresearch", description=__doc__.split("\n\n")[0], epilog=EPILOG)
+    p = _Parser(prog="ecresearch", description=DESCRIPTION, epilog=EPILOG)
     p.add_argument("--version", action=_VersionAction, nargs=0, help="show the version and exit")
-    p.add_argument("--debug", action="store_true", help="show the traceback of an error")
-    p.add_argument(
-        "--root",
-        metavar="PATH",
-        help="the project folder (default: the nearest folder at or above the working directory whose "
-        "pyproject.toml has [tool.ecresearch]; or $ECRESEARCH_ROOT)",
-    )
+    _add_global_options(p, sub=False)
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     b = sub.add_parser("build", help="build everything that is out of date", epilog=EPILOG)
-    b.add_argument("--force", action="store_true", help="rebuild every step")
-    b.add_argument("--quiet", action="store_true", help="no progress output")
+    b.add_argument("-f", "--force", action="store_true", help="rebuild every step")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     b.add_argument("--only", metavar="STEP", help="run one step (`ecresearch steps` lists them)")
-    b.add_argument("--dry-run", dest="dry_run", action="store_true", help="show what would run, run nothing")
-    b.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="steps run at once (default: CPU count)")
+    b.add_argument("-n", "--dry-run", dest="dry_run", action="store_true", help="show what would run, run nothing")
+    b.add_argument("--json", action="store_true", help="with --dry-run: the plan as JSON")
+    _add_jobs(b)
     b.add_argument("--pdf", action="store_true", help="also write report.pdf beside every report")
     _add_scoring_options(b)
     b.set_defaults(func=_build)
     r = sub.add_parser("report", help="(re)generate the report for one country from the built scores")
     r.add_argument("country", help="ISO alpha-3 or alpha-2 code, or an English or Japanese name (IDN, インドネシア)")
-    r.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of the report (default ja)")
-    r.add_argument("--scenario", metavar="NAME", help="use a built scenario's scores instead of the main build's")
+    r.add_argument("-l", "--lang", choices=("ja", "en"), default="ja", help="language of the report (default ja)")
+    r.add_argument("-s", "--scenario", metavar="NAME", help="use a built scenario's scores instead of the main build's")
     r.add_argument("--pdf", action="store_true", help="also write report.pdf beside the HTML")
-    r.add_argument("--force", action="store_true", help="rerun the report even if up to date")
-    r.add_argument("--quiet", action="store_true", help="no progress output")
-    r.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="steps run at once (default: CPU count)")
+    r.add_argument("-f", "--force", action="store_true", help="rerun the report even if up to date")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    _add_jobs(r)
     r.set_defaults(func=_report)
+    cmp = sub.add_parser("compare", help="a shortlist side by side: one page, an XLSX workbook and a PPTX deck")
+    cmp.add_argument("countries", nargs="+", metavar="COUNTRY", help="two or more codes or names (PHL IDN VNM)")
+    cmp.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of the page and files (default ja)")
+    cmp.add_argument("--scenario", metavar="NAME", help="use a built scenario's scores instead of the main build's")
+    cmp.set_defaults(func=_compare)
     c = sub.add_parser("countries", help="the scored countries with score, rank band and data coverage")
     fmt = c.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="machine-readable JSON")
     fmt.add_argument("--csv", action="store_true", help="machine-readable CSV")
-    c.add_argument("--scenario", metavar="NAME", help="a built scenario instead of the main build")
+    c.add_argument("-s", "--scenario", metavar="NAME", help="a built scenario instead of the main build")
     c.set_defaults(func=_countries)
     n = sub.add_parser("notebooks", help="run the notebooks in place, refreshing their stored outputs")
     n.add_argument("names", nargs="*", metavar="NAME", help="notebook name prefixes (e.g. 03); default: all")
     n.set_defaults(func=_notebooks)
     s = sub.add_parser("steps", help="list the build's steps in order")
+    s.add_argument("--json", action="store_true", help="the steps with their inputs and outputs as JSON")
     _add_scoring_options(s)
     s.set_defaults(func=_steps)
+    from ecresearch import export, scenarios
     from ecresearch.snapshots.cli import add_commands
 
     add_commands(sub)
+    scenarios.add_command(sub)
+    export.add_command(sub)
+    from ecresearch import completion
+
+    completion.add_command(sub)
+    for path, command in completion.commands(p):  # every subcommand, nested ones too, wherever declared
+        if path:
+            _add_global_options(command, sub=True)
     return p
+
+
+def _add_jobs(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-j", "--jobs", type=_jobs, default=os.cpu_count() or 1, help="steps run at once (default: CPU count)"
+    )
 
 
 def _fault(exc: OSError) -> str:
@@ -437,7 +529,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.root is not None and paths.ROOT != Path(os.environ["ECRESEARCH_ROOT"]):
             raise EcresearchError("--root: this process already works on another project; set ECRESEARCH_ROOT")
-        paths.require_root()
+        if getattr(args, "needs_project", True):  # `completion` works anywhere
+            paths.require_root()
         return args.func(args)
     except EcresearchError as exc:
         if args.debug:

@@ -27,18 +27,21 @@ def set_stamp(out: paths.OutputSet) -> tuple[str, str] | None:
     return digest, scores
 
 
-def page_stamp(page: Path) -> tuple[str | None, str | None]:
-    """The stamp a page states (written by the meta partial of every page of a set)."""
+def page_meta(page: Path) -> dict[str, str]:
+    """The ``ecresearch-*`` meta tags of a page by name (written by the meta partial of every page of a set)."""
     head = Path(page).read_bytes().split(b"</head>", 1)[0]  # the partial writes the tags in the <head>
     found = {}
     for tag in _META.findall(head):
         attrs = dict(_ATTR.findall(tag))
         if attrs.get(b"name", b"").startswith(b"ecresearch-"):
-            found[attrs[b"name"]] = attrs.get(b"content", b"")
-    return (
-        found.get(b"ecresearch-params", b"").decode() or None,
-        found.get(b"ecresearch-scores", b"").decode() or None,
-    )
+            found[attrs[b"name"].decode()] = attrs.get(b"content", b"").decode()
+    return found
+
+
+def page_stamp(page: Path) -> tuple[str | None, str | None]:
+    """The stamp a page states: the parameters digest and the scores hash it was made from."""
+    found = page_meta(page)
+    return found.get("ecresearch-params") or None, found.get("ecresearch-scores") or None
 
 
 def _ranked(out: paths.OutputSet) -> list[str]:

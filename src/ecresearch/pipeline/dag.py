@@ -172,6 +172,12 @@ def report_step(iso3: str, lang: str, out: paths.OutputSet) -> Step:
     )
 
 
+def compare_pages(out: paths.OutputSet) -> list[Path]:
+    from ecresearch.compare.where import pages
+
+    return pages(out)
+
+
 def index_step(countries: list[str], out: paths.OutputSet) -> Step:
     def run(root: Path) -> None:
         from ecresearch.site import index
@@ -188,6 +194,8 @@ def index_step(countries: list[str], out: paths.OutputSet) -> Step:
             "countries": countries,
             "scenario": out.scenario,
             "changes_page": out.scenario is None and datasets.path("changes_page").exists(),
+            # and every comparison page on disk (`ecresearch compare`)
+            "compare_pages": [paths.rel(p) for p in compare_pages(out)],
             "as_of": as_of(),
         },
         after=("scores" + _suffix(out), "charts"),

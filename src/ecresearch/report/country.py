@@ -829,6 +829,35 @@ class Report:
     def provenance_links(self) -> tuple[str, ...]:
         return (self.t("prov_link"),)
 
+    # ── what the summary names, as data (the compare pages read these; summary_html says the same) ──
+    def network_rows(self, external: pl.DataFrame) -> pl.DataFrame:
+        """The social-network rows behind the networks the summary names (their sources and periods)."""
+        nets = self.network_names(external)
+        return external.filter(
+            (pl.col("country_iso3") == self.iso3)
+            & (pl.col("topic") == "social_platform_use")
+            & pl.col("entity").is_in(nets)
+        )
+
+    def programme_fit(self, passages: pl.DataFrame) -> tuple[list[str], list[int]]:
+        """The JETRO programmes the summary lists (a programme with no partner site for this market marked) and
+        the deck slides they stand on."""
+        prog = market.for_market(passages, self.iso3, "programme")
+        partners = set(prog.filter(pl.col("iso3") == self.iso3)["key"].to_list())
+        progs = [
+            k if k in partners else k + self.t("no_partner_short")
+            for k in prog["key"].unique(maintain_order=True).to_list()
+        ]
+        return progs, prog["slide"].unique(maintain_order=True).to_list()
+
+    def current_rules(self, rules: pl.DataFrame) -> list[dict]:
+        """The register's items the summary names: in force, or to check again, as of ``as_of``."""
+        return [i for i in self.risks(rules) if i["status"] in ("in_force", "check_again")]
+
+    def citation(self, r: dict) -> str:
+        """How the report cites a row of a scored data set (publisher and edition, or the deck slide)."""
+        return self._citation(r)
+
 
 def _network_word(name: str) -> str:
     """The word a network is known by, whatever the spelling: 'WeChat/Weixin', 'WeChat (微信)' → 'wechat'."""

@@ -33,6 +33,7 @@ def texts() -> dict:
         "scores_ja": label("index.scores_ja", "ja"),  # the Japanese scores page, named in Japanese
         "changes": both("index.changes"),
         "reports": both("index.reports"),
+        "compare": both("compare.index_link"),
         # the report pages are git-ignored: on GitHub the links resolve only on the Pages site, so say so
         "reports_built": {lang: label("index.reports_built", lang) for lang in ("en", "ja")},
         "head": [
@@ -54,6 +55,20 @@ def _reading(r: dict, reading: str) -> str:
     """One reading's rank with its P(top 3): '2 (96%)'."""
     rank = r.get(f"rank_{reading}")
     return "—" if rank is None else f"{rank} ({pct(r[f'p_top3_{reading}'], 'en')})"
+
+
+def compare_links(out: paths.OutputSet) -> list[dict]:
+    """Every comparison page of the set on disk: 'PHL · IDN · VNM (English)', in its language."""
+    from ecresearch.compare.where import pages
+
+    links = []
+    for page in pages(out):
+        lang = page.parent.name
+        # a language's own name: what a page in the other language calls its link to it
+        name = label("nav.other", "en" if lang == "ja" else "ja")
+        codes = " · ".join(page.parent.parent.name.split("-"))
+        links.append({"href": rel_link(out.index, page), "lang": lang, "text": f"{codes} ({name})"})
+    return links
 
 
 def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) -> None:
@@ -109,6 +124,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
         "scores": rel_link(out.index, datasets.path("scores_page", out)),
         "scores_ja": rel_link(out.index, datasets.path("scores_page", out, lang="ja")),
     }
+    links["compare"] = compare_links(out)  # written by `ecresearch compare`, listed when on disk
     changes = datasets.path("changes_page")  # written by `ecresearch diff`
     links["changes"] = rel_link(out.index, changes) if out.scenario is None and changes.exists() else None
     t = texts()
