@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ecresearch import datasets, paths
 from ecresearch.domain.formats import num, pct, rank_band
@@ -118,7 +119,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
                     "links": [],
                 }
             )
-    links: dict[str, str | None] = {
+    links: dict[str, Any] = {
         "gallery": rel_link(out.index, datasets.path("gallery")),
         "quality": rel_link(out.index, datasets.path("quality_page")),
         "scores": rel_link(out.index, datasets.path("scores_page", out)),
