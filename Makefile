@@ -93,9 +93,10 @@ test: $(STAMP) ## Fast tier (about a minute on 2 cores): unit tests and strict n
 test-build: $(STAMP) ## Slow tier: one cold build of everything, equal byte for byte to the committed outputs; scenarios and new snapshots on copies of it
 	$(BIN)/python -m pytest -m slow -p no:cacheprovider tests
 
-lint: $(STAMP) ## ruff, format check, notebook/.py pairs in step, the workflows (actionlint), the two locks agree
+lint: $(STAMP) ## ruff, format check, mypy on src/, notebook/.py pairs in step, the workflows (actionlint), the two locks agree
 	$(BIN)/ruff check $(LINT_STRICT)
 	$(BIN)/ruff format --check $(FORMAT_CHECKED)
+	$(BIN)/mypy
 	$(BIN)/python tools/check_notebook_pairs.py
 	$(BIN)/actionlint
 	$(UV) lock --check --offline --quiet
@@ -119,7 +120,7 @@ lock: | $(UV) ## Update uv.lock after pyproject.toml changed (every platform), a
 	$(UV) export --frozen $(EXPORT_OPTS) -o requirements.lock
 
 # Ignored caches and build leftovers that `make clean` removes: only paths git lists as untracked, never .venv/.tools.
-CACHE_RE := (^|/)(__pycache__|\.ipynb_checkpoints|\.pytest_cache|\.hypothesis|\.ruff_cache|\.ecresearch-state|[^/]+\.egg-info)/$$|^(build|\.staging[^/]*|data/\.staging[^/]*)/?$$
+CACHE_RE := (^|/)(__pycache__|\.ipynb_checkpoints|\.pytest_cache|\.hypothesis|\.ruff_cache|\.mypy_cache|\.ecresearch-state|[^/]+\.egg-info)/$$|^(build|\.staging[^/]*|data/\.staging[^/]*)/?$$
 
 clean: ## Remove untracked build outputs and caches (never a tracked file, nor .venv)
 	@git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { echo "make clean needs a git checkout" >&2; exit 1; }

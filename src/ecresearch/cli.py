@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from ecresearch.errors import EcresearchError
 from ecresearch.progress import Progress, Stages
@@ -125,7 +126,7 @@ class _Parser(argparse.ArgumentParser):
 def _add_global_options(p: argparse.ArgumentParser, *, sub: bool) -> None:
     """--debug and --root, before the subcommand or after it (after it, they default to nothing so that the
     value given before the subcommand stands)."""
-    kw = {"default": argparse.SUPPRESS} if sub else {}
+    kw: dict[str, Any] = {"default": argparse.SUPPRESS} if sub else {}
     p.add_argument("--debug", action="store_true", help="show the traceback of an error", **kw)
     p.add_argument(
         "--root",
@@ -171,8 +172,8 @@ def _build(args: argparse.Namespace) -> int:
         verify_raw()  # changed raw data fails here, before a kernel starts (the clean step checks it again)
         # the notebooks will run: start one kernel (and its imports) beside the clean step, which uses one core
         runner.prestart(paths.NB_REPORT)
-    planned = 0 if args.only or not out.ranked.exists() else len(dag.downstream_steps(out))
-    progress = Progress(len(steps), args.quiet, planned)
+    downstream = 0 if args.only or not out.ranked.exists() else len(dag.downstream_steps(out))
+    progress = Progress(len(steps), args.quiet, downstream)
     before = consistency.set_stamp(out)
     try:
         result = execute(steps, force=args.force, progress=progress, jobs=args.jobs, expand=expand)
@@ -251,6 +252,7 @@ def _report(args: argparse.Namespace) -> int:
             stages.stage(f"the index of the {out.label()}")
             execute([dag.index_step(dag.ranked_countries(out), out)], jobs=1)
         html = step.outputs[1]
+        pdf = None
         if args.pdf:
             from ecresearch.site.pdf import write_pdf
 
@@ -258,7 +260,7 @@ def _report(args: argparse.Namespace) -> int:
             pdf = write_pdf(html)
     finally:
         stages.close()
-    if args.pdf:
+    if pdf is not None:
         print(paths.rel(pdf))
     print(f"{paths.rel(html)} ({'up to date' if status == 'up to date' else 'written'})")
     return 0

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ecresearch import paths
 from ecresearch.domain import sources, units
@@ -34,7 +35,10 @@ class _Polars:
         return getattr(polars, name)
 
 
-pl = _Polars()
+if TYPE_CHECKING:  # the checker sees polars itself
+    import polars as pl
+else:
+    pl = _Polars()
 
 
 class DatasetError(EcresearchError):
@@ -736,7 +740,7 @@ def dictionary_lines() -> list[str]:
     for group in typed.values():
         names = " and ".join(d.name if d.kind == "parquet" else _shown(d) for d in group)
         lines += ["", f"## Columns of {names}", "", "| column | type | meaning |", "| --- | --- | --- |"]
-        lines += [f"| {c} | {col.polars()} | {col.description} |" for c, col in group[0].columns.items()]
+        lines += [f"| {c} | {col.polars()} | {col.description} |" for c, col in (group[0].columns or {}).items()]
     return lines
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ def is_project(folder: Path) -> bool:
     return isinstance(tool, dict) and isinstance(tool.get(MARKER_TABLE), dict)
 
 
-def find_root(start: Path | None = None, env: dict | None = None) -> Path | None:
+def find_root(start: Path | None = None, env: Mapping[str, str] | None = None) -> Path | None:
     """The project this run works on: $ECRESEARCH_ROOT, else the nearest folder at or above ``start`` (the
     working directory) that is a project, like dvc or quarto; else the clone this package runs from (an
     editable install used from elsewhere). None for an installed package run outside any project."""
@@ -71,7 +72,7 @@ EXTERNAL_DIR = RAW / "external"
 EXTERNAL_CSV = EXTERNAL_DIR / "external_figures.csv"
 
 
-def rel(path: Path) -> str:
+def rel(path: Path | str) -> str:
     """A path as shown to users: relative to the repository root when inside it."""
     path = Path(path)
     if path.is_absolute():

@@ -364,5 +364,5 @@ def extract_all(deck: Deck, external: pl.DataFrame, figures=FIGURES) -> Extracte
         .sort("_fig", "_ser", "order", "category_ja", "period", maintain_order=True)
         .drop("_fig", "_ser")
     )
-    texts = pl.DataFrame(text_rows, schema=TEXT_SCHEMA, orient="row")
-    return Extracted(long, texts, external_table(external), slides)
+    text_table = pl.DataFrame(text_rows, schema=TEXT_SCHEMA, orient="row")
+    return Extracted(long, text_table, external_table(external), slides)

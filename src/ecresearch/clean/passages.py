@@ -435,11 +435,10 @@ def notice_rows(deck: Deck) -> list[dict]:
         )
     body = [ln for ln in deck.lines[start.number : end.number - 1] if ln.text.strip()]
     text = "".join(ln.text.strip() for ln in body)
-    footers = [(int(m.group(1)), ln) for ln in deck.lines if (m := COPYRIGHT.search(ln.text))]
+    footers = [(int(m.group(1)), ln, m.group(0)) for ln in deck.lines if (m := COPYRIGHT.search(ln.text))]
     if not footers:
         raise ExtractionError("passage:copyright", "no 'Copyright © YYYY JETRO' footer found", file=deck.file)
-    year, line = max(footers, key=lambda f: (f[0], -f[1].number))
-    copyright_text = COPYRIGHT.search(line.text).group(0)
+    year, line, copyright_text = max(footers, key=lambda f: (f[0], -f[1].number))
     return [
         _notice("disclaimer", text, body[0].number, body[-1].number, deck),
         {**_notice("copyright", copyright_text, line.number, line.number, deck), "en": str(year)},

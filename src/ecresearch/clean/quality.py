@@ -8,8 +8,10 @@ reports/data-quality.md and reports/data-quality.html.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from itertools import combinations
+from typing import Any
 
 import polars as pl
 
@@ -51,6 +53,11 @@ class Finding:
     actual: float | None = None
 
 
+def _num(value: Any) -> float:
+    """A polars scalar (a sum, a mean of a float column) as a float."""
+    return float(value)
+
+
 def _deck(long: pl.DataFrame, fig_id: str) -> pl.DataFrame:
     return long.filter((pl.col("figure_id") == fig_id) & (pl.col("origin") == "deck"))
 
@@ -87,14 +94,14 @@ def share_sums(fig: Figure, long: pl.DataFrame) -> list[Finding]:
 
 def growth(fig: Figure, check: GrowthCheck, long: pl.DataFrame) -> list[Finding]:
     df = _deck(long, fig.id)
-    out = []
+    out: list[Finding] = []
     if check.level_series:
         # a rate printed once beside a chart of levels (click & collect): compare it with those levels
         g = df.filter(pl.col("series") == check.growth_series)
         printed = g["value"][0] if g.height else None
         a = _cell(long, fig.id, check.level_series, check.earlier)
         b = _cell(long, fig.id, check.level_series, check.later)
-        if None in (a, b, printed):
+        if a is None or b is None or printed is None:
             return out
         unit = fig.series_by_key(check.growth_series).unit
         computed = b / a if unit == "ratio" else (b / a - 1) * 100
@@ -148,8 +155,9 @@ def growth(fig: Figure, check: GrowthCheck, long: pl.DataFrame) -> list[Finding]
 
 def weighted_mean(fig: Figure, check: WeightedMeanCheck, long: pl.DataFrame) -> list[Finding]:
     df = _deck(long, fig.id)
-    n = {key: _cell(long, fig.id, "n", cat) for key, cat in check.parts}
-    if None in n.values():
+    sizes = {key: _cell(long, fig.id, "n", cat) for key, cat in check.parts}
+    n = {key: v for key, v in sizes.items() if v is not None}
+    if len(n) < len(sizes):
         return [Finding("weighted_mean", fig.id, "n", "issue", "sample sizes not found", "check skipped")]
     cats = (
         [check.category]
@@ -158,12 +166,13 @@ def weighted_mean(fig: Figure, check: WeightedMeanCheck, long: pl.DataFrame) -> 
     )
     errs, details = [], []
     for cat in cats:
-        parts = {key: _cell(long, fig.id, key, cat) for key, _ in check.parts}
+        cells = {key: _cell(long, fig.id, key, cat) for key, _ in check.parts}
+        parts = {key: v for key, v in cells.items() if v is not None}
         if check.stated_total:
             total = _cell(long, fig.id, check.stated_total[0], check.stated_total[1])
         else:
-            total = _cell(long, fig.id, check.total, cat)
-        if total is None or None in parts.values():
+            total = _cell(long, fig.id, check.total or "", cat)  # total is None only beside a stated_total
+        if total is None or len(parts) < len(cells):
             details.append(f"{cat}: not comparable (a value is missing)")
             continue
         mean = sum(n[k] * parts[k] for k in parts) / sum(n.values())
@@ -181,7 +190,7 @@ def weighted_mean(fig: Figure, check: WeightedMeanCheck, long: pl.DataFrame) -> 
         Finding(
             "weighted_mean",
             fig.id,
-            check.total or check.stated_total[0],
+            check.total or (check.stated_total[0] if check.stated_total else ""),
             "issue" if bad else "pass",
             msg,
             "kept as printed; differences reported"
@@ -196,8 +205,9 @@ def weighted_mean(fig: Figure, check: WeightedMeanCheck, long: pl.DataFrame) -> 
 
 def parts(fig: Figure, check: PartsCheck, long: pl.DataFrame) -> list[Finding]:
     parent = _cell(long, *check.parent)
-    vals = [_cell(long, *p) for p in check.parts]
-    if parent is None or None in vals:
+    cells = [_cell(long, *p) for p in check.parts]
+    vals = [v for v in cells if v is not None]
+    if parent is None or len(vals) < len(cells):
         return [Finding("parts_sum", fig.id, "/".join(check.parent), "issue", "a value is missing", "check skipped")]
     computed = vals[0] - vals[1] if check.relation == "difference" else sum(vals)
     ok = abs(computed - parent) <= check.tolerance + 1e-9
@@ -219,9 +229,13 @@ def parts(fig: Figure, check: PartsCheck, long: pl.DataFrame) -> list[Finding]:
 
 def region_mean(fig: Figure, check: RegionMeanCheck, long: pl.DataFrame) -> list[Finding]:
     region = _cell(long, fig.id, "growth_2022", check.region)
+    if region is None:
+        return [
+            Finding("weighted_mean", fig.id, check.region, "issue", "the region's growth is missing", "check skipped")
+        ]
     m = _deck(long, check.members_figure).filter(pl.col("iso3").is_in(list(check.members)))
-    a = m.filter(pl.col("series") == check.level_earlier)["value"].sum()
-    b = m.filter(pl.col("series") == check.level_later)["value"].sum()
+    a = _num(m.filter(pl.col("series") == check.level_earlier)["value"].sum())
+    b = _num(m.filter(pl.col("series") == check.level_later)["value"].sum())
     computed = (b / a - 1) * 100
     growths = m.filter(pl.col("series") == "growth_2022").select("iso3", "value").rows()
     lo, hi = min(v for _, v in growths), max(v for _, v in growths)
@@ -284,7 +298,7 @@ def plain_mean(fig: Figure, check: MeanCheck, long: pl.DataFrame) -> list[Findin
     df = _deck(long, fig.id).filter(pl.col("series") == check.series)
     avg = df.filter(pl.col("category_ja") == check.average)["value"][0]
     members = df.filter(pl.col("category_ja") != check.average)["value"]
-    mean = float(members.mean())
+    mean = _num(members.mean())
     ok = abs(mean - avg) <= check.tolerance_pp
     return [
         Finding(
@@ -429,7 +443,10 @@ def external_compare(fig: Figure, long: pl.DataFrame, external: pl.DataFrame) ->
                 tol = cmp.tolerance if unit != "percent" or cmp.tolerance >= 0.1 else 0.05
                 ok = rel <= tol + 1e-12
                 label = row["category_en"] or row["category_ja"]
-                shown = (lambda v: f"{v:g}%") if unit == "percent" else (lambda v, u=unit: f"{v:.4g} {u}")
+
+                def shown(v: float, u: str = unit) -> str:
+                    return f"{v:g}%" if u == "percent" else f"{v:.4g} {u}"
+
                 out.append(
                     Finding(
                         "deck_vs_external",
@@ -481,7 +498,7 @@ def vintage_mix(fig: Figure, long: pl.DataFrame) -> list[Finding]:
 
 
 # The function that runs each kind of check a figure declares (deck/model.py); the kinds are final classes.
-CHECKS = {
+CHECKS: dict[type, Callable[[Figure, Any, pl.DataFrame], list[Finding]]] = {
     GrowthCheck: growth,
     WeightedMeanCheck: weighted_mean,
     PartsCheck: parts,

@@ -3,6 +3,8 @@ narrowed by the deck catalogue (figure ids; per figure its series, units and val
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandera.polars as pa
 import polars as pl
 
@@ -23,7 +25,7 @@ def long_schema(
     figure_ids: list[str] | None = None,
     *,
     series: list[str] | None = None,
-    extra_checks: list[pa.Check] = (),
+    extra_checks: Sequence[pa.Check] = (),
     name: str = "deck_figures",
 ) -> pa.DataFrameSchema:
     columns = {"figure_id": [pa.Check.isin(figure_ids or [f.id for f in FIGURES])]}

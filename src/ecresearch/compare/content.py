@@ -129,7 +129,7 @@ def build(countries: list[str], lang: str = "ja", scenario: str | None = None, a
     """The comparison of ``countries`` (codes or names) from the reports of the output set ``scenario``."""
     codes = check(countries, scenario)
     reps = [report.load(c, lang, scenario, as_of) for c in codes]
-    out = reps[0].out
+    out = reps[0].out or paths.output_set(scenario)  # load() sets it
     tables = {
         "external": report.external_figures(),
         "passages": datasets.read("deck_passages"),

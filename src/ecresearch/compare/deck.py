@@ -47,6 +47,7 @@ def chart_data(c: Comparison, section: str) -> CategoryChartData | None:
     unit = c.markets[0].cells[section].unit or "pct"
     div, fmt = SCALE.get(unit, (1, "#,##0.0"))
     data = CategoryChartData(number_format=fmt)
+    pairs: list[tuple[str, float | None]]
     if section == "platforms":
         pairs = [(f"{m.name} · {name}", v) for m in c.markets for name, v in m.cells[section].parts]
     else:

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from ecresearch.deck.slides import Line
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,12 @@ class Series:
     unit: str  # base unit of the values: USD, CNY, persons, minutes, percent, rank, visits, text
     period: str
     scale: int = 1  # printed numbers × scale = base value (10**9 for 十億ドル)
+
+
+class Reader(Protocol):
+    """What readers.py's readers have in common: cells from a figure's lines."""
+
+    def read(self, fig: Figure, lines: list[Line]) -> list[Cell]: ...
 
 
 @dataclass(frozen=True)
@@ -120,7 +130,7 @@ class WeightedMeanCheck:
     """A total series should be the n-weighted mean of its part series."""
 
     total: str | None  # series key of the total, or None when the total is a stated cell
-    parts: tuple[tuple[str, int], ...]  # (series key, n)
+    parts: tuple[tuple[str, str], ...]  # (series key, category ja of its sample size in series "n")
     tolerance_pp: float = 0.15
     stated_total: tuple[str, str] | None = None  # (series, category ja) of a total printed in the text
     category: str | None = None  # restrict to one category
@@ -174,7 +184,7 @@ class Figure:
     kind: str  # bar | grouped_bar | line | pie | hbar | ranking_table | text_table
     anchor: str
     series: tuple[Series, ...]
-    reader: object | None
+    reader: Reader | None
     source_ja: str | None  # as printed (verified in the text); None: the slide prints no source
     status: str  # deck | deck+external | partial | external | not_reproducible
     note_en: str = ""

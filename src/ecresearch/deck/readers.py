@@ -8,8 +8,10 @@ ExtractionError naming the figure, file and line.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NoReturn
 
 from ecresearch.countries import resolve
 from ecresearch.deck.model import Cat, Cell, Figure
@@ -20,7 +22,7 @@ from ecresearch.errors import ExtractionError
 LAYOUT_NOTE = "paired by layout"
 
 
-def _fail(fig: Figure, msg: str, line: int | None = None, file: str | None = None):
+def _fail(fig: Figure, msg: str, line: int | None = None, file: str | None = None) -> NoReturn:
     raise ExtractionError(fig.id, msg, file=file, line=line)
 
 
@@ -135,7 +137,7 @@ class Run:
             tokens.extend((p, line.number) for p in parts)
         return tokens
 
-    def read(self, fig: Figure, lines: list[Line], prior: list[Cell] = ()) -> list[Cell]:
+    def read(self, fig: Figure, lines: list[Line], prior: Sequence[Cell] = ()) -> list[Cell]:
         region = self._region(fig, lines)
         tokens = self._tokens(region)
         values = [token_value(t, self.token) for t, _ in tokens]
@@ -196,18 +198,19 @@ class Run:
             _fail(fig, f"{len(current)} trailing values do not sum to 100", current[0][1])
         return groups
 
-    def _align_short(self, fig: Figure, key: str, group: list, groups: list, prior: list[Cell]):
+    def _align_short(self, fig: Figure, key: str, group: list, groups: list, prior: Sequence[Cell]):
         """Place the gap in a short series where the n-weighted mean of the parts best matches the total.
 
         The chart drops the label of a bar too small to print; the total series (printed in full)
         and the sample sizes tell which one.
         """
+        assert self.align_by_weighted_mean is not None  # the caller's condition
         total_key, parts = self.align_by_weighted_mean
         keys = self.series_keys(fig)
         weights = {}
         for part_key, (n_series, n_cat) in parts:
             found = [c for c in prior if c.series == n_series and c.category.ja == n_cat]
-            if len(found) != 1:
+            if len(found) != 1 or found[0].value is None:
                 _fail(fig, f"sample size {n_series}/{n_cat} not read")
             weights[part_key] = float(found[0].value)
         full = {k: [float(token_value(t[0], self.token)) for t in g] for k, g in zip(keys, groups, strict=False)}
@@ -251,7 +254,7 @@ class Combine:
 
     readers: tuple
 
-    def read(self, fig: Figure, lines: list[Line], prior: list[Cell] = ()) -> list[Cell]:
+    def read(self, fig: Figure, lines: list[Line], prior: Sequence[Cell] = ()) -> list[Cell]:
         cells: list[Cell] = list(prior)
         for reader in self.readers:
             cells.extend(
@@ -270,7 +273,7 @@ class LabelsOnly:
     def read(self, fig: Figure, lines: list[Line]) -> list[Cell]:
         cells = []
         for i, cat in enumerate(self.categories, start=1):
-            line = _find_label(fig, lines, cat.ja)
+            line = _find_label(fig, lines, cat.ja or "")  # every label-only category has its printed label
             cells.append(
                 Cell(
                     self.series,

@@ -135,7 +135,7 @@ def tick_run(values: list[Decimal], *, min_len: int = 4, rel_tol: float = 0.04) 
     steps = [b - a for a, b in zip(values, values[1:], strict=False)]
     if any(s <= 0 for s in steps):
         return False
-    mean = sum(steps) / len(steps)
+    mean = sum(steps, Decimal(0)) / len(steps)
     return all(abs(float(s - mean)) <= max(1.0, float(mean) * rel_tol) for s in steps)
 
 

@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -162,7 +163,7 @@ def _key_of(name: str, df: pl.DataFrame) -> tuple[str, ...] | None:
     """The natural key of a table: declared, or (deck figure tables) the deck key, or every non-float column;
     None when that is not unique (the table is then compared as a set of rows)."""
     folder = name.rsplit("/", 1)[0] + "/*.parquet" if "/" in name else None
-    key = KEYS.get(name) or KEYS.get(folder)
+    key = KEYS.get(name) or (KEYS.get(folder) if folder else None)
     if key is None:
         key = tuple(c for c, t in df.schema.items() if not t.is_float())
     if not key or any(k not in df.columns for k in key) or df.select(key).is_duplicated().any():
@@ -176,7 +177,7 @@ def _rowdict(row: dict) -> dict:
 
 def diff_table(name: str, old: pl.DataFrame | None, new: pl.DataFrame | None) -> dict:
     """Added, removed and changed rows of one table (by its natural key)."""
-    out = {
+    out: dict[str, Any] = {
         "table": f"{PROCESSED_REL.as_posix()}/{name}",
         "name": name,
         "status": "changed",
@@ -190,6 +191,7 @@ def diff_table(name: str, old: pl.DataFrame | None, new: pl.DataFrame | None) ->
     if old is None or new is None:
         out["status"] = "new table" if old is None else "removed table"
     ref = new if new is not None else old
+    assert ref is not None, f"{name}: neither build has the table"
     key = _key_of(name, ref)
     if key is not None and old is not None and new is not None and _key_of(name, old) != key:
         key = None
@@ -295,7 +297,7 @@ def country_changes(old: pl.DataFrame | None, new: pl.DataFrame | None, indicato
         for item in (indicators or {}).get(kind, []):
             by_country.setdefault(item["key"]["iso3"], []).append({"kind": kind, **item})
     out = []
-    for iso3 in sorted(set(o) | set(n), key=lambda c: ((n.get(c) or o.get(c)).get("rank") or 999, c)):
+    for iso3 in sorted(set(o) | set(n), key=lambda c: ((n.get(c) or o[c]).get("rank") or 999, c)):
         a, b = o.get(iso3), n.get(iso3)
         diffs = {
             c: {"old": _plain((a or {}).get(c)), "new": _plain((b or {}).get(c))}
@@ -309,7 +311,7 @@ def country_changes(old: pl.DataFrame | None, new: pl.DataFrame | None, indicato
         if not diffs and not inds:
             continue
         ro, rn = (a or {}).get("rank"), (b or {}).get("rank")
-        ref = b or a
+        ref = b or a or {}
         out.append(
             {
                 "iso3": iso3,
@@ -345,7 +347,7 @@ def compare(old: Side, new: Side) -> dict:
         _trace_table(t, ext_old, ext_new)
     by_name = {t["name"]: t for t in tables}
     quality = by_name.get(_file("quality_findings"))
-    findings = {"new": [], "resolved": []}
+    findings: dict[str, list[dict]] = {"new": [], "resolved": []}
     if quality is not None:
         findings["new"] = [{**i["key"], **i["values"]} for i in quality["added"]]
         findings["resolved"] = [{**i["key"], **i["values"]} for i in quality["removed"]]
@@ -376,8 +378,8 @@ def compare(old: Side, new: Side) -> dict:
 
 def run(old_rev: str | None, new_rev: str | None, old_dir: Path | None, new_dir: Path | None) -> dict:
     """Compare two builds: folders, git revisions, or (default) git HEAD against the working tree."""
-    with tempfile.TemporaryDirectory(prefix="ecresearch-diff-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="ecresearch-diff-") as scratch:
+        tmp = Path(scratch)
         if old_dir is not None:
             old = dir_side(old_dir)
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -72,7 +73,7 @@ def _writable_dir(path: Path) -> Path:
     return p
 
 
-def publish(root: Path, outputs: list[Path], remove: list[Path] = ()) -> list[Path]:
+def publish(root: Path, outputs: list[Path], remove: Iterable[Path] = ()) -> list[Path]:
     """Move every staged output into place, or none; ``remove``: files that go in the same transaction (pages
     made from what this publish replaces). Returns the published files."""
     moves, removals = _plan(root, outputs)

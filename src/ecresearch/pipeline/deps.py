@@ -163,6 +163,8 @@ def _code_files(modules: frozenset[str], notebooks: tuple) -> tuple[Path, ...]:
     files: set[Path] = set()
     for m in closure(mods):
         path = module_path(m)
+        if path is None:  # closure() keeps the package's own modules only
+            continue
         files.add(path)
         if path.name == "__init__.py":  # a package's own data (templates, css) travels with it
             for extra in path.parent.iterdir():

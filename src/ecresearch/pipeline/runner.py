@@ -183,8 +183,9 @@ def run_notebook(
 
     output.parent.mkdir(parents=True, exist_ok=True)
     clean_run = False
+    # Outside the try: a manager that cannot be made raises its own error, with no kernel to shut down.
+    km = _kernel() if reuse_kernel else new_kernel_manager()
     try:
-        km = _kernel() if reuse_kernel else new_kernel_manager()
         extra = {"km": km}
         pm.execute_notebook(
             str(notebook),

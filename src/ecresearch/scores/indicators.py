@@ -6,6 +6,8 @@ concentration is an HHI interval from one data set per market, chosen by metric 
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from ecresearch import datasets
@@ -82,7 +84,7 @@ DATA_SET_SCHEMA = datasets.dtypes("scored_data_sets")
 
 
 def _row(members: list[dict] | None = None, **kw) -> dict:
-    base = {k: None for k in INDICATOR_SCHEMA}
+    base: dict[str, Any] = {k: None for k in INDICATOR_SCHEMA}
     base.update(kw)
     base["_members"] = members or []
     return base
@@ -199,8 +201,8 @@ def growth_indicators(figures: pl.DataFrame, external: pl.DataFrame, candidates=
         rows.append(
             _growth_interval(r["country_iso3"], r, r["value"], low, high, "forecast", note, [external_member(r)])
         )
-    scored = set(have) | {r["iso3"] for r in rows if r["pillar"] == "growth"}
-    rows += top_list_bounds(external, scored, revised, min(have.values(), default=0.0), candidates)
+    growth_scored = set(have) | {r["iso3"] for r in rows if r["pillar"] == "growth"}
+    rows += top_list_bounds(external, growth_scored, revised, min(have.values(), default=0.0), candidates)
     return rows
 
 
@@ -233,19 +235,19 @@ def top_list_bounds(
     listed = set(top["country_iso3"].to_list()) - {"SEA", "WLD"}
     tenth = top.filter((pl.col("unit") == "rank") & (pl.col("value") == 10))
     if len(listed) == 10 and tenth.height == 1:  # the list is complete: every other market grew less than the tenth
-        tenth = tenth.row(0, named=True)
+        tenth_row = tenth.row(0, named=True)
         value = external.filter(  # the tenth's own value, in the list's edition (any snapshot)
-            (pl.col("country_iso3") == tenth["country_iso3"])
+            (pl.col("country_iso3") == tenth_row["country_iso3"])
             & (pl.col("metric") == "retail ecommerce growth")
-            & (pl.col("vintage") == tenth["vintage"])
+            & (pl.col("vintage") == tenth_row["vintage"])
         )
         cap = value["value"][0] if value.height else None
         if cap is not None:
             for iso3 in candidates:
                 if iso3 in done or iso3 in listed:
                     continue
-                why = f"not in the list, so below its tenth ({tenth['country_iso3']} {cap:g}%)"
-                rows.append(_bound_row(iso3, tenth, floor, cap + hi_rev, [external_member(tenth)], why))
+                why = f"not in the list, so below its tenth ({tenth_row['country_iso3']} {cap:g}%)"
+                rows.append(_bound_row(iso3, tenth_row, floor, cap + hi_rev, [external_member(tenth_row)], why))
     return rows
 
 
@@ -440,7 +442,9 @@ def concentration_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> l
     comparable: each HHI carries its class."""
     rows = []
     fig, scored, cn = deck_scored(figures, "concentration")
-    if cn.height:
+    if cn.height and fig.iso3 is None:
+        raise ValueError(f"{fig.id}: the deck's concentration figure names no market (iso3)")
+    if cn.height and fig.iso3 is not None:
         cn = cn.sort("value", descending=True, maintain_order=True)
         members = [deck_member(r, CBEC_METRIC, scored.edition) for r in cn.iter_rows(named=True)]
         sub = figures.filter((pl.col("figure_id") == fig.id) & (pl.col("series") == "subtotal"))
@@ -448,7 +452,7 @@ def concentration_indicators(figures: pl.DataFrame, external: pl.DataFrame) -> l
             pair = subset_summing_to([m["value"] for m in members], sub["value"][0])
             # the subtotal's label names the slices ("Tmall Global + Kaola (Alibaba)"): their declared owner
             owner = owner_of(sub["category_en"][0].split(" + ")[0], year_of(scored.period))
-            for i in pair if owner else ():
+            for i in (pair or ()) if owner else ():
                 members[i]["owner"] = owner
         interval = hhi_interval(grouped_shares(members))
         rows.append(

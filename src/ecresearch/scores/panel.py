@@ -127,7 +127,8 @@ class Panel:
     def __init__(self, ctx: Context, run: Callable[[list[str]], tuple[int, str]] = run_build):
         import ipywidgets as W
 
-        self.ctx, self._run, self.thread = ctx, run, None
+        self.ctx, self._run = ctx, run
+        self.thread: threading.Thread | None = None
         lang, t = ctx.lang, section("panel", ctx.lang)
         s = whatif.setting_of(ctx.prep.base)
         wide = {"description_width": "initial"}
@@ -238,10 +239,9 @@ class Panel:
 
     def build(self, _button=None) -> threading.Thread | None:
         """Run the scenario command in the background; the status line says when it has finished."""
-        text = self.show_command()
-        if text is None:
+        text, args = self.show_command(), self.args()
+        if text is None or args is None:
             return None
-        args = self.args()
         lang = self.ctx.lang
 
         def work() -> None:

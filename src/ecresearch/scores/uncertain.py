@@ -99,12 +99,12 @@ def imputed_share(imputed: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 def eligible(c: Cells, weights: np.ndarray, max_missing_weight: float) -> np.ndarray:
     """Ranked or not (the coverage rule), for the declared weights or per draw."""
-    return imputed_share(c.imputed, weights) <= max_missing_weight + 1e-9
+    return np.asarray(imputed_share(c.imputed, weights) <= max_missing_weight + 1e-9)
 
 
 def scoreable(c: Cells, params: Params) -> np.ndarray:
     """Markets with a sourced value on at least one weighted pillar (the others are not scored at all)."""
-    return ((~c.imputed) & (weight_vector(params) > 0)).any(axis=1)
+    return np.asarray(((~c.imputed) & (weight_vector(params) > 0)).any(axis=1))
 
 
 def from_arrays(x, low=None, high=None, imputed=None, hhi_point: str = "midpoint") -> Cells:

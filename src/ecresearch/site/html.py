@@ -179,6 +179,8 @@ def write_html(
 
     nb = nbformat.read(notebook, as_version=4)
     if page == "report":
+        if iso3 is None:
+            raise ValueError("a report page needs its country (iso3)")
         c = resolve(iso3)
         final = datasets.path("report_page", out, iso3=iso3, lang=lang)
         other = datasets.path("report_page", out, iso3=iso3, lang="en" if lang == "ja" else "ja")

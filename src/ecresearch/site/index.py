@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ecresearch import datasets, paths
 from ecresearch.domain.formats import num, pct, rank_band
@@ -110,7 +111,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
     for r in scores.iter_rows(named=True):
         name = f"{r['name_ja']} / {r['name_en']}"
         if r["ranked"]:
-            links = (
+            report_links = (
                 [
                     {
                         "href": rel_link(out.index, datasets.path("report_page", out, iso3=r["iso3"], lang=lang)),
@@ -133,7 +134,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
                     "p_top3": pct(r["p_top3"], "en"),
                     **{reading: _reading(r, reading) for reading in DIRECTIONS},
                     "pillars": f"{r['pillars_used']}/{len(CORE_PILLARS)}",
-                    "links": links,
+                    "links": report_links,
                 }
             )
         else:
@@ -151,7 +152,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
                     "links": _profile_links(out, r["iso3"]) if r["iso3"] in profiles else [],
                 }
             )
-    links = {
+    links: dict[str, Any] = {
         "gallery": rel_link(out.index, datasets.path("gallery")),
         "quality": rel_link(out.index, datasets.path("quality_page")),
         "scores": rel_link(out.index, datasets.path("scores_page", out)),

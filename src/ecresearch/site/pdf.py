@@ -21,18 +21,35 @@ table { font-size: 9px !important; }
 """
 
 
+def _weasyprint():
+    """WeasyPrint's ``CSS`` and ``HTML``, or one line saying what is missing: the extra or the system library."""
+    import contextlib
+    import io
+
+    try:
+        # Without Pango, WeasyPrint prints a banner of its own to stdout before it raises: keep it off the terminal.
+        with contextlib.redirect_stdout(io.StringIO()):
+            from weasyprint import CSS, HTML
+    except ImportError as exc:
+        raise EcresearchError(
+            f"PDF output needs the pdf extra (pip install 'ecresearch[pdf]') and the system Pango library: {exc}"
+        ) from None
+    except OSError as exc:  # cffi could not load a system library (Pango, GObject)
+        first = str(exc).splitlines()[0].split(":")[0] if str(exc) else type(exc).__name__
+        raise EcresearchError(
+            "PDF output needs the system Pango library (apt install libpango-1.0-0; brew install pango); "
+            f"WeasyPrint could not load it: {first}"
+        ) from None
+    return CSS, HTML
+
+
 def write_pdf(html_path: Path, pdf_path: Path | None = None) -> Path:
     """Render ``report.html`` to ``report.pdf`` (or ``pdf_path``); the previous PDF is replaced only on success."""
     import logging
     import os
     import tempfile
 
-    try:
-        from weasyprint import CSS, HTML
-    except (ImportError, OSError) as exc:  # OSError: the Pango library is missing
-        raise EcresearchError(
-            f"PDF output needs the pdf extra (pip install 'ecresearch[pdf]') and the system Pango library: {exc}"
-        ) from None
+    CSS, HTML = _weasyprint()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     html_path = Path(html_path)

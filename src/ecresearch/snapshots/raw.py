@@ -158,7 +158,8 @@ def parse_external(path: Path, *, known_iso3=None) -> pl.DataFrame:
             f"{list(EXTERNAL_COLUMNS)} (optionally + {list(OPTIONAL_COLUMNS)})"
         )
     reader = csv.reader(io.StringIO(text, newline=""))
-    out, seen = [], {}
+    out: list[dict] = []
+    seen: dict[tuple, int] = {}
     line_of_record = []
     for _ in reader:  # the line where each record starts (records may span lines inside quotes)
         line_of_record.append(reader.line_num)
@@ -330,7 +331,7 @@ def parse_rules(path: Path) -> list[dict]:
             f"{where}: line 1: columns must be {list(RULES_COLUMNS)}, "
             f"optionally followed by {list(RULES_PERIOD_COLUMNS)}"
         )
-    columns = datasets.get("market_rules").columns
+    columns = datasets.get("market_rules").columns or {}
     required = [c for c in header if c in columns and not columns[c].nullable]  # the registry says which
     out = []
     for n, (rec, line) in enumerate(zip(rows[1:], starts[1:], strict=True), start=2):
