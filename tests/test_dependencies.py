@@ -127,7 +127,8 @@ def test_wheel_metadata_agrees_with_citation_and_licence():
     assert {"LICENSE", "NOTICE.md"} <= set(meta.get_all("License-File"))
     assert meta["Author"] == ", ".join(_cff_list(cff, "authors", "name: "))
     assert meta["Keywords"].split(",") == _cff_list(cff, "keywords")
-    urls = dict(u.split(", ", 1) for u in meta.get_all("Project-URL"))
-    assert urls["Source"] == re.search(r'^repository-code: "(.+)"$', cff, re.M).group(1)
-    assert {"Homepage", "Issues", "Changelog"} <= set(urls)
+    # the project has no public address yet: no URL is invented, and the two files agree on that
+    code = re.search(r'^repository-code: "(.+)"$', cff, re.M)
+    urls = dict(u.split(", ", 1) for u in meta.get_all("Project-URL") or [])
+    assert urls.get("Source") == (code.group(1) if code else None)
     assert any(c.startswith("Programming Language :: Python :: 3.11") for c in meta.get_all("Classifier"))
