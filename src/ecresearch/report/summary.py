@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import reduce
 
 import polars as pl
@@ -67,9 +68,9 @@ def deck_conversions(figures: pl.DataFrame, passages: pl.DataFrame) -> list[Conv
                 continue
             out[key] = Conversion(
                 iso3 if iso3 not in (None, "*") else None,
-                _number(m.group(1)) * TRILLION,
+                _trillions(m.group(1)),
                 _CURRENCY[m.group(2)],
-                _number(m.group(3)) * TRILLION,
+                _trillions(m.group(3)),
                 m.group(0),
                 periods.get((slide, line)),
                 slide,
@@ -78,8 +79,9 @@ def deck_conversions(figures: pl.DataFrame, passages: pl.DataFrame) -> list[Conv
     return sorted(out.values(), key=lambda c: (c.slide, c.line))
 
 
-def _number(text: str) -> float:
-    return float(text.replace(",", ""))
+def _trillions(text: str) -> float:
+    """A printed number of trillions (兆) as a value, exact in decimal (8.2兆 is 8.2e12, not 8199999999999.999)."""
+    return float(Decimal(text.replace(",", "")) * 10**12)
 
 
 def yen_rate(conversions: list[Conversion], declared: dict | None) -> Rate | None:
