@@ -232,3 +232,39 @@ def test_the_declared_rate_is_checked():
         page_params({"as_of": "2026-12-01", "usd_jpy": {"rate": -1, "date": "2022", "source": "X"}})
     with pytest.raises(ParameterError, match="max_age_years"):
         page_params({"as_of": "2026-12-01", "max_age_years": -1})
+
+
+def test_a_figure_older_than_the_declared_age_is_judged_against_as_of():
+    from ecresearch.report.rules import older_than
+
+    assert older_than("2018", "2026-12-01", 5) and older_than("2021-11", "2026-12-01", 5)
+    assert not older_than("2021", "2026-12-01", 5) and not older_than("2024-01", "2026-12-01", 5)
+    assert not older_than("2018", "2026-12-01", 0) and not older_than(None, "2026-12-01", 5)
+    assert not older_than("2018", "2020-02-29", 5) and older_than("2014", "2020-02-29", 5)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_old_figure_in_a_report_table_is_marked(lang):
+    """The platforms and networks tables mark the periods [pages] max_age_years before as_of calls old, with the
+    catalogue's mark; the same report with no age limit (or an earlier as_of) marks none."""
+    from ecresearch import datasets
+    from ecresearch.report import country
+    from ecresearch.report.rules import older_than
+
+    ext = country.external_figures()
+    passages = datasets.read("deck_passages")
+    rep = country.load("USA", lang)
+    col = rep.t("period")
+
+    def shown(years: int) -> list[str]:
+        rep.max_age_years = years
+        return [p for t in (rep.platforms(ext), rep.social_networks(ext, passages)) for p in t[col].to_list()]
+
+    bare = shown(0)
+    old = sorted({p for p in bare if re.fullmatch(r"\d{4}", p) and older_than(p, rep.as_of, 5)})
+    assert old, "no old figure in the market's tables to mark"
+    assert not [p for p in bare if p.startswith(label("report.dated_year", lang, year="")[:4])]
+    marked = shown(5)
+    assert len(marked) == len(bare)
+    for was, now in zip(bare, marked, strict=True):
+        assert now == (label("report.dated_year", lang, year=was) if was in old else was)

@@ -21,7 +21,7 @@ from ecresearch.domain.labels import LANGS, label, section
 from ecresearch.errors import CountryError, EcresearchError
 from ecresearch.params import CORE_PILLARS, DIRECTIONS, PILLAR_COLUMNS, SURE
 from ecresearch.report import summary
-from ecresearch.report.rules import register, replaced_count
+from ecresearch.report.rules import older_than, register, replaced_count
 from ecresearch.site.attribution import date_text
 from ecresearch.site.html import safe_url
 
@@ -309,8 +309,15 @@ class Report:
         return " ".join(parts)
 
     def _period(self, period: str | None) -> str:
-        """A period as printed; the deck's 'unstated' (no period printed) in the page's language."""
-        return self.t("period_unstated") if period == "unstated" else (period or "")
+        """A period as printed; the deck's 'unstated' (no period printed) in the page's language; a period older
+        than [pages] max_age_years before as_of marked as dated data."""
+        if period == "unstated":
+            return self.t("period_unstated")
+        if older_than(period, self.as_of, self.max_age_years):
+            return (
+                self.t("dated_year", year=period) if re.fullmatch(r"\d{4}", period) else self.t("dated", period=period)
+            )
+        return period or ""
 
     def hhi_band(self, name: str) -> str:
         return label(f"hhi_band.{name}", self.lang)

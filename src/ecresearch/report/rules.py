@@ -27,6 +27,20 @@ def period_end(text: str | None) -> dt.date | None:
     return dt.date(y, 12, 31)
 
 
+def older_than(period: str | None, as_of: str, years: int) -> bool:
+    """Whether a figure's period ended more than ``years`` years before ``as_of`` (a parameter, never the clock):
+    '2018' is older than 5 years as of 2026-12-01, '2022' is not; no period, or ``years`` 0, is never old."""
+    end = period_end(period)
+    if end is None or years <= 0:
+        return False
+    day = dt.date.fromisoformat(as_of)
+    try:
+        cutoff = day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        cutoff = day.replace(year=day.year - years, day=28)
+    return end < cutoff
+
+
 def period_start(text: str | None) -> dt.date | None:
     m = _DATE.search(text or "")
     if not m:
