@@ -268,3 +268,10 @@ def test_an_old_figure_in_a_report_table_is_marked(lang):
     assert len(marked) == len(bare)
     for was, now in zip(bare, marked, strict=True):
         assert now == (label("report.dated_year", lang, year=was) if was in old else was)
+
+
+def test_a_fiscal_year_or_an_unreadable_period_is_judged_by_its_end():
+    from ecresearch.report.rules import older_than
+
+    assert not older_than("2022-23", "2026-12-01", 3) and older_than("2019-20", "2026-12-01", 5)
+    assert not older_than("2024-99", "2026-12-01", 5)  # no such month: not a date, never marked
