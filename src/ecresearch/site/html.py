@@ -71,11 +71,16 @@ def rel_link(page: Path, target: Path) -> str:
     return Path(os.path.relpath(target, page.parent)).as_posix()
 
 
+def index_page(out: paths.OutputSet, lang: str) -> Path:
+    """The index of an output set in one language (each page's Home link leads to the index in its language)."""
+    return datasets.path("index_page" if lang == "en" else f"index_page_{lang}", out)
+
+
 def site_nav(page: Path, lang: str, out: paths.OutputSet | None, other: Path | None = None) -> dict:
     t = section("nav", lang)
     out = out or paths.output_set(None)
     links = [
-        {"href": rel_link(page, out.index), "text": t["index"]},
+        {"href": rel_link(page, index_page(out, lang)), "text": t["index"]},
         {"href": rel_link(page, datasets.path("gallery")), "text": t["gallery"]},
         {"href": rel_link(page, datasets.path("quality_page")), "text": t["quality"]},
         {"href": rel_link(page, datasets.path("scores_page", out, lang=lang)), "text": t["scores"]},

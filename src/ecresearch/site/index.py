@@ -6,125 +6,115 @@ from pathlib import Path
 
 from ecresearch import datasets, paths
 from ecresearch.domain.formats import num, pct, rank_band
-from ecresearch.domain.labels import label
+from ecresearch.domain.labels import LANGS, label
 from ecresearch.params import CORE_PILLARS, DIRECTIONS
 from ecresearch.pipeline.atomic import staged, write_text
-from ecresearch.site.html import rel_link, render_page
+from ecresearch.site.html import index_page, rel_link, render_page
 
 PROJECT = "ecresearch"  # the project's name, in every language
 
 
-def both(key: str, first: str = "en") -> str:
-    """This page is the one bilingual page (it leads to pages in both languages): a text in both, from the
-    catalogue's two entries of ``key``, ``first`` language first."""
-    second = "ja" if first == "en" else "en"
-    return f"{label(key, first)} / {label(key, second)}"
-
-
-def texts() -> dict:
-    """The page's words for the template; columns without a Japanese half were English-only before the
-    catalogue and stay so (the page is compared byte for byte)."""
+def texts(lang: str) -> dict:
+    """The page's words for the template, all in ``lang`` (one language per page; the other language's index is
+    one link away, through the language switch)."""
+    t = {k: label(f"index.{k}", lang) for k in ("contents", "gallery", "quality", "scores", "changes", "reports")}
     return {
-        "title": f"{PROJECT} — " + both("index.title", first="ja"),
-        "contents": both("index.contents"),
-        "gallery": both("index.gallery"),
-        "quality": both("index.quality"),
-        "scores": both("index.scores"),
-        "scores_ja": label("index.scores_ja", "ja"),  # the Japanese scores page, named in Japanese
-        "changes": both("index.changes"),
-        "reports": both("index.reports"),
+        **t,
+        "title": f"{PROJECT} — " + label("index.title", lang),
         # the report pages are git-ignored: on GitHub the links resolve only on the Pages site, so say so
-        "reports_built": {lang: label("index.reports_built", lang) for lang in ("en", "ja")},
+        "reports_built": label("index.reports_built", lang),
         "head": [
-            both("index.rank"),
-            label("index.iso3", "en"),
-            both("index.country"),
-            label("index.score", "en"),
-            label("index.band", "en"),
-            label("index.p_top3", "en"),
-            both("index.reading_channel"),
-            both("index.reading_gatekeeper"),
-            both("index.pillars"),
-            both("index.report"),
+            label(f"index.{k}", lang)
+            for k in (
+                "rank",
+                "iso3",
+                "country",
+                "score",
+                "band",
+                "p_top3",
+                "reading_channel",
+                "reading_gatekeeper",
+                "pillars",
+                "report",
+            )
         ],
     }
 
 
-def _reading(r: dict, reading: str) -> str:
+def _reading(r: dict, reading: str, lang: str) -> str:
     """One reading's rank with its P(top 3): '2 (96%)'."""
     rank = r.get(f"rank_{reading}")
-    return "—" if rank is None else f"{rank} ({pct(r[f'p_top3_{reading}'], 'en')})"
+    return "—" if rank is None else f"{rank} ({pct(r[f'p_top3_{reading}'], lang)})"
+
+
+def _links(page: Path, out: paths.OutputSet, iso3: str, lang: str) -> list[dict]:
+    """A market's report in the page's language, then in the other one (named by its own name, marked with its
+    language: the one word of the other language a page shows, as its language switch does)."""
+    other = "en" if lang == "ja" else "ja"
+    return [
+        {"href": rel_link(page, datasets.path("report_page", out, iso3=iso3, lang=lang)), "lang": lang,
+         "text": label("index.report", lang)},
+        {"href": rel_link(page, datasets.path("report_page", out, iso3=iso3, lang=other)), "lang": other,
+         "text": label("nav.other", lang)},
+    ]  # fmt: skip
+
+
+def _row(r: dict, page: Path, out: paths.OutputSet, countries: list[str], lang: str) -> dict:
+    name = r["name_ja"] if lang == "ja" else r["name_en"]
+    if not r["ranked"]:
+        return {
+            "rank": "—",
+            "iso3": r["iso3"],
+            "name": name,
+            "score": "—",
+            "band": label("index.not_ranked", lang, share=pct(r["missing_weight"], lang)),
+            "p_top3": "—",
+            "channel": "—",
+            "gatekeeper": "—",
+            "pillars": f"{r['pillars']}/{len(CORE_PILLARS)}",
+            "links": [],
+        }
+    return {
+        "rank": r["rank"],
+        "iso3": r["iso3"],
+        "name": name,
+        "score": num(r["score"], lang, 1),
+        "band": rank_band(r["median_rank"], r["rank_p05"], r["rank_p95"], lang),
+        "p_top3": pct(r["p_top3"], lang),
+        **{reading: _reading(r, reading, lang) for reading in DIRECTIONS},
+        "pillars": f"{r['pillars_used']}/{len(CORE_PILLARS)}",
+        "links": _links(page, out, r["iso3"], lang) if r["iso3"] in countries else [],
+    }
 
 
 def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) -> None:
+    """The index of the output set, one page per language (index.html, index.ja.html), each in one language."""
     scores = datasets.read("country_scores", out)
-    rows = []
-    for r in scores.iter_rows(named=True):
-        name = f"{r['name_ja']} / {r['name_en']}"
-        if r["ranked"]:
-            links = (
-                [
-                    {
-                        "href": rel_link(out.index, datasets.path("report_page", out, iso3=r["iso3"], lang=lang)),
-                        "lang": lang,
-                        # a language's own name: what a page in the other language calls its link to it
-                        "text": label("nav.other", "en" if lang == "ja" else "ja"),
-                    }
-                    for lang in ("ja", "en")
-                ]
-                if r["iso3"] in countries
-                else []
-            )
-            rows.append(
-                {
-                    "rank": r["rank"],
-                    "iso3": r["iso3"],
-                    "name": name,
-                    "score": num(r["score"], "en", 1),
-                    "band": rank_band(r["median_rank"], r["rank_p05"], r["rank_p95"], "en"),
-                    "p_top3": pct(r["p_top3"], "en"),
-                    **{reading: _reading(r, reading) for reading in DIRECTIONS},
-                    "pillars": f"{r['pillars_used']}/{len(CORE_PILLARS)}",
-                    "links": links,
-                }
-            )
-        else:
-            rows.append(
-                {
-                    "rank": "—",
-                    "iso3": r["iso3"],
-                    "name": name,
-                    "score": "—",
-                    "band": label("index.not_ranked", "en", share=pct(r["missing_weight"], "en")),
-                    "p_top3": "—",
-                    "channel": "—",
-                    "gatekeeper": "—",
-                    "pillars": f"{r['pillars']}/{len(CORE_PILLARS)}",
-                    "links": [],
-                }
-            )
-    links = {
-        "gallery": rel_link(out.index, datasets.path("gallery")),
-        "quality": rel_link(out.index, datasets.path("quality_page")),
-        "scores": rel_link(out.index, datasets.path("scores_page", out)),
-        "scores_ja": rel_link(out.index, datasets.path("scores_page", out, lang="ja")),
-    }
-    changes = datasets.path("changes_page")  # written by `ecresearch diff`
-    links["changes"] = rel_link(out.index, changes) if out.scenario is None and changes.exists() else None
-    t = texts()
-    title = t["title"] + ("" if out.scenario is None else " — " + label("stamp.scenario", "en", scenario=out.scenario))
-    write_text(
-        staged(root, out.index),
-        render_page(
-            "index.html.j2",
-            out.index,
-            title=title,
-            lang="en",
-            out=out,
-            as_of=as_of,
-            notice_langs=("ja", "en"),
-            t=t,
-            rows=rows,
-            links=links,
-        ),
-    )
+    for lang in LANGS:
+        page = index_page(out, lang)
+        other = index_page(out, "ja" if lang == "en" else "en")
+        rows = [_row(r, page, out, countries, lang) for r in scores.iter_rows(named=True)]
+        links = {
+            "gallery": rel_link(page, datasets.path("gallery")),
+            "quality": rel_link(page, datasets.path("quality_page")),
+            "scores": rel_link(page, datasets.path("scores_page", out, lang=lang)),
+        }
+        changes = datasets.path("changes_page")  # written by `ecresearch diff`
+        links["changes"] = rel_link(page, changes) if out.scenario is None and changes.exists() else None
+        t = texts(lang)
+        scenario = "" if out.scenario is None else " — " + label("stamp.scenario", lang, scenario=out.scenario)
+        write_text(
+            staged(root, page),
+            render_page(
+                "index.html.j2",
+                page,
+                title=t["title"] + scenario,
+                lang=lang,
+                out=out,
+                other=other,
+                as_of=as_of,
+                t=t,
+                rows=rows,
+                links=links,
+            ),
+        )
