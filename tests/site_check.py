@@ -56,6 +56,10 @@ def check_page(path: Path) -> list[str]:
     p.feed(path.read_text(encoding="utf-8"))
     problems = []
     want = "en" if "/en/" in path.as_posix() else ("ja" if "/ja/" in path.as_posix() else None)
+    if path.name.endswith(".ja.html"):  # the Japanese index and scores page
+        want = "ja"
+    elif path.name == "index.html":  # the English index (one language per page)
+        want = "en"
     if want and p.lang != want:
         problems.append(f"{path}: <html lang={p.lang!r}>, expected {want!r}")
     if p.scripts:
@@ -73,7 +77,7 @@ def check_page(path: Path) -> list[str]:
             problems.append(f"{path}: broken link {href!r}")
     text = " ".join(p.text)
     html = path.read_text(encoding="utf-8")
-    dated = "/countries/" in path.as_posix() or path.name in ("index.html", "scores.html")
+    dated = "/countries/" in path.as_posix() or path.name in ("index.html", "index.ja.html", "scores.html")
     if dated and ('<p class="asof">' not in html or "正確性を保証するものではありません" not in html):
         problems.append(f"{path}: no data-as-of date, attribution or the deck's disclaimer")
     for m in RAW_FLOAT.findall(text):

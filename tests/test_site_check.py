@@ -66,3 +66,28 @@ def test_a_report_page_passes_and_each_fault_fails(lang):
     yes = f"<td>{html.escape(label('report.yes', lang))}</td></tr>"
     assert yes in page
     assert any("marked as scored" in p for p in _check(page.replace(yes, "<td></td></tr>", 1), lang, as_of))
+
+
+def test_each_index_is_in_one_language(tmp_path):
+    """The two indexes pass the page check (declared language, dated); an English index with a Japanese heading
+    — the bilingual index it replaces — fails it."""
+    from ecresearch.pipeline.atomic import staged
+    from ecresearch.pipeline.dag import as_of
+    from ecresearch.site import index
+    from ecresearch.site.html import index_page
+
+    from .site_check import check_page
+
+    out = paths.output_set()
+    index.build(tmp_path, out, [ISO3], as_of())
+    pages = {lang: staged(tmp_path, index_page(out, lang)) for lang in ("en", "ja")}
+    assert pages["ja"].name == "index.ja.html" and pages["en"].name == "index.html"
+    for page in pages.values():
+        problems = check_page(page)
+        assert [p for p in problems if "broken link" not in p] == [], problems  # reports are not built here
+    bad = tmp_path / "bad" / "index.html"
+    bad.parent.mkdir()
+    text = pages["en"].read_text(encoding="utf-8")
+    head = label("index.contents", "en")
+    bad.write_text(text.replace(f"<h2>{head}</h2>", f"<h2>{head} / {label('index.contents', 'ja')}</h2>"), "utf-8")
+    assert any("untranslated heading" in p for p in check_page(bad))
