@@ -803,6 +803,8 @@ class Report:
         """The summary as one paragraph an analyst can paste (plain text; report.summary builds it)."""
         conversions = summary.deck_conversions(self.figures, passages)
         declared = dict(zip(("rate", "date", "source"), self.usd_jpy, strict=True)) if self.usd_jpy else None
+        rate = summary.yen_rate(conversions, declared)
+        self._cite_size(conversions, rate)
         return summary.paragraph(
             self.name,
             self.row,
@@ -811,10 +813,22 @@ class Report:
             results["readings"],
             results["holds"],
             conversions,
-            summary.yen_rate(conversions, declared),
+            rate,
             self.entry(external, rules),
             self.lang,
         )
+
+    def _cite_size(self, conversions: list[summary.Conversion], rate: summary.Rate | None) -> None:
+        """The summary's market size and the deck's yen conversions it uses go to the sources list too."""
+        for r in self.scored_set("size").iter_rows(named=True):
+            self.cite("market size", num(r["value"], "en", 0), r["unit"], r["origin"], r["source"], r["vintage"],
+                      r["url"], self._where(r))  # fmt: skip
+        used = [c for c in conversions if c.iso3 == self.iso3] + ([rate.deck] if rate and rate.deck else [])
+        for c in used:
+            fig = self.figures.filter((pl.col("slide") == c.slide) & (pl.col("line_start") == c.line))
+            source = fig["source"][0] if fig.height and fig["source"][0] else self.t("slide", slide=c.slide)
+            self.cite("yen conversion", c.printed, "JPY", "deck", source,
+                      where=self.t("line", slide=c.slide, start=c.line))  # fmt: skip
 
     def charts(self) -> list[str]:
         """Catalogued figures that concern this country: it is a category, or the figure is about its market."""
