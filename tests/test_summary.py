@@ -275,3 +275,28 @@ def test_a_fiscal_year_or_an_unreadable_period_is_judged_by_its_end():
 
     assert not older_than("2022-23", "2026-12-01", 3) and older_than("2019-20", "2026-12-01", 5)
     assert not older_than("2024-99", "2026-12-01", 5)  # no such month: not a date, never marked
+
+
+def test_the_deck_own_conversions_are_read_from_its_lines():
+    """The conversions the summary uses stand on the deck's lines as printed (slide and line kept), one of a
+    US$ amount (the rate for markets without their own) and China's own; China's report states it."""
+    from ecresearch import datasets, paths
+    from ecresearch.report import country
+
+    lines = paths.DECK_TEXT.read_text(encoding="utf-8").splitlines()
+    conv = summary.deck_conversions(datasets.read("deck_figures"), datasets.read("deck_passages"))
+    assert {c.currency for c in conv} == {"USD", "CNY"}
+    for c in conv:
+        assert c.printed in lines[c.line - 1], (c, lines[c.line - 1])
+    own = [c for c in conv if c.iso3 == "CHN"]
+    assert own
+    for lang in LANGS:
+        rep = country.load("CHN", lang)
+        text = rep.summary_paragraph(
+            datasets.read("deck_passages"),
+            country.external_figures(),
+            datasets.read("market_rules"),
+            country.results(rep.out),
+        )
+        assert summary.yen_text(own[0].yen, lang) in text
+        assert any(c["what"] == "yen conversion" and c["value"] == own[0].printed for c in rep.cited)
