@@ -49,6 +49,7 @@ def _sha(path: Path) -> str:
 def stamp(out: paths.OutputSet, lang: str, as_of: str, notice_langs: tuple[str, ...] | None = None) -> dict:
     """What every page of an output set states: its data-as-of date and attribution, its parameters, and the
     scores file it was made from."""
+    from ecresearch.report.describe import describe
     from ecresearch.site.attribution import notice
 
     meta = json.loads(out.params_json.read_text(encoding="utf-8"))
@@ -61,7 +62,8 @@ def stamp(out: paths.OutputSet, lang: str, as_of: str, notice_langs: tuple[str, 
     return {
         "digest": meta["digest"],
         "scores_sha": _sha(out.scores),
-        "text": f"{prefix} ({label}, {meta['digest']}): {meta['describe']}",
+        # the parameters in the page's words (params.json's 'describe' is the English line of the terminal)
+        "text": f"{prefix} ({label}, {meta['digest']}): {describe(meta['params'], lang)}",
         "as_of": as_of,
         "notices": [notice(n, as_of) for n in notice_langs or (lang,)],
     }
