@@ -68,19 +68,23 @@ def test_pages_and_notebooks_share_the_chrome():
 
 def test_the_index_says_where_the_uncommitted_report_pages_are(tmp_path):
     """The report pages are git-ignored, so the committed index links pages that exist only in a build or on
-    the published site: the index says so, in both languages, next to the links."""
+    the published site: each index (one per language) says so in its language, next to the links."""
     from ecresearch import paths
     from ecresearch.domain.labels import label
     from ecresearch.pipeline.atomic import staged
     from ecresearch.pipeline.dag import as_of
     from ecresearch.site import index
+    from ecresearch.site.html import index_page
 
     out = paths.output_set()
     index.build(tmp_path, out, ["IDN"], as_of())
-    page = staged(tmp_path, out.index).read_text(encoding="utf-8")
-    assert re.search(r'href="countries/IDN/(ja|en)/report\.html"', page)
-    for lang in ("en", "ja"):
-        assert f'<p class="prov" lang="{lang}">{label("index.reports_built", lang)}</p>' in page
+    for lang, other in (("en", "ja"), ("ja", "en")):
+        page = staged(tmp_path, index_page(out, lang)).read_text(encoding="utf-8")
+        assert f'<html lang="{lang}"' in page
+        assert re.search(rf'href="countries/IDN/{lang}/report\.html" hreflang="{lang}"', page)
+        assert re.search(rf'href="countries/IDN/{other}/report\.html" hreflang="{other}" lang="{other}"', page)
+        assert f'<p class="prov">{label("index.reports_built", lang)}</p>' in page
+        assert label("index.reports_built", other) not in page
     ignored = subprocess.run(
         ["git", "check-ignore", "-q", "reports/countries/IDN/en/report.html"], cwd=REPO, check=False
     )

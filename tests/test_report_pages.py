@@ -19,7 +19,16 @@ from ecresearch.report.rules import register, status
 
 RANKED = datasets.read("country_scores").filter(pl.col("ranked"))["iso3"].to_list()
 # catalogue sections whose English a Japanese page must never show (data values translated by the catalogue)
-TRANSLATED = ("measure", "hhi_band", "rule_topic", "checklist_category", "rule_status", "network_use", "report_unit")
+TRANSLATED = (
+    "measure",
+    "hhi_band",
+    "rule_topic",
+    "checklist_category",
+    "rule_status",
+    "network_use",
+    "report_unit",
+    "summary",
+)
 
 
 def _fragments(rep: country.Report) -> str:

@@ -494,7 +494,14 @@ def _declare() -> dict[str, Dataset]:
             "<ISO3>/<lang>/profile.html, and described.json listing them",
             kind="folder",
         ),
-        D("index_page", lambda out: out.index, "index", "the index of an output set", kind="text"),
+        D("index_page", lambda out: out.index, "index", "the index of an output set (English)", kind="text"),
+        D(
+            "index_page_ja",
+            lambda out: out.index.with_name(f"index{_lang_suffix('ja')}.html"),
+            "index",
+            "the index of an output set in Japanese (index.ja.html)",
+            kind="text",
+        ),
         # written by `ecresearch diff`, not by a build step (the main build's index links the page when it exists)
         D("changes_page", _reports("changes.html"), "diff", "what changed between two builds", kind="text"),
         D("changes_data", _reports("changes.json"), "diff", "the same, machine-readable", kind="text"),

@@ -242,10 +242,36 @@ def override(base: Params, **changes) -> Params:
 class PageParams:
     """What every page states and judges by. ``as_of``: the date the pages are dated with and every rule's
     status is judged against (a parameter, never the wall clock, so a rebuild is byte-identical);
-    ``recheck_days``: a rule last checked longer ago than this before ``as_of`` is marked 'check again'."""
+    ``recheck_days``: a rule last checked longer ago than this before ``as_of`` is marked 'check again';
+    ``max_age_years``: a figure whose period ends more than this many years before ``as_of`` is marked as dated
+    in a report's tables (0: none is); ``usd_jpy``: a declared yen rate {rate, date, source} for the summary's
+    market sizes (without it, the rate the deck's own conversion of a US$ amount implies)."""
 
     as_of: str
     recheck_days: int = 365
+    max_age_years: int = 0
+    usd_jpy: tuple | None = None  # (rate, date, source): a tuple, so the parameters stay hashable
+
+
+def _whole(name: str, value, least: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise ParameterError(f"parameter {name!r} must be a whole number >= {least}, got {value!r}")
+    return value
+
+
+def _rate(value) -> tuple | None:
+    """The declared yen rate: a table {rate = 131.5, date = "2022", source = "..."}, every field given."""
+    if value is None:
+        return None
+    keys = {"rate", "date", "source"}
+    if not isinstance(value, dict) or set(value) != keys:
+        raise ParameterError(f"parameter 'usd_jpy' must be a table with exactly {sorted(keys)}, got {value!r}")
+    rate = value["rate"]
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or not rate > 0:
+        raise ParameterError(f"parameter 'usd_jpy.rate' must be a positive number of yen per US$, got {rate!r}")
+    if not all(isinstance(value[k], str) and value[k].strip() for k in ("date", "source")):
+        raise ParameterError("parameter 'usd_jpy' needs a 'date' and a 'source' (non-empty text)")
+    return (float(rate), str(value["date"]), value["source"])
 
 
 def _iso_date(name: str, value) -> str:
@@ -273,7 +299,12 @@ def page_params(data: dict, where: str = "parameters") -> PageParams:
         days = data.get("recheck_days", 365)
         if isinstance(days, bool) or not isinstance(days, int) or days < 1:
             raise ParameterError(f"parameter 'recheck_days' must be a whole number of days >= 1, got {days!r}")
-        return PageParams(_iso_date("as_of", data["as_of"]), days)
+        return PageParams(
+            _iso_date("as_of", data["as_of"]),
+            days,
+            _whole("max_age_years", data.get("max_age_years", 0), 0),
+            _rate(data.get("usd_jpy")),
+        )
     except ParameterError as exc:
         raise ParameterError(f"{where}: {exc}") from None
 

@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from ecresearch import paths
+from ecresearch import datasets, paths
 from ecresearch.pipeline.dag import unranked_pages
 
 _META = re.compile(rb"<meta\b[^>]*>")
@@ -53,8 +53,9 @@ def _ranked(out: paths.OutputSet) -> list[str]:
 
 
 def pages(out: paths.OutputSet) -> list[Path]:
-    """The pages of a set that cite its scores: the index, the scores page, every report page on disk."""
-    found = [p for p in (out.index, out.scores_dir / "scores.html") if p.is_file()]
+    """The pages of a set that cite its scores: the index (both languages), the scores page, every report page."""
+    indexes = [datasets.path(name, out) for name in ("index_page", "index_page_ja")]
+    found = [p for p in (*indexes, out.scores_dir / "scores.html") if p.is_file()]
     if out.countries_dir.is_dir():
         found += sorted(out.countries_dir.glob("*/*/report.html"))
     return found

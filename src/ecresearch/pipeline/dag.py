@@ -10,6 +10,7 @@ parameters; everything from the scores onwards belongs to one *output set*: the 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 from ecresearch import datasets, paths
@@ -134,7 +135,8 @@ def _notebook_step(
         inputs=inputs(kind, out),
         outputs=(nb_out, page_file),
         notebook=notebook,
-        params=nb_params,
+        # every page parameter is an input of the page (max_age_years, a declared rate...), not only as_of
+        params={**nb_params, "pages": asdict(load_pages(paths.PARAMS_FILE))},
         after=after,
         prune=lambda root: [pdf],
     )

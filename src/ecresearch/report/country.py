@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html as _h
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import polars as pl
@@ -20,7 +20,8 @@ from ecresearch.domain.formats import as_printed, cell, num, pct
 from ecresearch.domain.labels import LANGS, label, section
 from ecresearch.errors import CountryError, EcresearchError
 from ecresearch.params import CORE_PILLARS, DIRECTIONS, PILLAR_COLUMNS, SURE
-from ecresearch.report.rules import register, replaced_count
+from ecresearch.report import summary
+from ecresearch.report.rules import older_than, register, replaced_count
 from ecresearch.site.attribution import date_text
 from ecresearch.site.html import safe_url
 
@@ -87,6 +88,8 @@ class Report:
     data_sets: pl.DataFrame  # the rows each market and pillar was scored on (the scores step's choice)
     as_of: str = ""  # the data-as-of date (a parameter): rules are judged against it
     recheck_days: int = 365
+    max_age_years: int = 0  # a figure whose period ended longer ago than this before as_of is marked (0: none)
+    usd_jpy: tuple | None = None  # a declared yen rate (rate, date, source); else the deck's own conversion
     out: paths.OutputSet | None = None
     cited: list[dict] = field(default_factory=list)
     weak_left_out: int = 0  # figures from weak sources (grade C) not cited in the client tables
@@ -306,8 +309,15 @@ class Report:
         return " ".join(parts)
 
     def _period(self, period: str | None) -> str:
-        """A period as printed; the deck's 'unstated' (no period printed) in the page's language."""
-        return self.t("period_unstated") if period == "unstated" else (period or "")
+        """A period as printed; the deck's 'unstated' (no period printed) in the page's language; a period older
+        than [pages] max_age_years before as_of marked as dated data."""
+        if period == "unstated":
+            return self.t("period_unstated")
+        if older_than(period, self.as_of, self.max_age_years):
+            return (
+                self.t("dated_year", year=period) if re.fullmatch(r"\d{4}", period) else self.t("dated", period=period)
+            )
+        return period or ""
 
     def hhi_band(self, name: str) -> str:
         return label(f"hhi_band.{name}", self.lang)
@@ -769,7 +779,56 @@ class Report:
             + (self.t("cited", sources="; ".join(rcites[:3]) + ("…" if len(rcites) > 3 else "")) if rcites else "")
         )
         body = "".join(f"<li>{_h.escape(i)}</li>" for i in items)
-        return heading(self.t("summary_h")) + f"<ul class='summary'>{body}</ul>"
+        paste = self.summary_paragraph(passages, external, rules, results)
+        return (
+            heading(self.t("summary_h"))
+            + f"<p class='paste'>{_h.escape(paste)}</p>"
+            + heading(label("summary.details_h", self.lang), 3)
+            + f"<ul class='summary'>{body}</ul>"
+        )
+
+    def entry(self, external: pl.DataFrame, rules: pl.DataFrame) -> summary.Entry:
+        """What the summary tells a seller to start with (the scored platform set's leaders, the most used
+        networks) and the rules in force or to check again."""
+        rk = [i for i in self.risks(rules) if i["status"] in ("in_force", "check_again")]
+        return summary.Entry(
+            self.platform_names(),
+            self.network_names(external),
+            list(dict.fromkeys(self.topic(i["topic"]) for i in rk)),
+        )
+
+    def summary_paragraph(
+        self, passages: pl.DataFrame, external: pl.DataFrame, rules: pl.DataFrame, results: dict[str, pl.DataFrame]
+    ) -> str:
+        """The summary as one paragraph an analyst can paste (plain text; report.summary builds it)."""
+        conversions = summary.deck_conversions(self.figures, passages)
+        declared = dict(zip(("rate", "date", "source"), self.usd_jpy, strict=True)) if self.usd_jpy else None
+        rate = summary.yen_rate(conversions, declared)
+        self._cite_size(conversions, rate)
+        return summary.paragraph(
+            self.name,
+            self.row,
+            self.scores,
+            self.indicators,
+            results["readings"],
+            results["holds"],
+            conversions,
+            rate,
+            self.entry(external, rules),
+            self.lang,
+        )
+
+    def _cite_size(self, conversions: list[summary.Conversion], rate: summary.Rate | None) -> None:
+        """The summary's market size and the deck's yen conversions it uses go to the sources list too."""
+        for r in self.scored_set("size").iter_rows(named=True):
+            self.cite("market size", num(r["value"], "en", 0), r["unit"], r["origin"], r["source"], r["vintage"],
+                      r["url"], self._where(r))  # fmt: skip
+        used = [c for c in conversions if c.iso3 == self.iso3] + ([rate.deck] if rate and rate.deck else [])
+        for c in used:
+            fig = self.figures.filter((pl.col("slide") == c.slide) & (pl.col("line_start") == c.line))
+            source = fig["source"][0] if fig.height and fig["source"][0] else self.t("slide", slide=c.slide)
+            self.cite("yen conversion", c.printed, "JPY", "deck", source,
+                      where=self.t("line", slide=c.slide, start=c.line))  # fmt: skip
 
     def charts(self) -> list[str]:
         """Catalogued figures that concern this country: it is a category, or the figure is about its market."""
@@ -886,7 +945,7 @@ def load(country: str, lang: str = "ja", scenario: str | None = None, as_of: str
         raise EcresearchError(f"parameter 'lang' must be one of {list(LANGS)}, got {lang!r}")
     pages = load_pages(paths.PARAMS_FILE)
     if as_of is not None:
-        pages = page_params({"as_of": as_of, "recheck_days": pages.recheck_days}, where="notebook parameters")
+        pages = replace(pages, as_of=page_params({"as_of": as_of}, where="notebook parameters").as_of)
     iso3 = target(country)
     out = paths.output_set(scenario)
     scores = scored_countries(out)
@@ -900,6 +959,8 @@ def load(country: str, lang: str = "ja", scenario: str | None = None, as_of: str
         datasets.read("scored_data_sets", out),
         as_of=pages.as_of,
         recheck_days=pages.recheck_days,
+        max_age_years=pages.max_age_years,
+        usd_jpy=pages.usd_jpy,
         out=out,
     )
 

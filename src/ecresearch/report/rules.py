@@ -27,6 +27,34 @@ def period_end(text: str | None) -> dt.date | None:
     return dt.date(y, 12, 31)
 
 
+_FISCAL = re.compile(r"(\d{2})(\d{2})[-/–](\d{2})")
+
+
+def _figure_end(period: str | None) -> dt.date | None:
+    """The last day of a figure's period: a fiscal year '2022-23' ends in 2023; a date or month as period_end."""
+    m = _FISCAL.fullmatch((period or "").strip())
+    if m and int(m.group(3)) > 12:
+        return dt.date(int(m.group(1) + m.group(3)), 12, 31)
+    try:
+        return period_end(period)
+    except ValueError:  # not a date this reads (a range, a label): never judged old
+        return None
+
+
+def older_than(period: str | None, as_of: str, years: int) -> bool:
+    """Whether a figure's period ended more than ``years`` years before ``as_of`` (a parameter, never the clock):
+    '2018' is older than 5 years as of 2026-12-01, '2022' is not; no period, or ``years`` 0, is never old."""
+    end = _figure_end(period)
+    if end is None or years <= 0:
+        return False
+    day = dt.date.fromisoformat(as_of)
+    try:
+        cutoff = day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        cutoff = day.replace(year=day.year - years, day=28)
+    return end < cutoff
+
+
 def period_start(text: str | None) -> dt.date | None:
     m = _DATE.search(text or "")
     if not m:

@@ -49,6 +49,7 @@ def _sha(path: Path) -> str:
 def stamp(out: paths.OutputSet, lang: str, as_of: str, notice_langs: tuple[str, ...] | None = None) -> dict:
     """What every page of an output set states: its data-as-of date and attribution, its parameters, and the
     scores file it was made from."""
+    from ecresearch.report.describe import describe
     from ecresearch.site.attribution import notice
 
     meta = json.loads(out.params_json.read_text(encoding="utf-8"))
@@ -61,7 +62,8 @@ def stamp(out: paths.OutputSet, lang: str, as_of: str, notice_langs: tuple[str, 
     return {
         "digest": meta["digest"],
         "scores_sha": _sha(out.scores),
-        "text": f"{prefix} ({label}, {meta['digest']}): {meta['describe']}",
+        # the parameters in the page's words (params.json's 'describe' is the English line of the terminal)
+        "text": f"{prefix} ({label}, {meta['digest']}): {describe(meta['params'], lang)}",
         "as_of": as_of,
         "notices": [notice(n, as_of) for n in notice_langs or (lang,)],
     }
@@ -71,11 +73,16 @@ def rel_link(page: Path, target: Path) -> str:
     return Path(os.path.relpath(target, page.parent)).as_posix()
 
 
+def index_page(out: paths.OutputSet, lang: str) -> Path:
+    """The index of an output set in one language (each page's Home link leads to the index in its language)."""
+    return datasets.path("index_page" if lang == "en" else f"index_page_{lang}", out)
+
+
 def site_nav(page: Path, lang: str, out: paths.OutputSet | None, other: Path | None = None) -> dict:
     t = section("nav", lang)
     out = out or paths.output_set(None)
     links = [
-        {"href": rel_link(page, out.index), "text": t["index"]},
+        {"href": rel_link(page, index_page(out, lang)), "text": t["index"]},
         {"href": rel_link(page, datasets.path("gallery")), "text": t["gallery"]},
         {"href": rel_link(page, datasets.path("quality_page")), "text": t["quality"]},
         {"href": rel_link(page, datasets.path("scores_page", out, lang=lang)), "text": t["scores"]},
