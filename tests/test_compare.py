@@ -247,7 +247,10 @@ def test_index_lists_comparisons_on_disk(monkeypatch):
     out = paths.output_set(None)
     page = where.folder(out, ["PHL", "IDN"], "ja") / "compare.html"
     monkeypatch.setattr(where, "pages", lambda out: [page])
-    links = index.compare_links(out)
-    assert links == [
+    # each index (one language) lists every comparison; one in the other language is marked with its name
+    assert index.compare_links(out.index, out, "ja") == [
+        {"href": "compare/PHL-IDN/ja/compare.html", "lang": "ja", "text": "PHL · IDN"}
+    ]
+    assert index.compare_links(out.index, out, "en") == [
         {"href": "compare/PHL-IDN/ja/compare.html", "lang": "ja", "text": f"PHL · IDN ({label('nav.other', 'en')})"}
     ]
