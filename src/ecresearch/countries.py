@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.core import get_global
@@ -153,11 +153,22 @@ def _tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     return a3_to_a2, a2_to_a3, names
 
 
+@cache  # babel's Locale is slow to make; a Country is immutable
 def _country(a2: str) -> Country:
     _, a2_to_a3, _ = _tables()
     ja, en = Locale("ja").territories, Locale("en").territories
     name_ja, name_en = SHORT_NAMES.get(a2, (ja.get(a2, a2), en.get(a2, a2)))
     return Country(a2_to_a3[a2], a2, name_ja, name_en)
+
+
+@lru_cache(maxsize=1)
+def _region_keys() -> dict[str, str]:
+    """Lookup key of a region's ja or en name → its code (the first region in REGIONS order wins)."""
+    keys: dict[str, str] = {}
+    for code, names in REGIONS.items():
+        for name in names:
+            keys.setdefault(_key(name), code)
+    return keys
 
 
 def region(code: str) -> Country:
@@ -172,15 +183,20 @@ def resolve(label: str, *, allow_regions: bool = True) -> Country:
     """
     if not isinstance(label, str) or not label.strip():
         raise CountryError(f"empty country label: {label!r}")
+    return _resolve(label, allow_regions)
+
+
+@lru_cache(maxsize=4096)  # labels repeat (every row of a table, every validation of the candidates)
+def _resolve(label: str, allow_regions: bool) -> Country:
     text = unicodedata.normalize("NFKC", label).strip()
     a3_to_a2, a2_to_a3, names = _tables()
     if allow_regions:
         upper = text.upper()
         if upper in REGIONS:
             return region(upper)
-        for code, (ja, en) in REGIONS.items():
-            if _key(text) in (_key(ja), _key(en)):
-                return region(code)
+        code = _region_keys().get(_key(text))
+        if code:
+            return region(code)
         if text in REGION_ALIASES:
             return region(REGION_ALIASES[text])
     if re.fullmatch(r"[A-Za-z]{3}", text) and text.upper() in a3_to_a2:

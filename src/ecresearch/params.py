@@ -13,6 +13,7 @@ import json
 import math
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
+from functools import lru_cache
 from pathlib import Path
 
 from ecresearch.countries import resolve
@@ -316,7 +317,7 @@ def load_pages(path: Path, raw: Path | None = None) -> PageParams:
     data = {}
     if path.is_file():
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = _parsed(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             load_file(path)  # raises the file's error with its reason
             raise
@@ -326,6 +327,12 @@ def load_pages(path: Path, raw: Path | None = None) -> PageParams:
     if not isinstance(pages, dict):
         raise ParameterError(f"{path.name}: 'pages' must be a table ([pages]), got {pages!r}")
     return page_params(pages, where=f"{path.name} [pages]")
+
+
+@lru_cache(maxsize=8)
+def _parsed(text: str) -> dict:
+    """The TOML of a file's text, parsed once per text: every page step of a build reads [pages] (read-only)."""
+    return tomllib.loads(text)
 
 
 def _newest_retrieval(raw: Path) -> str:

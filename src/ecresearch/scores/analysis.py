@@ -20,12 +20,13 @@ REDUNDANT_R = 0.9  # |Pearson r| above which two pillars are flagged as measurin
 def robust_pairs(result: Result) -> pl.DataFrame:
     """Pairs of scored countries whose order the Monte Carlo does not settle (P(A above B) in (10%, 90%)); a
     market unranked in a draw counts as below every ranked one."""
-    d = np.where(np.isnan(result.draws), np.inf, result.draws)
+    t = result.draws.T  # countries × draws: each country's draws contiguous
+    t = np.where(np.isnan(t), np.inf, t)
     c = result.countries
     rows = []
-    for i in range(len(c)):
-        for j in range(i + 1, len(c)):
-            p = float(np.mean(d[:, i] < d[:, j]) + 0.5 * np.mean(d[:, i] == d[:, j]))
+    for i in range(len(c)):  # against every later country at once (shares of whole counts: exact)
+        ps = (t[i] < t[i + 1 :]).mean(axis=1) + 0.5 * (t[i] == t[i + 1 :]).mean(axis=1)
+        for j, p in enumerate(ps.tolist(), start=i + 1):
             if 1 - INDISTINCT < p < INDISTINCT:
                 rows.append({"a": c[i], "b": c[j], "p_a_above_b": round(p, 3)})
     return pl.DataFrame(rows, schema={"a": pl.String, "b": pl.String, "p_a_above_b": pl.Float64})

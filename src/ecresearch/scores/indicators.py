@@ -609,14 +609,19 @@ def indicators(figures: pl.DataFrame, external: pl.DataFrame, pins: dict | None 
 
 def coverage(ind: pl.DataFrame, candidates) -> pl.DataFrame:
     """Every candidate with the pillars it has."""
+    have_by: dict[str, set[str]] = {}
+    for iso3, pillar in zip(ind["iso3"].to_list(), ind["pillar"].to_list(), strict=True):  # no query: a few rows
+        if pillar in PILLARS:
+            have_by.setdefault(iso3, set()).add(pillar)
     rows = []
     for iso3 in candidates:
-        have = set(ind.filter((pl.col("iso3") == iso3) & pl.col("pillar").is_in(list(PILLARS)))["pillar"].to_list())
+        have = have_by.get(iso3, set())
+        country = resolve(iso3)
         rows.append(
             {
                 "iso3": iso3,
-                "name_en": resolve(iso3).name_en,
-                "name_ja": resolve(iso3).name_ja,
+                "name_en": country.name_en,
+                "name_ja": country.name_ja,
                 **{p: p in have for p in PILLARS},
                 "pillars": len(have - {"size"}),
             }
