@@ -195,7 +195,7 @@ def _report(args: argparse.Namespace) -> int:
     iso3 = target(args.country)  # before any kernel starts
     out = paths.output_set(args.scenario)
     params = _set_params(out)
-    upstream = dag.clean_steps()[:1] + [dag.scores_step(params, out)]
+    upstream = [*dag.clean_steps()[:1], dag.segments_step(), dag.scores_step(params, out)]
     step = dag.report_step(iso3, args.lang, out)
     if set(plan(upstream).values()) == {"up to date"} and plan([step], force=args.force)[step.name] != "up to date":
         require_scored(iso3, scored_countries(out))  # checked again below; a kernel starts only for a real report

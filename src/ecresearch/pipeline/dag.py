@@ -44,8 +44,10 @@ READS: dict[str, tuple[str, ...]] = {
     "scores": SCORE_READS,
     # every page of an output set is attributed from the deck's sidecar (snapshots) and notices (deck_passages)
     "scoring-notebook": (*SCORING_RESULTS, *SCORE_READS, "snapshots", "deck_passages"),
-    "report": (*SCORING_RESULTS, "market_rules", *CHART_READS),
-    "index": ("country_scores", "scoring_params", "catalogue", "snapshots", "deck_passages"),
+    "report": (*SCORING_RESULTS, "market_rules", *CHART_READS, "category_segments"),
+    "index": ("country_scores", "scoring_params", "catalogue", "snapshots", "deck_passages", "category_segments"),
+    "segments": ("deck_figures", "catalogue", "external_figures", "deck_passages", "market_rules",
+                 "programme_categories", "snapshots"),  # fmt: skip
 }
 
 
@@ -65,10 +67,31 @@ def _charts(root: Path) -> None:
     build.build(root)
 
 
+def segments_step() -> Step:
+    """Per market and product category, judged as of the pages' date (its rules' status)."""
+    pages = load_pages(paths.PARAMS_FILE)
+    as_of, recheck = pages.as_of, pages.recheck_days
+
+    def run(root: Path) -> dict:
+        from ecresearch.segments import build
+
+        return build.build(as_of, recheck)
+
+    return Step(
+        "segments",
+        run,
+        inputs=inputs("segments"),
+        outputs=datasets.outputs("segments"),
+        params={"as_of": as_of, "recheck_days": recheck},
+        after=("clean",),
+    )
+
+
 def clean_steps() -> list[Step]:
     return [
         Step("clean", _clean, inputs=inputs("clean"), outputs=datasets.outputs("clean")),
         Step("charts", _charts, inputs=inputs("charts"), outputs=datasets.outputs("charts"), after=("clean",)),
+        segments_step(),
     ]
 
 
