@@ -137,6 +137,7 @@ def _build(args: argparse.Namespace) -> int:
     from ecresearch.pipeline import consistency, dag
     from ecresearch.pipeline.engine import execute, plan
 
+    category = chosen_category(args)
     params, out = resolve_params(args)
     names = dag.step_names(params, out)
     if args.only and args.only not in names:
@@ -149,7 +150,9 @@ def _build(args: argparse.Namespace) -> int:
             if not args.only or name == args.only:
                 print(f"{name}: {status}")
         return 0
-    expand = None if args.only else {dag.scores_step(params, out).name: lambda: dag.downstream_steps(out)}
+    expand = (
+        None if args.only else {dag.scores_step(params, out).name: lambda: dag.downstream_steps(out, category=category)}
+    )
     if not args.only and set(plan(steps, force=args.force).values()) != {"up to date"}:
         from ecresearch.pipeline import runner
         from ecresearch.snapshots.raw import verify_raw
@@ -157,7 +160,7 @@ def _build(args: argparse.Namespace) -> int:
         verify_raw()  # changed raw data fails here, before a kernel starts (the clean step checks it again)
         # the notebooks will run: start one kernel (and its imports) beside the clean step, which uses one core
         runner.prestart(paths.NB_REPORT)
-    planned = 0 if args.only or not out.ranked.exists() else len(dag.downstream_steps(out))
+    planned = 0 if args.only or not out.ranked.exists() else len(dag.downstream_steps(out, category=category))
     progress = Progress(len(steps), args.quiet, planned)
     before = consistency.set_stamp(out)
     try:
@@ -171,6 +174,8 @@ def _build(args: argparse.Namespace) -> int:
             f"`ecresearch build{_set_flags(out)}` rebuilds them",
             file=sys.stderr,
         )
+    if not args.only:
+        _say_unranked(out, args.jobs)
     ran = sum(v == "ran" for v in result.values())
     where = paths.rel(out.index)
     if args.pdf:
@@ -186,6 +191,23 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _say_unranked(out, jobs: int) -> None:
+    """Name the markets the set does not rank and why; after a scenario, bring the main index's list of
+    scenarios up to date (when the main build exists)."""
+    from ecresearch import datasets, paths
+    from ecresearch.pipeline import dag
+    from ecresearch.pipeline.engine import execute
+    from ecresearch.site import scenarios
+
+    if out.scores.exists():
+        line = scenarios.message(out)
+        if line:
+            print(line, file=sys.stderr)
+    main = paths.output_set(None)
+    if out.scenario is not None and datasets.path("country_scores").exists() and main.index.exists():
+        execute([dag.index_step(dag.ranked_countries(main), main)], jobs=jobs)
+
+
 def _report(args: argparse.Namespace) -> int:
     from ecresearch import paths
     from ecresearch.pipeline import consistency, dag
@@ -193,10 +215,11 @@ def _report(args: argparse.Namespace) -> int:
     from ecresearch.report.country import require_scored, scored_countries, target
 
     iso3 = target(args.country)  # before any kernel starts
+    category = chosen_category(args)
     out = paths.output_set(args.scenario)
     params = _set_params(out)
     upstream = [*dag.clean_steps()[:1], dag.segments_step(), dag.scores_step(params, out)]
-    step = dag.report_step(iso3, args.lang, out)
+    step = dag.report_step(iso3, args.lang, out, category)
     if set(plan(upstream).values()) == {"up to date"} and plan([step], force=args.force)[step.name] != "up to date":
         require_scored(iso3, scored_countries(out))  # checked again below; a kernel starts only for a real report
         import threading
@@ -213,6 +236,8 @@ def _report(args: argparse.Namespace) -> int:
     if _scores_changed(out, before):  # every page of the set cites the new scores, this report among them
         print(f"ecresearch: the scores of the {out.label()} changed: rebuilding every page of the set", file=sys.stderr)
         steps = dag.downstream_steps(out)
+        if category is not None:
+            steps.insert(-1, step)  # this category's report too (the set's own pages are rebuilt in any case)
         progress = Progress(len(steps), args.quiet)
         try:
             status = execute(steps, force=args.force, jobs=args.jobs, progress=progress)[step.name]
@@ -320,6 +345,27 @@ def _steps(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_category_option(p: argparse.ArgumentParser) -> None:
+    """``--category KEY`` (a product category of domain/catalogue/categories.toml), shared by the commands
+    that take one; ``chosen_category`` checks it."""
+    p.add_argument(
+        "--category",
+        metavar="KEY",
+        help="a product category (e.g. beauty, alcohol, food; an unknown key lists them): adds its section",
+    )
+
+
+def chosen_category(args: argparse.Namespace) -> str | None:
+    """The --category value, checked against the closed list (an unknown key: one line with the valid keys,
+    exit 2), before any work starts."""
+    key = getattr(args, "category", None)
+    if key is None:
+        return None
+    from ecresearch.segments.catalogue import require
+
+    return require(key).key
+
+
 def _add_scoring_options(p: argparse.ArgumentParser) -> None:
     from ecresearch.params import AGGREGATIONS, DIRECTIONS, HHI_POINTS, NORMALISATIONS
 
@@ -371,6 +417,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="steps run at once (default: CPU count)")
     b.add_argument("--pdf", action="store_true", help="also write report.pdf beside every report")
     _add_scoring_options(b)
+    add_category_option(b)
     b.set_defaults(func=_build)
     r = sub.add_parser("report", help="(re)generate the report for one country from the built scores")
     r.add_argument("country", help="ISO alpha-3 or alpha-2 code, or an English or Japanese name (IDN, インドネシア)")
@@ -380,6 +427,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--force", action="store_true", help="rerun the report even if up to date")
     r.add_argument("--quiet", action="store_true", help="no progress output")
     r.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="steps run at once (default: CPU count)")
+    add_category_option(r)
     r.set_defaults(func=_report)
     c = sub.add_parser("countries", help="the scored countries with score, rank band and data coverage")
     fmt = c.add_mutually_exclusive_group()
@@ -443,7 +491,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             raise
         print(f"ecresearch: error: {exc}", file=sys.stderr)
-        return 1
+        return getattr(exc, "exit_code", 1)
     except BrokenPipeError:
         # the reader went away (`ecresearch countries | head -1`): end quietly
         devnull = os.open(os.devnull, os.O_WRONLY)

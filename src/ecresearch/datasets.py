@@ -358,6 +358,12 @@ def _lang_suffix(lang: str) -> str:
     return "" if lang == "en" else f".{lang}"
 
 
+def _report_dir(out: paths.OutputSet, iso3: str, lang: str, category: str | None) -> Path:
+    """A market's report folder; a report for one product category has a folder of its own inside it."""
+    where = out.report_dir(iso3, lang)
+    return where if category is None else where / category
+
+
 def _processed(rel: str) -> Callable[..., Path]:
     return lambda out=None: paths.PROCESSED / rel
 
@@ -534,14 +540,14 @@ def _declare() -> dict[str, Dataset]:
         ),
         D(
             "report_notebook",
-            lambda out, iso3, lang: out.report_dir(iso3, lang) / "report.ipynb",
+            lambda out, iso3, lang, category=None: _report_dir(out, iso3, lang, category) / "report.ipynb",
             "report",
             "notebook 04 as run for one market and language",
             kind="text",
         ),
         D(
             "report_page",
-            lambda out, iso3, lang: out.report_dir(iso3, lang) / "report.html",
+            lambda out, iso3, lang, category=None: _report_dir(out, iso3, lang, category) / "report.html",
             "report",
             "a market's report page",
             kind="text",

@@ -46,8 +46,15 @@ READS: dict[str, tuple[str, ...]] = {
     "scoring-notebook": (*SCORING_RESULTS, *SCORE_READS, "snapshots", "deck_passages"),
     "report": (*SCORING_RESULTS, "market_rules", *CHART_READS, "category_segments"),
     "index": ("country_scores", "scoring_params", "catalogue", "snapshots", "deck_passages", "category_segments"),
-    "segments": ("deck_figures", "catalogue", "external_figures", "deck_passages", "market_rules",
-                 "programme_categories", "snapshots"),  # fmt: skip
+    "segments": (
+        "deck_figures",
+        "catalogue",
+        "external_figures",
+        "deck_passages",
+        "market_rules",
+        "programme_categories",
+        "snapshots",
+    ),  # fmt: skip
 }
 
 
@@ -181,17 +188,23 @@ def scoring_notebook_step(out: paths.OutputSet, lang: str = "en") -> Step:
     )
 
 
-def report_step(iso3: str, lang: str, out: paths.OutputSet) -> Step:
+def report_step(iso3: str, lang: str, out: paths.OutputSet, category: str | None = None) -> Step:
+    """A market's report; with a product category, its own page with the category's section (beside the
+    market's report, in a folder named after the category)."""
+    nb_params = {"country": iso3, "lang": lang, "scenario": out.scenario, "as_of": as_of()}
+    where = {"iso3": iso3, "lang": lang}
+    if category is not None:  # absent otherwise: a market's own report keeps its parameters and hash
+        nb_params["category"] = category
+        where["category"] = category
     return _notebook_step(
         "report",
-        f"report{_suffix(out)}/{iso3}/{lang}",
+        f"report{_suffix(out)}/{iso3}/{lang}" + ("" if category is None else f"/{category}"),
         paths.NB_REPORT,
-        {"country": iso3, "lang": lang, "scenario": out.scenario, "as_of": as_of()},
+        nb_params,
         {"page": "report", "lang": lang, "iso3": iso3, "as_of": as_of()},
         out,
-        after=("scores" + _suffix(out), "clean"),
-        iso3=iso3,
-        lang=lang,
+        after=("scores" + _suffix(out), "clean", "segments"),
+        **where,
     )
 
 
@@ -201,17 +214,22 @@ def index_step(countries: list[str], out: paths.OutputSet) -> Step:
 
         index.build(root, out, countries, as_of())
 
+    from ecresearch.site import scenarios
+
+    # a scenario's index says which markets the main build ranks and it does not: it reads the main scores too
+    main_scores = () if out.scenario is None else (datasets.path("country_scores"),)
     return Step(
         "index" + _suffix(out),
         run,
-        inputs=inputs("index", out),
+        inputs=inputs("index", out) + main_scores,
         outputs=datasets.outputs("index", out),
-        # the index links the changes page when `ecresearch diff` has written one
+        # the index links the changes page when `ecresearch diff` has written one, and (main build) the scenarios
         params={
             "countries": countries,
             "scenario": out.scenario,
             "changes_page": out.scenario is None and datasets.path("changes_page").exists(),
             "as_of": as_of(),
+            **({"scenarios": [[s["name"], s["describe"]] for s in scenarios.built()]} if out.scenario is None else {}),
         },
         after=("scores" + _suffix(out), "charts"),
     )
@@ -230,9 +248,14 @@ def ranked_countries(out: paths.OutputSet) -> list[str]:
     return codes
 
 
-def downstream_steps(out: paths.OutputSet, countries: list[str] | None = None) -> list[Step]:
+def downstream_steps(
+    out: paths.OutputSet, countries: list[str] | None = None, category: str | None = None
+) -> list[Step]:
+    """The pages made from a set's scores; with a product category, also every market's report for it."""
     countries = ranked_countries(out) if countries is None else countries
     reports = [report_step(c, lang, out) for c in countries for lang in LANGS]
+    if category is not None:
+        reports += [report_step(c, lang, out, category) for c in countries for lang in LANGS]
     return [*(scoring_notebook_step(out, lang) for lang in LANGS), *reports, index_step(countries, out)]
 
 

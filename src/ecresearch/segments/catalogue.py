@@ -93,3 +93,5 @@ def require(key: str) -> Category:
 
 class UnknownCategory(EcresearchError):
     """A --category value not in the closed list (the CLI exits 2, as for any bad argument)."""
+
+    exit_code = 2

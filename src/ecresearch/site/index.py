@@ -9,6 +9,7 @@ from ecresearch.domain.formats import num, pct, rank_band
 from ecresearch.domain.labels import label
 from ecresearch.params import CORE_PILLARS, DIRECTIONS
 from ecresearch.pipeline.atomic import staged, write_text
+from ecresearch.site import scenarios
 from ecresearch.site.html import rel_link, render_page
 
 PROJECT = "ecresearch"  # the project's name, in every language
@@ -48,6 +49,58 @@ def texts() -> dict:
             both("index.report"),
         ],
     }
+
+
+def extra_texts() -> dict:
+    """The words of the index's category view, unranked markets and scenario list (both languages)."""
+    return {
+        "categories_h": both("category.matrix"),
+        "categories_note": both("category.matrix_note"),
+        "unranked_h": both("index.unranked_h"),
+        "scenarios_h": both("index.scenarios_h"),
+        "scenario_name": both("index.scenario_name"),
+        "scenario_params": both("index.scenario_params"),
+    }
+
+
+def category_view(out: paths.OutputSet, ranked: list[str], scores) -> dict:
+    """The ranking view by product category: for each ranked market (rank order), each category's mark and
+    what bars or restricts it (a barred category is flagged, never left blank as open)."""
+    from ecresearch.segments.catalogue import load
+    from ecresearch.segments.view import matrix
+
+    cat = load()
+    keys = cat.keys()
+    grid = matrix(datasets.read("category_segments"), ranked, keys)
+    names = dict(zip(scores["iso3"], scores["name_en"], strict=True))
+    return {
+        "head": [f"{cat.categories[k].ja} / {cat.categories[k].en}" for k in keys],
+        "rows": [
+            {
+                "iso3": m,
+                "name": names[m],
+                "cells": [
+                    {"mark": label(f"category.mark_{state}", "en"), "title": "; ".join(why), "state": state}
+                    for state, why in (grid[m][k] for k in keys)
+                ],
+            }
+            for m in ranked
+        ],
+    }
+
+
+def unranked_items(out: paths.OutputSet) -> list[str]:
+    """One line per market the set does not rank, saying why (both languages)."""
+    lines = []
+    for i in scenarios.unranked(out):
+        values = {"share": pct(i["missing_weight"], "en"), "limit": pct(i["limit"], "en")}
+        text = " / ".join(
+            label("index.unranked_item", lang, name=i[f"name_{lang}"], iso3=i["iso3"], **values)
+            + (label("index.unranked_main", lang) if i["ranked_in_main"] else "")
+            for lang in ("en", "ja")
+        )
+        lines.append(text)
+    return lines
 
 
 def _reading(r: dict, reading: str) -> str:
@@ -112,6 +165,15 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
     changes = datasets.path("changes_page")  # written by `ecresearch diff`
     links["changes"] = rel_link(out.index, changes) if out.scenario is None and changes.exists() else None
     t = texts()
+    t.update(extra_texts())
+    extra = {
+        "categories": category_view(out, [r["iso3"] for r in rows if r["rank"] != "—"], scores),
+        "unranked": unranked_items(out),
+        "scenarios": [
+            {"name": sc["name"], "describe": sc["describe"], "href": rel_link(out.index, sc["index"])}
+            for sc in (scenarios.built() if out.scenario is None else [])
+        ],
+    }
     title = t["title"] + ("" if out.scenario is None else " — " + label("stamp.scenario", "en", scenario=out.scenario))
     write_text(
         staged(root, out.index),
@@ -126,5 +188,6 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
             t=t,
             rows=rows,
             links=links,
+            **extra,
         ),
     )
