@@ -18,6 +18,11 @@ def unranked(out: paths.OutputSet) -> list[dict]:
     if out.scenario is not None and datasets.path("country_scores").exists():
         main = datasets.read("country_scores")
         main_ranked = set(main.filter(main["ranked"])["iso3"].to_list())
+    return unranked_rows(scores, limit, main_ranked)
+
+
+def unranked_rows(scores, limit: float, main_ranked: set[str]) -> list[dict]:
+    """The unranked markets of a scores table (the coverage rule's verdict), with why."""
     return [
         {
             "iso3": r["iso3"],
@@ -34,7 +39,10 @@ def unranked(out: paths.OutputSet) -> list[dict]:
 
 def message(out: paths.OutputSet) -> str | None:
     """One terminal line naming the markets the set does not rank and why, or None when it ranks them all."""
-    items = unranked(out)
+    return message_for(out.label(), unranked(out))
+
+
+def message_for(what: str, items: list[dict]) -> str | None:
     if not items:
         return None
     parts = [
@@ -42,7 +50,7 @@ def message(out: paths.OutputSet) -> str | None:
         f"{i['missing_weight']:.0%} > max_missing_weight {i['limit']:.0%})"
         for i in items
     ]
-    return f"ecresearch: the {out.label()} does not rank {len(items)} market(s): " + ", ".join(parts)
+    return f"ecresearch: the {what} does not rank {len(items)} market(s): " + ", ".join(parts)
 
 
 def built() -> list[dict]:
@@ -52,6 +60,8 @@ def built() -> list[dict]:
     if not paths.SCENARIOS_DIR.is_dir():
         return found
     for folder in sorted(p for p in paths.SCENARIOS_DIR.iterdir() if p.is_dir()):
+        if not paths.SCENARIO_NAME.fullmatch(folder.name):
+            continue  # not a folder a build made
         out = paths.output_set(folder.name)
         try:
             meta = json.loads(out.params_json.read_text(encoding="utf-8"))
