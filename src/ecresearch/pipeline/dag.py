@@ -216,12 +216,10 @@ def index_step(countries: list[str], out: paths.OutputSet) -> Step:
 
     from ecresearch.site import scenarios
 
-    # a scenario's index says which markets the main build ranks and it does not: it reads the main scores too
-    main_scores = () if out.scenario is None else (datasets.path("country_scores"),)
     return Step(
         "index" + _suffix(out),
         run,
-        inputs=inputs("index", out) + main_scores,
+        inputs=inputs("index", out),
         outputs=datasets.outputs("index", out),
         # the index links the changes page when `ecresearch diff` has written one, and (main build) the scenarios
         params={
@@ -229,7 +227,12 @@ def index_step(countries: list[str], out: paths.OutputSet) -> Step:
             "scenario": out.scenario,
             "changes_page": out.scenario is None and datasets.path("changes_page").exists(),
             "as_of": as_of(),
-            **({"scenarios": [[s["name"], s["describe"]] for s in scenarios.built()]} if out.scenario is None else {}),
+            # a scenario's index names the markets the main build ranks and it does not
+            **(
+                {"scenarios": [[s["name"], s["describe"]] for s in scenarios.built()]}
+                if out.scenario is None
+                else {"main_ranked": ranked_countries(paths.output_set(None))}
+            ),
         },
         after=("scores" + _suffix(out), "charts"),
     )
