@@ -119,12 +119,12 @@ def test_a_barred_category_is_flagged_in_the_ranking_view():
     assert grid["USA"]["alcohol"][0] == "barred"  # JAPAN STORE (the US route) excludes alcohol
     assert any("JAPAN STORE" in why for why in grid["USA"]["alcohol"][1])
     assert grid["GBR"]["food"][0] == "restricted"  # only foods high in fat, salt or sugar are excluded
-    assert grid["PHL"]["alcohol"][0] == "open"
+    assert grid["PHL"]["alcohol"][0] == "not_barred"
 
 
 def test_a_rule_not_yet_in_force_does_not_bar():
     before = _segments("2023-01-01")  # before the aquatic-products ban of 24 August 2023
-    assert standing(rows_for(before, "CHN", "seafood")) == "open"
+    assert standing(rows_for(before, "CHN", "seafood")) == "not_barred"
     assert rows_for(before, "CHN", "seafood").filter(pl.col("aspect") == "rule")["status"].to_list() == ["not_yet"]
 
 
@@ -152,7 +152,7 @@ def test_the_report_section_names_what_bars_it():
     assert label("category.heading", "en", name=require("alcohol").en) in page
     assert "class='category-barred'" in page and "&lt;United States&gt;" in page  # data escaped
     ja = section_html(segments, "PHL", "フィリピン", "kitchen", "ja")
-    assert label("category.standing_open", "ja", market="フィリピン", reasons="") in ja
+    assert label("category.standing_not_barred", "ja", market="フィリピン", reasons="") in ja
 
 
 def test_unranked_markets_are_named_with_why():

@@ -287,6 +287,9 @@ def _countries(args: argparse.Namespace) -> int:
     from ecresearch.params import CORE_PILLARS
 
     table = scores.select(cols)
+    category = chosen_category(args)
+    if category is not None:  # the ranking view of one category: what bars it, flagged beside each market
+        table = _with_category(table, category)
     if args.json:
         print(json.dumps(table.to_dicts(), ensure_ascii=False, indent=1))
         return 0
@@ -303,19 +306,37 @@ def _countries(args: argparse.Namespace) -> int:
         return "-" if rank is None else f"{rank} ({r[f'p_top3_{name}']:.0%})"
 
     for r in table.iter_rows(named=True):
+        flag = f"  {category}: {r['category_standing']}" if category is not None else ""
+        if r["category_reasons"] if category is not None else False:
+            flag += f" ({r['category_reasons']})"
         if r["ranked"]:
             band = rank_band(r["median_rank"], r["rank_p05"], r["rank_p95"], plain=True)
             print(
                 f"{r['rank']:>4}  {r['iso3']}   {r['name_en']:<16} {r['score']:6.1f}  {band:<15} "
                 f"{r['p_top3']:7.0%}  {reading(r, 'channel'):>11}  {reading(r, 'gatekeeper'):>11}  "
-                f"{r['pillars']}/{len(CORE_PILLARS)}"
+                f"{r['pillars']}/{len(CORE_PILLARS)}{flag}"
             )
         else:
             print(
                 f"{'-':>4}  {r['iso3']}   {r['name_en']:<16} {'':>6}  {'not ranked':<15} {'':>7}  "
-                f"{r['pillars']}/{len(CORE_PILLARS)}"
+                f"{r['pillars']}/{len(CORE_PILLARS)}{flag}"
             )
     return 0
+
+
+def _with_category(table, category: str):
+    """The scores table with the category's standing in each market and what bars or restricts it."""
+    import polars as pl
+
+    from ecresearch import datasets
+    from ecresearch.segments.view import reasons, rows_for, standing
+
+    segments = datasets.read("category_segments")
+    rows = [rows_for(segments, m, category) for m in table["iso3"]]
+    return table.with_columns(
+        pl.Series("category_standing", [standing(r) for r in rows], dtype=pl.String),
+        pl.Series("category_reasons", ["; ".join(reasons(r)) for r in rows], dtype=pl.String),
+    )
 
 
 def _notebooks(args: argparse.Namespace) -> int:
@@ -434,6 +455,7 @@ def parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true", help="machine-readable JSON")
     fmt.add_argument("--csv", action="store_true", help="machine-readable CSV")
     c.add_argument("--scenario", metavar="NAME", help="a built scenario instead of the main build")
+    add_category_option(c)
     c.set_defaults(func=_countries)
     n = sub.add_parser("notebooks", help="run the notebooks in place, refreshing their stored outputs")
     n.add_argument("names", nargs="*", metavar="NAME", help="notebook name prefixes (e.g. 03); default: all")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
-STANDINGS = ("barred", "restricted", "open")
+STANDINGS = ("barred", "restricted", "not_barred")
 
 
 def rows_for(segments: pl.DataFrame, iso3: str, category: str) -> pl.DataFrame:
@@ -16,12 +16,12 @@ def rows_for(segments: pl.DataFrame, iso3: str, category: str) -> pl.DataFrame:
 
 def standing(rows: pl.DataFrame) -> str:
     """barred (a row bars it: a rule in force or to check again, a programme's exclusion on its route),
-    restricted (an exclusion of a part of it), else open (nothing in the sources bars it)."""
+    restricted (an exclusion of a part of it), else not_barred (nothing in the sources bars it)."""
     if rows.height and rows["barred"].any():
         return "barred"
     if rows.height and (rows["effect"] == "restricts").any():
         return "restricted"
-    return "open"
+    return "not_barred"
 
 
 def reasons(rows: pl.DataFrame) -> list[str]:
