@@ -196,3 +196,16 @@ def test_the_main_index_lists_the_built_scenarios(tmp_path, monkeypatch):
     page = staged(tmp_path / "stage", out.index).read_text(encoding="utf-8")
     assert "growth-first</a>" in page and "weights &lt;growth&gt; 50%" in page
     assert "half-built" not in page
+
+
+def test_a_category_report_is_a_page_of_its_own_built_before_the_index():
+    from ecresearch.pipeline import dag
+
+    out = paths.output_set()
+    step = dag.report_step("IDN", "en", out, "beauty")
+    assert step.outputs[1] == out.report_dir("IDN", "en") / "beauty" / "report.html"
+    assert step.params["category"] == "beauty"
+    assert "category" not in dag.report_step("IDN", "en", out).params  # the market's own report is unchanged
+    names = [s.name for s in dag.downstream_steps(out, ["IDN"], category="beauty")]
+    assert "report/IDN/ja/beauty" in names and names.index("report/IDN/en/beauty") < names.index("index")
+    assert not any(n.endswith("/beauty") for n in (s.name for s in dag.downstream_steps(out, ["IDN"])))

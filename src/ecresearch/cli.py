@@ -146,7 +146,7 @@ def _build(args: argparse.Namespace) -> int:
     if args.only:
         steps = [s for s in dag.all_steps(params, out) if s.name == args.only]
     if args.dry_run:
-        for name, status in plan(dag.all_steps(params, out), force=args.force).items():
+        for name, status in plan(dag.all_steps(params, out, category), force=args.force).items():
             if not args.only or name == args.only:
                 print(f"{name}: {status}")
         return 0

@@ -262,9 +262,9 @@ def downstream_steps(
     return [*(scoring_notebook_step(out, lang) for lang in LANGS), *reports, index_step(countries, out)]
 
 
-def all_steps(params: Params, out: paths.OutputSet) -> list[Step]:
+def all_steps(params: Params, out: paths.OutputSet, category: str | None = None) -> list[Step]:
     """Every step of a build, the reports as they would be planned from the current scores."""
-    return clean_steps() + [scores_step(params, out)] + downstream_steps(out)
+    return clean_steps() + [scores_step(params, out)] + downstream_steps(out, category=category)
 
 
 def step_names(params: Params, out: paths.OutputSet) -> list[str]:
