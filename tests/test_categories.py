@@ -209,3 +209,16 @@ def test_a_category_report_is_a_page_of_its_own_built_before_the_index():
     names = [s.name for s in dag.downstream_steps(out, ["IDN"], category="beauty")]
     assert "report/IDN/ja/beauty" in names and names.index("report/IDN/en/beauty") < names.index("index")
     assert not any(n.endswith("/beauty") for n in (s.name for s in dag.downstream_steps(out, ["IDN"])))
+
+
+def test_a_declared_checklist_item_is_printed_in_the_deck():
+    cells = " ".join(datasets.read("text_tables")["text"].to_list())
+    cat = load()
+    assert cat.checklist
+    for key, (products, printed) in cat.checklist.items():
+        assert printed in cells, f"checklist.{key}: {printed!r} is not in the deck's tables"
+        assert unmapped(cat, list(products.names)) == []
+    rows = seg.checklist_rows(datasets.read("deck_passages"), cat, "deck")
+    assert {(r["iso3"], r["category"], r["effect"]) for r in rows if r["item"] == "ten_prefectures"} == {
+        ("CHN", "food", "restricts")
+    }

@@ -289,7 +289,9 @@ def _countries(args: argparse.Namespace) -> int:
     table = scores.select(cols)
     category = chosen_category(args)
     if category is not None:  # the ranking view of one category: what bars it, flagged beside each market
-        table = _with_category(table, category)
+        from ecresearch.segments.view import with_standing
+
+        table = with_standing(table, category)
     if args.json:
         print(json.dumps(table.to_dicts(), ensure_ascii=False, indent=1))
         return 0
@@ -306,8 +308,8 @@ def _countries(args: argparse.Namespace) -> int:
         return "-" if rank is None else f"{rank} ({r[f'p_top3_{name}']:.0%})"
 
     for r in table.iter_rows(named=True):
-        flag = f"  {category}: {r['category_standing']}" if category is not None else ""
-        if r["category_reasons"] if category is not None else False:
+        flag = "" if category is None else f"  {category}: {r['category_standing']}"
+        if category is not None and r["category_reasons"]:
             flag += f" ({r['category_reasons']})"
         if r["ranked"]:
             band = rank_band(r["median_rank"], r["rank_p05"], r["rank_p95"], plain=True)
@@ -322,21 +324,6 @@ def _countries(args: argparse.Namespace) -> int:
                 f"{r['pillars']}/{len(CORE_PILLARS)}{flag}"
             )
     return 0
-
-
-def _with_category(table, category: str):
-    """The scores table with the category's standing in each market and what bars or restricts it."""
-    import polars as pl
-
-    from ecresearch import datasets
-    from ecresearch.segments.view import reasons, rows_for, standing
-
-    segments = datasets.read("category_segments")
-    rows = [rows_for(segments, m, category) for m in table["iso3"]]
-    return table.with_columns(
-        pl.Series("category_standing", [standing(r) for r in rows], dtype=pl.String),
-        pl.Series("category_reasons", ["; ".join(reasons(r)) for r in rows], dtype=pl.String),
-    )
 
 
 def _notebooks(args: argparse.Namespace) -> int:

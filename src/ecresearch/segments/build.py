@@ -138,12 +138,17 @@ def note_rows(passages: pl.DataFrame, cat: Catalogue, deck: str) -> list[dict]:
 def checklist_rows(passages: pl.DataFrame, cat: Catalogue, deck: str) -> list[dict]:
     """The deck's certification checklist: the products in brackets need the certification first."""
     rows = []
-    items = passages.filter((pl.col("kind") == "checklist") & (pl.col("category") == "certification"))
+    items = passages.filter(
+        (pl.col("kind") == "checklist")
+        & ((pl.col("category") == "certification") | pl.col("key").is_in(list(cat.checklist)))
+    )
     for r in items.sort("line_start", "iso3").iter_rows(named=True):
+        declared = cat.checklist.get(r["key"])
         m = TRAILING_LIST.search(r["text_ja"])
-        if not m:
+        if declared is None and not m:
             continue  # a general question, not about products
-        for w in re.split(r"[、・]", m.group(1)):
+        words = declared[0].names if declared else re.split(r"[、・]", m.group(1))
+        for w in words:
             w = re.sub(r"(?:等|など)$", "", w.strip())
             hit = cat.category_of(w)
             if hit is None:
@@ -157,7 +162,7 @@ def checklist_rows(passages: pl.DataFrame, cat: Catalogue, deck: str) -> list[di
                     word=w,
                     text_ja=r["text_ja"],
                     text_en=r["en"],
-                    effect="requires",
+                    effect=declared[0].effect if declared else "requires",
                     source=deck,
                     slide=r["slide"],
                     line_start=r["line_start"],

@@ -4,7 +4,7 @@ word to its category: every reader (the segments step, the tests, the CLI) asks 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -12,7 +12,7 @@ from ecresearch.domain.labels import CATALOGUE
 from ecresearch.errors import EcresearchError
 
 FILE = CATALOGUE.parent / "categories.toml"  # beside the label catalogue (so a step's code hash covers it)
-EFFECTS = ("bars", "requires")
+EFFECTS = ("bars", "requires", "restricts")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ class Catalogue:
     all_words: tuple[str, ...]
     general_rules: tuple[str, ...]
     rule_topics: dict[str, RuleTopic]
+    checklist: dict[str, tuple[RuleTopic, str]] = field(default_factory=dict)  # key → (products, as printed)
 
     def keys(self) -> list[str]:
         return list(self.categories)
@@ -78,8 +79,11 @@ def load(file: Path = FILE) -> Catalogue:
         if t["effect"] not in EFFECTS:
             raise EcresearchError(f"{file.name}: rules.topics.{topic}: effect {t['effect']!r} not in {EFFECTS}")
         topics[topic] = RuleTopic(tuple(t["names"]), t["effect"])
+    checklist = {
+        key: (RuleTopic(tuple(c["names"]), c["effect"]), c["printed"]) for key, c in data.get("checklist", {}).items()
+    }
     return Catalogue(
-        cats, data["figure_title_marker"], tuple(data["all_words"]), tuple(data["rules"]["general"]), topics
+        cats, data["figure_title_marker"], tuple(data["all_words"]), tuple(data["rules"]["general"]), topics, checklist
     )
 
 

@@ -34,3 +34,15 @@ def reasons(rows: pl.DataFrame) -> list[str]:
 def matrix(segments: pl.DataFrame, markets: list[str], categories: list[str]) -> dict[str, dict[str, tuple]]:
     """{market: {category: (standing, reasons)}} for the ranking view."""
     return {m: {c: (standing(r := rows_for(segments, m, c)), reasons(r)) for c in categories} for m in markets}
+
+
+def with_standing(table: pl.DataFrame, category: str) -> pl.DataFrame:
+    """A table of markets (``iso3``) with the category's standing in each and what bars or restricts it."""
+    from ecresearch import datasets
+
+    segments = datasets.read("category_segments")
+    rows = [rows_for(segments, m, category) for m in table["iso3"]]
+    return table.with_columns(
+        pl.Series("category_standing", [standing(r) for r in rows], dtype=pl.String),
+        pl.Series("category_reasons", ["; ".join(reasons(r)) for r in rows], dtype=pl.String),
+    )
