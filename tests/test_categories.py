@@ -222,3 +222,21 @@ def test_a_declared_checklist_item_is_printed_in_the_deck():
     assert {(r["iso3"], r["category"], r["effect"]) for r in rows if r["item"] == "ten_prefectures"} == {
         ("CHN", "food", "restricts")
     }
+
+
+def test_a_later_build_rebuilds_the_category_pages_the_set_has(tmp_path):
+    """Every page of a set agrees with its scores: a category report on disk is planned with the set's other
+    pages (only for markets the set ranks), and the consistency check reads it."""
+    from ecresearch.pipeline import consistency, dag
+
+    d = tmp_path / "data"
+    out = paths.OutputSet(None, d / "s.parquet", d / "i.parquet", d / "c.parquet", d / "r", tmp_path / "scores",
+                          tmp_path / "countries", tmp_path / "index.html")  # fmt: skip
+    for iso3, lang, key in (("IDN", "ja", "beauty"), ("MYS", "en", "beauty"), ("IDN", "en", "not-a-key")):
+        page = out.report_dir(iso3, lang) / key / "report.html"
+        page.parent.mkdir(parents=True)
+        page.write_text("<html><head></head></html>", encoding="utf-8")
+    assert dag.built_category_pages(out) == [("IDN", "ja", "beauty"), ("MYS", "en", "beauty")]
+    names = [s.name for s in dag.downstream_steps(out, ["IDN"])]
+    assert [n for n in names if n.count("/") == 3] == ["report/IDN/ja/beauty"]  # MYS is not ranked here
+    assert out.report_dir("IDN", "ja") / "beauty" / "report.html" in consistency.pages(out)

@@ -50,10 +50,12 @@ def _ranked(out: paths.OutputSet) -> list[str]:
 
 
 def pages(out: paths.OutputSet) -> list[Path]:
-    """The pages of a set that cite its scores: the index, the scores page, every report page on disk."""
+    """The pages of a set that cite its scores: the index, the scores page, every report page on disk (its
+    product categories' too)."""
     found = [p for p in (out.index, out.scores_dir / "scores.html") if p.is_file()]
     if out.countries_dir.is_dir():
         found += sorted(out.countries_dir.glob("*/*/report.html"))
+        found += sorted(out.countries_dir.glob("*/*/*/report.html"))  # a market's report for a product category
     return found
 
 

@@ -251,14 +251,28 @@ def ranked_countries(out: paths.OutputSet) -> list[str]:
     return codes
 
 
+def built_category_pages(out: paths.OutputSet) -> list[tuple[str, str, str]]:
+    """(market, language, category) of every category report page the set has: every page of a set agrees
+    with its scores, so a later build rebuilds these with the others."""
+    if not out.countries_dir.is_dir():
+        return []
+    from ecresearch.segments.catalogue import load
+
+    keys, langs = set(load().keys()), set(LANGS)
+    found = datasets.path("report_page", out, iso3="*", lang="*", category="*").relative_to(out.countries_dir)
+    pages = (p.relative_to(out.countries_dir).parts[:3] for p in out.countries_dir.glob(found.as_posix()))
+    return sorted((iso3, lang, cat) for iso3, lang, cat in pages if lang in langs and cat in keys)
+
+
 def downstream_steps(
     out: paths.OutputSet, countries: list[str] | None = None, category: str | None = None
 ) -> list[Step]:
     """The pages made from a set's scores; with a product category, also every market's report for it."""
     countries = ranked_countries(out) if countries is None else countries
     reports = [report_step(c, lang, out) for c in countries for lang in LANGS]
-    if category is not None:
-        reports += [report_step(c, lang, out, category) for c in countries for lang in LANGS]
+    wanted = {(c, lang, category) for c in countries for lang in LANGS} if category else set()
+    wanted |= {page for page in built_category_pages(out) if page[0] in countries}
+    reports += [report_step(c, lang, out, cat) for c, lang, cat in sorted(wanted)]
     return [*(scoring_notebook_step(out, lang) for lang in LANGS), *reports, index_step(countries, out)]
 
 
