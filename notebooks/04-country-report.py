@@ -27,6 +27,7 @@ country: str = "IDN"  # ISO alpha-3 or alpha-2, or an English or Japanese name
 lang: str = "ja"  # "ja" or "en"
 scenario: Optional[str] = None  # None means the main build, or give the name of a built scenario
 as_of: Optional[str] = None  # the data-as-of date (YYYY-MM-DD) rules are judged against; None: params.toml [pages]
+category: Optional[str] = None  # a product category key (domain/catalogue/categories.toml): adds its section
 
 # %%
 # %matplotlib inline
@@ -63,6 +64,12 @@ print(f"{rep.iso3} rank {r['rank']} score {r['score']:.2f} band {r['rank_p05']:g
 
 # %%
 display(HTML(rep.summary_html(passages, external, rules, results)))
+
+# %%
+if category is not None:  # the product category asked for: what bars it here, and every sourced line on it
+    from ecresearch.report.category import section_html
+
+    display(HTML(section_html(datasets.read("category_segments"), rep.iso3, rep.name, category, lang)))
 
 # %%
 display(HTML(report.heading(rep.t("score"))))

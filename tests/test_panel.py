@@ -204,3 +204,15 @@ def test_run_build_runs_the_cli_in_the_project_and_returns_its_last_line():
     assert code == 0 and last.startswith("index@panel-check: ")
     code, last = panel.run_build(["build", "--dry-run", "--max-missing", "1.5"])
     assert code != 0 and "max_missing_weight" in last
+
+
+def test_the_published_view_leaves_out_pairs_with_an_unranked_market():
+    """A market the scores leave unranked can still be ranked in some draws (its robust pairs name it): what
+    holds names ranked pairs only, as the live view does, instead of failing on the unranked name."""
+    pub = panel.published(None, "en")
+    unranked = pub.scores.filter(~pl.col("ranked"))["iso3"].to_list()
+    ranked = pub.scores.filter(pl.col("ranked"))["iso3"].to_list()
+    assert unranked and ranked
+    pairs = pl.concat([pub.pairs, pl.DataFrame({"a": [ranked[0]], "b": [unranked[0]], "p_a_above_b": [0.5]})])
+    view = whatif.published_view(pub.scores, pairs, pub.meta, "en", pub.label)
+    assert view.holds == whatif.published_view(pub.scores, pub.pairs, pub.meta, "en", pub.label).holds

@@ -290,9 +290,10 @@ def test_cli_conventions(scratch_root):
     r = run_cli(scratch_root, "--version")
     assert r.returncode == 0 and r.stdout.startswith("ecresearch ")
     r = run_cli(scratch_root, "steps")
-    assert r.returncode == 0 and r.stdout.splitlines()[:3] == [
+    assert r.returncode == 0 and r.stdout.splitlines()[:4] == [
         "clean",
         "charts  (after clean)",
+        "segments  (after clean)",
         "scores  (after clean)",
     ]
     import subprocess as sp
@@ -311,6 +312,7 @@ def test_notebook_parameters_are_typed():
         "lang": "str",
         "scenario": "Optional[str]",
         "as_of": "Optional[str]",
+        "category": "Optional[str]",
     }
 
 

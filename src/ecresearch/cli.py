@@ -142,6 +142,7 @@ def _build(args: argparse.Namespace) -> int:
     from ecresearch.pipeline import consistency, dag
     from ecresearch.pipeline.engine import execute, plan
 
+    category = chosen_category(args)
     params, out = resolve_params(args)
     names = dag.step_names(params, out)
     if args.only and args.only not in names:
@@ -152,7 +153,7 @@ def _build(args: argparse.Namespace) -> int:
     if args.dry_run:
         planned = [
             {"name": name, "status": status}
-            for name, status in plan(dag.all_steps(params, out), force=args.force).items()
+            for name, status in plan(dag.all_steps(params, out, category), force=args.force).items()
             if not args.only or name == args.only
         ]
         if args.json:
@@ -164,7 +165,9 @@ def _build(args: argparse.Namespace) -> int:
         return 0
     if args.json:
         raise EcresearchError("--json: only with --dry-run (a build prints its progress, not a plan)")
-    expand = None if args.only else {dag.scores_step(params, out).name: lambda: dag.downstream_steps(out)}
+    expand = (
+        None if args.only else {dag.scores_step(params, out).name: lambda: dag.downstream_steps(out, category=category)}
+    )
     if not args.only and set(plan(steps, force=args.force).values()) != {"up to date"}:
         from ecresearch.pipeline import runner
         from ecresearch.snapshots.raw import verify_raw
@@ -172,7 +175,7 @@ def _build(args: argparse.Namespace) -> int:
         verify_raw()  # changed raw data fails here, before a kernel starts (the clean step checks it again)
         # the notebooks will run: start one kernel (and its imports) beside the clean step, which uses one core
         runner.prestart(paths.NB_REPORT)
-    downstream = 0 if args.only or not out.ranked.exists() else len(dag.downstream_steps(out))
+    downstream = 0 if args.only or not out.ranked.exists() else len(dag.downstream_steps(out, category=category))
     progress = Progress(len(steps), args.quiet, downstream)
     before = consistency.set_stamp(out)
     try:
@@ -186,6 +189,8 @@ def _build(args: argparse.Namespace) -> int:
             f"`ecresearch build{_set_flags(out)}` rebuilds them",
             file=sys.stderr,
         )
+    if not args.only:
+        _say_unranked(out, args.jobs)
     ran = sum(v == "ran" for v in result.values())
     where = paths.rel(out.index)
     if args.pdf:
@@ -201,6 +206,23 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _say_unranked(out, jobs: int) -> None:
+    """Name the markets the set does not rank and why; after a scenario, bring the main index's list of
+    scenarios up to date (when the main build exists)."""
+    from ecresearch import datasets, paths
+    from ecresearch.pipeline import dag
+    from ecresearch.pipeline.engine import execute
+    from ecresearch.site import scenarios
+
+    if out.scores.exists():
+        line = scenarios.message(out)
+        if line:
+            print(line, file=sys.stderr)
+    main = paths.output_set(None)
+    if out.scenario is not None and datasets.path("country_scores").exists() and main.index.exists():
+        execute([dag.index_step(dag.ranked_countries(main), main)], jobs=jobs)
+
+
 def _report(args: argparse.Namespace) -> int:
     from ecresearch import paths
     from ecresearch.pipeline import consistency, dag
@@ -208,16 +230,17 @@ def _report(args: argparse.Namespace) -> int:
     from ecresearch.report.country import require_scored, scored_countries, target
 
     iso3 = target(args.country)  # before any kernel starts
+    category = chosen_category(args)
     out = paths.output_set(args.scenario)
     params = _set_params(out)
-    upstream = dag.clean_steps()[:1] + [dag.scores_step(params, out)]
+    upstream = [*dag.clean_steps()[:1], dag.segments_step(), dag.scores_step(params, out)]
     if iso3 not in dag.ranked_countries(out):  # an economy without a score: its descriptive report
         from ecresearch.report.descriptive import report_command
 
         done = report_command(iso3, out, upstream, lang=args.lang, pdf=args.pdf, jobs=args.jobs)
         if done is not None:
             return done
-    step = dag.report_step(iso3, args.lang, out)
+    step = dag.report_step(iso3, args.lang, out, category)
     if set(plan(upstream).values()) == {"up to date"} and plan([step], force=args.force)[step.name] != "up to date":
         require_scored(iso3, scored_countries(out))  # checked again below; a kernel starts only for a real report
         import threading
@@ -241,6 +264,8 @@ def _report(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             steps = dag.downstream_steps(out)
+            if category is not None:
+                steps.insert(-1, step)  # this category's report too (the set's own pages are rebuilt in any case)
             progress = Progress(len(steps), args.quiet)
             try:
                 status = execute(steps, force=args.force, jobs=args.jobs, progress=progress)[step.name]
@@ -328,6 +353,11 @@ def _countries(args: argparse.Namespace) -> int:
     from ecresearch.params import CORE_PILLARS
 
     table = scores.select(cols)
+    category = chosen_category(args)
+    if category is not None:  # the ranking view of one category: what bars it, flagged beside each market
+        from ecresearch.segments.view import with_standing
+
+        table = with_standing(table, category)
     if args.json:
         print(json.dumps(table.to_dicts(), ensure_ascii=False, indent=1))
         return 0
@@ -344,17 +374,20 @@ def _countries(args: argparse.Namespace) -> int:
         return "-" if rank is None else f"{rank} ({r[f'p_top3_{name}']:.0%})"
 
     for r in table.iter_rows(named=True):
+        flag = "" if category is None else f"  {category}: {r['category_standing']}"
+        if category is not None and r["category_reasons"]:
+            flag += f" ({r['category_reasons']})"
         if r["ranked"]:
             band = rank_band(r["median_rank"], r["rank_p05"], r["rank_p95"], plain=True)
             print(
                 f"{r['rank']:>4}  {r['iso3']}   {r['name_en']:<16} {r['score']:6.1f}  {band:<15} "
                 f"{r['p_top3']:7.0%}  {reading(r, 'channel'):>11}  {reading(r, 'gatekeeper'):>11}  "
-                f"{r['pillars']}/{len(CORE_PILLARS)}"
+                f"{r['pillars']}/{len(CORE_PILLARS)}{flag}"
             )
         else:
             print(
                 f"{'-':>4}  {r['iso3']}   {r['name_en']:<16} {'':>6}  {'not ranked':<15} {'':>7}  "
-                f"{r['pillars']}/{len(CORE_PILLARS)}"
+                f"{r['pillars']}/{len(CORE_PILLARS)}{flag}"
             )
     return 0
 
@@ -401,6 +434,27 @@ def _steps(args: argparse.Namespace) -> int:
         after = f"  (after {', '.join(step.after)})" if step.after else ""
         print(f"{step.name}{after}")
     return 0
+
+
+def add_category_option(p: argparse.ArgumentParser) -> None:
+    """``--category KEY`` (a product category of domain/catalogue/categories.toml), shared by the commands
+    that take one; ``chosen_category`` checks it."""
+    p.add_argument(
+        "--category",
+        metavar="KEY",
+        help="a product category (e.g. beauty, alcohol, food; an unknown key lists them): adds its section",
+    )
+
+
+def chosen_category(args: argparse.Namespace) -> str | None:
+    """The --category value, checked against the closed list (an unknown key: one line with the valid keys,
+    exit 2), before any work starts."""
+    key = getattr(args, "category", None)
+    if key is None:
+        return None
+    from ecresearch.segments.catalogue import require
+
+    return require(key).key
 
 
 def _add_scoring_options(p: argparse.ArgumentParser) -> None:
@@ -456,6 +510,7 @@ def parser() -> argparse.ArgumentParser:
     _add_jobs(b)
     b.add_argument("--pdf", action="store_true", help="also write report.pdf beside every report")
     _add_scoring_options(b)
+    add_category_option(b)
     b.set_defaults(func=_build)
     r = sub.add_parser("report", help="(re)generate the report for one country from the built scores")
     r.add_argument("country", help="ISO alpha-3 or alpha-2 code, or an English or Japanese name (IDN, インドネシア)")
@@ -465,6 +520,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("-f", "--force", action="store_true", help="rerun the report even if up to date")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     _add_jobs(r)
+    add_category_option(r)
     r.set_defaults(func=_report)
     cmp = sub.add_parser("compare", help="a shortlist side by side: one page, an XLSX workbook and a PPTX deck")
     cmp.add_argument("countries", nargs="+", metavar="COUNTRY", help="two or more codes or names (PHL IDN VNM)")
@@ -476,6 +532,7 @@ def parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", action="store_true", help="machine-readable JSON")
     fmt.add_argument("--csv", action="store_true", help="machine-readable CSV")
     c.add_argument("-s", "--scenario", metavar="NAME", help="a built scenario instead of the main build")
+    add_category_option(c)
     c.set_defaults(func=_countries)
     n = sub.add_parser("notebooks", help="run the notebooks in place, refreshing their stored outputs")
     n.add_argument("names", nargs="*", metavar="NAME", help="notebook name prefixes (e.g. 03); default: all")

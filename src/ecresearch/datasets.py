@@ -300,6 +300,50 @@ SCORED_SET_COLUMNS = {
 }
 
 
+# ── product categories ────────────────────────────────────────────────────────────────────────
+MARKET = r"^(?:[A-Z]{3}|\*)$"  # a market, or '*' for every market
+ASPECTS = ["demand", "rule", "programme", "platform"]
+SEGMENT_EFFECTS = ["evidence", "bars", "requires", "restricts", "eligible", "excluded", "sells"]
+
+PROGRAMME_CATEGORY_COLUMNS = {
+    "programme": Column(S, "the JETRO programme (JAPAN STORE, JAPAN MALL, JAPAN STREET)"),
+    "platform": Column(S, "the partner site the list is about, as printed (null: the programme itself)", nullable=True),
+    "iso3": Column(S, "market the list applies to ('*': every market)", checks=(("str_matches", MARKET),)),
+    "role": Column(S, "eligible or excluded", checks=(("isin", ["eligible", "excluded"]),)),
+    "position": Column(I32, "position of the word in its printed list", checks=(("ge", 1),)),
+    "word": Column(S, "the category word as printed (mapped by domain/catalogue/categories.toml)"),
+    "text_ja": Column(S, "the printed text the list was read from"),
+    "slide": Column(I32, "text-slide number in deck order", checks=(("ge", 1),)),
+    "line_start": Column(I32, "first raw line of the text", checks=(("ge", 1),)),
+    "line_end": Column(I32, "last raw line of the text", checks=(("ge", 1),)),
+}
+
+SEGMENT_COLUMNS = {
+    "iso3": Column(S, "market ('*': every market, e.g. a programme open to all)", checks=(("str_matches", MARKET),)),
+    "category": Column(S, "product category key (domain/catalogue/categories.toml)"),
+    "aspect": Column(S, " | ".join(ASPECTS), checks=(("isin", ASPECTS),)),
+    "position": Column(I32, "order within (market, category, aspect)", checks=(("ge", 1),)),
+    "item": Column(S, "figure, rule topic, programme or platform the row is about"),
+    "word": Column(S, "the source's own word that maps to the category"),
+    "text_ja": Column(S, "what the source says, in Japanese", nullable=True),
+    "text_en": Column(S, "what the source says, in English", nullable=True),
+    "value": Column(F64, "a demand figure's value", nullable=True),
+    "unit": Column(S, "unit of value", nullable=True),
+    "period": Column(S, "period of value, or since when a rule applies", nullable=True),
+    "effect": Column(S, " | ".join(SEGMENT_EFFECTS), checks=(("isin", SEGMENT_EFFECTS),)),
+    "status": Column(S, "a rule's status as of [pages] as_of (in_force, check_again, not_yet, ended)", nullable=True),
+    "barred": Column(B, "this row bars the category in the market (a rule in force, a programme's exclusion)"),
+    "route": Column(S, "the programme a programme row is about (its exclusion bars that route)", nullable=True),
+    "source": Column(S, "source title (deck rows: the slide's source or the deck)"),
+    "vintage": Column(S, "edition of the source", nullable=True),
+    "url": Column(S, "address of the source", nullable=True),
+    "snapshot": Column(S, "raw snapshot file of a register or external row", nullable=True),
+    "record": Column(I32, "CSV record or line of that row in its snapshot", nullable=True),
+    "slide": Column(I32, "deck slide of a deck row", nullable=True),
+    "line_start": Column(I32, "first raw deck line of a deck row", nullable=True),
+}
+
+
 # Each reading's statistics in the scores table, as `<column>_<reading>` (scores.outputs writes them).
 READING_COLUMNS = ("rank", "median_rank", "rank_p05", "rank_p95", "p_ranked", "p_rank1", "p_top3", "p_rank1_se",
                    "p_top3_se")  # fmt: skip
@@ -316,6 +360,12 @@ SCORES_READ = (
 def _lang_suffix(lang: str) -> str:
     """The scores page and notebook keep their English names; the Japanese ones add '.ja'."""
     return "" if lang == "en" else f".{lang}"
+
+
+def _report_dir(out: paths.OutputSet, iso3: str, lang: str, category: str | None) -> Path:
+    """A market's report folder; a report for one product category has a folder of its own inside it."""
+    where = out.report_dir(iso3, lang)
+    return where if category is None else where / category
 
 
 def _processed(rel: str) -> Callable[..., Path]:
@@ -405,6 +455,26 @@ def _declare() -> dict[str, Dataset]:
             RULES_COLUMNS,
             ("snapshot", "record"),
         ),
+        # product categories (src/ecresearch/segments/)
+        D(
+            "programme_categories",
+            _processed("programme_categories.parquet"),
+            "clean",
+            "each JETRO programme's product categories as the deck prints them (eligible, excluded), and what "
+            "its partner sites sell, with slide and raw lines.",
+            PROGRAMME_CATEGORY_COLUMNS,
+            ("programme", "platform", "iso3", "role", "line_start", "position"),
+        ),
+        D(
+            "category_segments",
+            _processed("category_segments.parquet"),
+            "segments",
+            "per market and product category: demand evidence, the rules that apply (status as of [pages] "
+            "as_of), programme eligibility and the platforms the sources name, each with its source; `barred` "
+            "flags what bars the category there.",
+            SEGMENT_COLUMNS,
+            ("iso3", "category", "aspect", "position"),
+        ),
         D("data_dictionary", _processed("DATA_DICTIONARY.md"), "clean", "this file.", kind="text"),
         D("quality_report", _reports("data-quality.md"), "clean", "the data-quality report (Markdown)", kind="text"),
         # charts
@@ -474,14 +544,14 @@ def _declare() -> dict[str, Dataset]:
         ),
         D(
             "report_notebook",
-            lambda out, iso3, lang: out.report_dir(iso3, lang) / "report.ipynb",
+            lambda out, iso3, lang, category=None: _report_dir(out, iso3, lang, category) / "report.ipynb",
             "report",
             "notebook 04 as run for one market and language",
             kind="text",
         ),
         D(
             "report_page",
-            lambda out, iso3, lang: out.report_dir(iso3, lang) / "report.html",
+            lambda out, iso3, lang, category=None: _report_dir(out, iso3, lang, category) / "report.html",
             "report",
             "a market's report page",
             kind="text",

@@ -12,6 +12,7 @@ from ecresearch.clean.quality import run_checks
 from ecresearch.clean.quality_report import markdown, quality_report
 from ecresearch.deck.figures import FIGURES
 from ecresearch.deck.slides import Deck
+from ecresearch.segments.extract import programme_categories
 from ecresearch.snapshots import raw
 from ecresearch.snapshots.raw import snapshot_table  # noqa: E402
 from ecresearch.textsafe import md_escape, md_link
@@ -99,6 +100,7 @@ def build() -> dict:
         "deck_passages": passages(load_deck()),
         "snapshots": snapshot_table(),
         "market_rules": raw.read_rules(),
+        "programme_categories": programme_categories(load_deck()),
         "data_dictionary": data_dictionary(ex),
         "quality_report": markdown(quality_report(findings)),
     }

@@ -53,11 +53,13 @@ def _ranked(out: paths.OutputSet) -> list[str]:
 
 
 def pages(out: paths.OutputSet) -> list[Path]:
-    """The pages of a set that cite its scores: the index (both languages), the scores page, every report page."""
+    """The pages of a set that cite its scores: the index (both languages), the scores page, every report page
+    on disk (its product categories' too)."""
     indexes = [datasets.path(name, out) for name in ("index_page", "index_page_ja")]
     found = [p for p in (*indexes, out.scores_dir / "scores.html") if p.is_file()]
     if out.countries_dir.is_dir():
         found += sorted(out.countries_dir.glob("*/*/report.html"))
+        found += sorted(out.countries_dir.glob("*/*/*/report.html"))  # a market's report for a product category
     return found
 
 

@@ -45,9 +45,26 @@ READS: dict[str, tuple[str, ...]] = {
     "scores": SCORE_READS,
     # every page of an output set is attributed from the deck's sidecar (snapshots) and notices (deck_passages)
     "scoring-notebook": (*SCORING_RESULTS, *SCORE_READS, "snapshots", "deck_passages"),
-    "report": (*SCORING_RESULTS, "market_rules", *CHART_READS),
-    "index": ("country_scores", "scoring_params", "catalogue", "snapshots", "deck_passages", "profile_pages"),
+    "report": (*SCORING_RESULTS, "market_rules", *CHART_READS, "category_segments"),
+    "index": (
+        "country_scores",
+        "scoring_params",
+        "catalogue",
+        "snapshots",
+        "deck_passages",
+        "profile_pages",
+        "category_segments",
+    ),  # fmt: skip
     "profiles": (*SCORING_RESULTS, "market_rules", *CHART_READS),
+    "segments": (
+        "deck_figures",
+        "catalogue",
+        "external_figures",
+        "deck_passages",
+        "market_rules",
+        "programme_categories",
+        "snapshots",
+    ),  # fmt: skip
 }
 
 
@@ -67,10 +84,31 @@ def _charts(root: Path) -> None:
     build.build(root)
 
 
+def segments_step() -> Step:
+    """Per market and product category, judged as of the pages' date (its rules' status)."""
+    pages = load_pages(paths.PARAMS_FILE)
+    as_of, recheck = pages.as_of, pages.recheck_days
+
+    def run(root: Path) -> dict:
+        from ecresearch.segments import build
+
+        return build.build(as_of, recheck)
+
+    return Step(
+        "segments",
+        run,
+        inputs=inputs("segments"),
+        outputs=datasets.outputs("segments"),
+        params={"as_of": as_of, "recheck_days": recheck},
+        after=("clean",),
+    )
+
+
 def clean_steps() -> list[Step]:
     return [
         Step("clean", _clean, inputs=inputs("clean"), outputs=datasets.outputs("clean")),
         Step("charts", _charts, inputs=inputs("charts"), outputs=datasets.outputs("charts"), after=("clean",)),
+        segments_step(),
     ]
 
 
@@ -161,17 +199,23 @@ def scoring_notebook_step(out: paths.OutputSet, lang: str = "en") -> Step:
     )
 
 
-def report_step(iso3: str, lang: str, out: paths.OutputSet) -> Step:
+def report_step(iso3: str, lang: str, out: paths.OutputSet, category: str | None = None) -> Step:
+    """A market's report; with a product category, its own page with the category's section (beside the
+    market's report, in a folder named after the category)."""
+    nb_params = {"country": iso3, "lang": lang, "scenario": out.scenario, "as_of": as_of()}
+    where = {"iso3": iso3, "lang": lang}
+    if category is not None:  # absent otherwise: a market's own report keeps its parameters and hash
+        nb_params["category"] = category
+        where["category"] = category
     return _notebook_step(
         "report",
-        f"report{_suffix(out)}/{iso3}/{lang}",
+        f"report{_suffix(out)}/{iso3}/{lang}" + ("" if category is None else f"/{category}"),
         paths.NB_REPORT,
-        {"country": iso3, "lang": lang, "scenario": out.scenario, "as_of": as_of()},
+        nb_params,
         {"page": "report", "lang": lang, "iso3": iso3, "as_of": as_of()},
         out,
-        after=("scores" + _suffix(out), "clean"),
-        iso3=iso3,
-        lang=lang,
+        after=("scores" + _suffix(out), "clean", "segments"),
+        **where,
     )
 
 
@@ -206,12 +250,14 @@ def index_step(countries: list[str], out: paths.OutputSet) -> Step:
 
         index.build(root, out, countries, as_of())
 
+    from ecresearch.site import scenarios
+
     return Step(
         "index" + _suffix(out),
         run,
         inputs=inputs("index", out),
         outputs=datasets.outputs("index", out),
-        # the index links the changes page when `ecresearch diff` has written one
+        # the index links the changes page when `ecresearch diff` has written one, and (main build) the scenarios
         params={
             "countries": countries,
             "scenario": out.scenario,
@@ -219,6 +265,12 @@ def index_step(countries: list[str], out: paths.OutputSet) -> Step:
             # and every comparison page on disk (`ecresearch compare`)
             "compare_pages": [paths.rel(p) for p in compare_pages(out)],
             "as_of": as_of(),
+            # a scenario's index names the markets the main build ranks and it does not
+            **(
+                {"scenarios": [[s["name"], s["describe"]] for s in scenarios.built()]}
+                if out.scenario is None
+                else {"main_ranked": ranked_countries(paths.output_set(None))}
+            ),
         },
         after=("scores" + _suffix(out), "charts", "profiles" + _suffix(out)),
     )
@@ -237,16 +289,35 @@ def ranked_countries(out: paths.OutputSet) -> list[str]:
     return codes
 
 
-def downstream_steps(out: paths.OutputSet, countries: list[str] | None = None) -> list[Step]:
+def built_category_pages(out: paths.OutputSet) -> list[tuple[str, str, str]]:
+    """(market, language, category) of every category report page the set has: every page of a set agrees
+    with its scores, so a later build rebuilds these with the others."""
+    if not out.countries_dir.is_dir():
+        return []
+    from ecresearch.segments.catalogue import load
+
+    keys, langs = set(load().keys()), set(LANGS)
+    found = datasets.path("report_page", out, iso3="*", lang="*", category="*").relative_to(out.countries_dir)
+    pages = (p.relative_to(out.countries_dir).parts[:3] for p in out.countries_dir.glob(found.as_posix()))
+    return sorted((iso3, lang, cat) for iso3, lang, cat in pages if lang in langs and cat in keys)
+
+
+def downstream_steps(
+    out: paths.OutputSet, countries: list[str] | None = None, category: str | None = None
+) -> list[Step]:
+    """The pages made from a set's scores; with a product category, also every market's report for it."""
     countries = ranked_countries(out) if countries is None else countries
     reports = [report_step(c, lang, out) for c in countries for lang in LANGS]
+    wanted = {(c, lang, category) for c in countries for lang in LANGS} if category else set()
+    wanted |= {page for page in built_category_pages(out) if page[0] in countries}
+    reports += [report_step(c, lang, out, cat) for c, lang, cat in sorted(wanted)]
     steps = [*(scoring_notebook_step(out, lang) for lang in LANGS), *reports, profiles_step(out)]
     return [*steps, index_step(countries, out)]
 
 
-def all_steps(params: Params, out: paths.OutputSet) -> list[Step]:
+def all_steps(params: Params, out: paths.OutputSet, category: str | None = None) -> list[Step]:
     """Every step of a build, the reports as they would be planned from the current scores."""
-    return clean_steps() + [scores_step(params, out)] + downstream_steps(out)
+    return clean_steps() + [scores_step(params, out)] + downstream_steps(out, category=category)
 
 
 def step_names(params: Params, out: paths.OutputSet) -> list[str]:

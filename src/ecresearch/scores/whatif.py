@@ -151,6 +151,8 @@ def published_view(
     names = scores.select("iso3", pl.col(_name_col(lang)).alias("name"))
     table = ranking(ranked, names, file_ranks)
     unranked = scores.filter(~pl.col("ranked")).select("iso3", _name_col(lang)).rows()
+    shown = table["iso3"].to_list()  # as view() does: a pair with a market left unranked is not a ranked pair
+    pairs = pairs.filter(pl.col("a").is_in(shown) & pl.col("b").is_in(shown))
     limit = meta["params"]["max_missing_weight"]
     return View(None, meta["describe"], table, holds(table, pairs, unranked, limit, file_ranks, file_label, lang))
 

@@ -10,6 +10,7 @@ from ecresearch.domain.formats import num, pct, rank_band
 from ecresearch.domain.labels import LANGS, label
 from ecresearch.params import CORE_PILLARS, DIRECTIONS
 from ecresearch.pipeline.atomic import staged, write_text
+from ecresearch.site import scenarios
 from ecresearch.site.html import index_page, rel_link, render_page
 
 PROJECT = "ecresearch"  # the project's name, in every language
@@ -44,6 +45,69 @@ def texts(lang: str) -> dict:
             )
         ],
     }
+
+
+def extra_texts(lang: str) -> dict:
+    """The words of the index's category view, unranked markets and scenario list."""
+    keys = {
+        "categories_h": "category.matrix",
+        "categories_note": "category.matrix_note",
+        "unranked_h": "index.unranked_h",
+        "scenarios_h": "index.scenarios_h",
+        "scenario_name": "index.scenario_name",
+        "scenario_params": "index.scenario_params",
+    }
+    return {k: label(key, lang) for k, key in keys.items()}
+
+
+def category_view(out: paths.OutputSet, ranked: list[str], scores, lang: str) -> dict:
+    """The ranking view by product category: for each ranked market (rank order), each category's mark and
+    what bars or restricts it (a barred category is flagged, never left blank as open)."""
+    from ecresearch.segments.catalogue import load
+    from ecresearch.segments.view import matrix
+
+    cat = load()
+    keys = cat.keys()
+    grid = matrix(datasets.read("category_segments"), ranked, keys)
+    names = dict(zip(scores["iso3"], scores[f"name_{lang}"], strict=True))
+    return {
+        "head": [getattr(cat.categories[k], lang) for k in keys],
+        "rows": [
+            {
+                "iso3": m,
+                "name": names[m],
+                "cells": [
+                    {"mark": label(f"category.mark_{state}", lang), "title": "; ".join(why), "state": state}
+                    for state, why in (grid[m][k] for k in keys)
+                ],
+            }
+            for m in ranked
+        ],
+    }
+
+
+def unranked_items(out: paths.OutputSet, lang: str) -> list[str]:
+    """One line per market the set does not rank, saying why."""
+    lines = []
+    for i in scenarios.unranked(out):
+        values = {"share": pct(i["missing_weight"], lang), "limit": pct(i["limit"], lang)}
+        text = label("index.unranked_item", lang, name=i[f"name_{lang}"], iso3=i["iso3"], **values)
+        lines.append(text + (label("index.unranked_main", lang) if i["ranked_in_main"] else ""))
+    return lines
+
+
+def _scenario_rows(page: Path, out: paths.OutputSet, lang: str) -> list[dict]:
+    """The scenarios built beside the main build (listed on the main index only), parameters in ``lang``."""
+    from ecresearch.report.describe import describe
+
+    return [
+        {
+            "name": sc["name"],
+            "describe": describe(sc["params"], lang) if sc.get("params") else sc["describe"],
+            "href": rel_link(page, sc["index"]),
+        }
+        for sc in (scenarios.built() if out.scenario is None else [])
+    ]
 
 
 def _reading(r: dict, reading: str, lang: str) -> str:
@@ -152,7 +216,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
         links["compare"] = compare_links(page, out, lang)  # written by `ecresearch compare`, listed when on disk
         changes = datasets.path("changes_page")  # written by `ecresearch diff`
         links["changes"] = rel_link(page, changes) if out.scenario is None and changes.exists() else None
-        t = texts(lang)
+        t = {**texts(lang), **extra_texts(lang)}
         scenario = "" if out.scenario is None else " — " + label("stamp.scenario", lang, scenario=out.scenario)
         write_text(
             staged(root, page),
@@ -168,5 +232,8 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
                 rows=rows,
                 links=links,
                 described=described_rows(page, out, set(scores["iso3"].to_list()), lang),
+                categories=category_view(out, [r["iso3"] for r in rows if r["rank"] != "—"], scores, lang),
+                unranked=unranked_items(out, lang),
+                scenarios=_scenario_rows(page, out, lang),
             ),
         )
