@@ -52,7 +52,8 @@ READS: dict[str, tuple[str, ...]] = {
         "catalogue",
         "snapshots",
         "deck_passages",
-        "profile_pages",
+        "deck_figures",  # and external_figures: which economies have a descriptive page (report/descriptive.py)
+        "external_figures",
         "category_segments",
     ),  # fmt: skip
     "profiles": (*SCORING_RESULTS, "market_rules", *CHART_READS),

@@ -16,22 +16,18 @@ from pathlib import Path
 import polars as pl
 
 from ecresearch import datasets, paths
-from ecresearch.countries import REGIONS, resolve
+from ecresearch.countries import resolve
 from ecresearch.domain.formats import as_printed, money, num, pct
 from ecresearch.domain.labels import label, section
 from ecresearch.domain.units import BASE_UNITS
 from ecresearch.params import CORE_PILLARS, HOME_MARKET
 from ecresearch.report.country import PILLAR_DIGITS
-from ecresearch.report.described import described, list_path, page_path
+from ecresearch.report.described import described, economies, list_path, page_path
 from ecresearch.scores.indicators import GROWTH_METRIC, GROWTH_TOPICS
 from ecresearch.snapshots.raw import EXTERNAL_COLUMNS, graded
 
 LANGS = ("ja", "en")
 LICENCE = "facts with attribution"  # the licence of every external snapshot so far (its sidecar states it)
-
-
-def _economy(code) -> bool:
-    return isinstance(code, str) and len(code) == 3 and code not in REGIONS
 
 
 def deck_rows(deck: pl.DataFrame, iso3: str) -> pl.DataFrame:
@@ -42,13 +38,6 @@ def deck_rows(deck: pl.DataFrame, iso3: str) -> pl.DataFrame:
 def external_rows(external: pl.DataFrame, iso3: str) -> pl.DataFrame:
     """The external rows about the economy a page may cite (weak sources, grade C, stay out)."""
     return graded(external).filter((pl.col("country_iso3") == iso3) & pl.col("value").is_not_null())
-
-
-def economies(deck: pl.DataFrame, external: pl.DataFrame, ranked: list[str]) -> list[str]:
-    """Every economy (no region) with at least one sourced figure that the build does not score."""
-    codes = set(deck.filter(pl.col("value").is_not_null())["iso3"].drop_nulls().to_list())
-    codes |= set(graded(external).filter(pl.col("value").is_not_null())["country_iso3"].to_list())
-    return sorted(c for c in codes if _economy(c) and c not in ranked)
 
 
 def pillar_values(indicators: pl.DataFrame, iso3: str) -> dict[str, dict | None]:

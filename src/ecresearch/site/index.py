@@ -184,13 +184,12 @@ def _profile_links(page: Path, out: paths.OutputSet, iso3: str, lang: str) -> li
     ]  # fmt: skip
 
 
-def described_rows(page: Path, out: paths.OutputSet, skip: set[str], lang: str) -> list[dict]:
+def described_rows(page: Path, out: paths.OutputSet, profiles: set[str], skip: set[str], lang: str) -> list[dict]:
     """The economies described without a score (those not in ``skip``, the scores table's rows)."""
     from ecresearch.countries import resolve
-    from ecresearch.report.described import described
 
     rows = []
-    for iso3 in described(out):
+    for iso3 in sorted(profiles):
         if iso3 not in skip:
             c = resolve(iso3)
             name = c.name_ja if lang == "ja" else c.name_en
@@ -200,10 +199,13 @@ def described_rows(page: Path, out: paths.OutputSet, skip: set[str], lang: str) 
 
 def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) -> None:
     """The index of the output set, one page per language (index.html, index.ja.html), each in one language."""
-    from ecresearch.report.described import described
+    from ecresearch.report.described import economies
 
     scores = datasets.read("country_scores", out)
-    profiles = set(described(out))
+    # the economies the profiles step describes, from the same tables (its pages are git-ignored, so the index
+    # never depends on them being on disk)
+    ranked = scores.filter(scores["ranked"])["iso3"].to_list()
+    profiles = set(economies(datasets.read("deck_figures"), datasets.read("external_figures"), ranked))
     for lang in LANGS:
         page = index_page(out, lang)
         other = index_page(out, "ja" if lang == "en" else "en")
@@ -231,7 +233,7 @@ def build(root: Path, out: paths.OutputSet, countries: list[str], as_of: str) ->
                 t=t,
                 rows=rows,
                 links=links,
-                described=described_rows(page, out, set(scores["iso3"].to_list()), lang),
+                described=described_rows(page, out, profiles, set(scores["iso3"].to_list()), lang),
                 categories=category_view(out, [r["iso3"] for r in rows if r["rank"] != "—"], scores, lang),
                 unranked=unranked_items(out, lang),
                 scenarios=_scenario_rows(page, out, lang),
