@@ -254,3 +254,28 @@ def test_index_lists_comparisons_on_disk(monkeypatch):
     assert index.compare_links(out.index, out, "en") == [
         {"href": "compare/PHL-IDN/ja/compare.html", "lang": "ja", "text": f"PHL · IDN ({label('nav.other', 'en')})"}
     ]
+
+
+def test_a_category_adds_its_standing_as_the_ranking_view_says_it():
+    from ecresearch.segments.view import reasons, rows_for, standing
+
+    segments = datasets.read("category_segments")
+    c = content.build(["CHN", "USA"], "en", category="seafood")
+    assert c.sections[-1] == "category" and "seafood" in c.section_name("category").lower()
+    for m in c.markets:
+        rows = rows_for(segments, m.iso3, "seafood")
+        cell = m.cells["category"]
+        assert cell.value == len(reasons(rows))
+        if standing(rows) == "barred":
+            assert cell.text.startswith(label("category.mark_barred", "en")) and cell.source != "—"
+    assert standing(rows_for(segments, "CHN", "seafood")) == "barred"  # the 2023 suspension of aquatic products
+    # the workbook carries the same row
+    book = openpyxl.load_workbook(io.BytesIO(workbook.to_bytes(c)))
+    side = book.worksheets[0]
+    names = [row[0].value for row in side.iter_rows()]
+    assert c.section_name("category") in names
+
+
+def test_compare_takes_a_category_and_refuses_an_unknown_one(capsys):
+    assert cli.main(["compare", "PHL", "IDN", "--category", "no-such-category"]) == 2
+    assert "no-such-category" in capsys.readouterr().err

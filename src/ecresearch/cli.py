@@ -312,7 +312,7 @@ def _compare(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             execute(dag.downstream_steps(out), jobs=os.cpu_count() or 1)
-        files = write(args.countries, args.lang, args.scenario)
+        files = write(args.countries, args.lang, args.scenario, category=chosen_category(args))
     except CountryError as exc:
         print(f"ecresearch: error: {exc}", file=sys.stderr)
         return 2
@@ -526,6 +526,7 @@ def parser() -> argparse.ArgumentParser:
     cmp.add_argument("countries", nargs="+", metavar="COUNTRY", help="two or more codes or names (PHL IDN VNM)")
     cmp.add_argument("--lang", choices=("ja", "en"), default="ja", help="language of the page and files (default ja)")
     cmp.add_argument("--scenario", metavar="NAME", help="use a built scenario's scores instead of the main build's")
+    add_category_option(cmp)
     cmp.set_defaults(func=_compare)
     c = sub.add_parser("countries", help="the scored countries with score, rank band and data coverage")
     fmt = c.add_mutually_exclusive_group()

@@ -69,6 +69,7 @@ class Comparison:
     rate: YenRate
     sections: tuple[str, ...] = SECTIONS
     extra: dict = field(default_factory=dict)
+    category: str | None = None  # a product category's standing is one more row (`--category`)
 
     @property
     def codes(self) -> list[str]:
@@ -83,6 +84,10 @@ class Comparison:
         return self.t("title", names=names)
 
     def section_name(self, key: str) -> str:
+        if key == "category" and self.category is not None:
+            from ecresearch.segments.catalogue import require
+
+            return label("compare.section.category", self.lang, category=require(self.category).name(self.lang))
         return label(f"compare.section.{key}", self.lang)
 
     def unit_name(self, unit: str, chart: bool = False) -> str:
@@ -125,8 +130,15 @@ def check(countries: list[str], scenario: str | None = None) -> list[str]:
     return codes
 
 
-def build(countries: list[str], lang: str = "ja", scenario: str | None = None, as_of: str | None = None) -> Comparison:
-    """The comparison of ``countries`` (codes or names) from the reports of the output set ``scenario``."""
+def build(
+    countries: list[str],
+    lang: str = "ja",
+    scenario: str | None = None,
+    as_of: str | None = None,
+    category: str | None = None,
+) -> Comparison:
+    """The comparison of ``countries`` (codes or names) from the reports of the output set ``scenario``; with a
+    product ``category``, one more row: what bars or restricts it in each market (the segments table's word)."""
     codes = check(countries, scenario)
     reps = [report.load(c, lang, scenario, as_of) for c in codes]
     out = reps[0].out or paths.output_set(scenario)  # load() sets it
@@ -139,7 +151,12 @@ def build(countries: list[str], lang: str = "ja", scenario: str | None = None, a
     }
     rate = yen_rate(reps[0].figures)
     markets = [Market(r.iso3, r.name, _cells(r, tables, rate)) for r in reps]
-    return Comparison(lang, reps[0].as_of, out, markets, rate)
+    if category is None:
+        return Comparison(lang, reps[0].as_of, out, markets, rate)
+    segments = datasets.read("category_segments")
+    for m, r in zip(markets, reps, strict=True):
+        m.cells["category"] = _category(r, segments, category)
+    return Comparison(lang, reps[0].as_of, out, markets, rate, sections=(*SECTIONS, "category"), category=category)
 
 
 def _cells(rep: report.Report, tables: dict, rate: YenRate) -> dict[str, Cell]:
@@ -290,4 +307,24 @@ def _programmes(rep: report.Report, passages: pl.DataFrame) -> Cell:
         ", ".join(progs),
         rep.t("deck_slides", slides=", ".join(map(str, slides))),
         _t(rep, "deck_period"),
+    )
+
+
+def _category(rep: report.Report, segments: pl.DataFrame, category: str) -> Cell:
+    """The category's standing in the market, as the report's category section and the ranking view say it."""
+    from ecresearch.segments.view import reasons, rows_for, standing
+
+    rows = rows_for(segments, rep.iso3, category)
+    state = standing(rows)
+    why = reasons(rows)
+    hit = rows.filter(pl.col("barred") | (pl.col("effect") == "restricts"))
+    text = label(f"category.mark_{state}", rep.lang) or "—"
+    return Cell(
+        f"{text} {'; '.join(why)}".strip() if why else label(f"compare.category_{state}", rep.lang),
+        "; ".join(sorted({s for s in hit["source"].drop_nulls().to_list()})) or "—",
+        "; ".join(sorted({s for s in hit["period"].drop_nulls().to_list()}))
+        or rep.t("rules_as_of", date=date_text(rep.as_of, rep.lang)),
+        float(len(why)),
+        "category",
+        urls=tuple(sorted({u for u in hit["url"].drop_nulls().to_list()})),
     )

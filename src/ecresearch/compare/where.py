@@ -14,9 +14,9 @@ def compare_root(out: paths.OutputSet) -> Path:
     return out.index.parent / "compare"
 
 
-def folder(out: paths.OutputSet, codes: list[str], lang: str) -> Path:
-    """``<output set>/compare/<ISO3-ISO3-…>/<lang>/``"""
-    return compare_root(out) / "-".join(codes) / lang
+def folder(out: paths.OutputSet, codes: list[str], lang: str, category: str | None = None) -> Path:
+    """``<output set>/compare/<ISO3-ISO3-…>[+<category>]/<lang>/``"""
+    return compare_root(out) / ("-".join(codes) + ("" if category is None else f"+{category}")) / lang
 
 
 def pages(out: paths.OutputSet) -> list[Path]:

@@ -56,10 +56,16 @@ def page_html(c: Comparison, page: Path) -> str:
     )
 
 
-def write(countries: list[str], lang: str = "ja", scenario: str | None = None, as_of: str | None = None) -> list[Path]:
+def write(
+    countries: list[str],
+    lang: str = "ja",
+    scenario: str | None = None,
+    as_of: str | None = None,
+    category: str | None = None,
+) -> list[Path]:
     """Build the comparison and publish its three files; returns them (page first)."""
-    c = build(countries, lang, scenario, as_of)
-    where = folder(c.out, c.codes, lang)
+    c = build(countries, lang, scenario, as_of, category)
+    where = folder(c.out, c.codes, lang, category)
     targets = {k: where / name for k, name in FILES.items()}
     with staging("compare") as root:
         write_text(staged(root, targets["html"]), page_html(c, targets["html"]))
