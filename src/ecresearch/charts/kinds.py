@@ -352,7 +352,7 @@ def donuts(fig, data: ChartData, *, lang: str = "ja") -> list:
             bbox_to_anchor=(0.5, 0.0),
             frameon=False,
             fontsize=SMALL,
-            ncols=2,
+            ncols=1 if len(groups) > 2 else 2,  # three donuts side by side: one column each
         )
         ax.set_title(hue if len(groups) > 1 else "", fontsize=11)
         ax.set_aspect("equal")

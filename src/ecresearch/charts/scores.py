@@ -40,7 +40,7 @@ OFFSETS = [  # direction of a label from its marker's centre, with its alignment
     (1, 0, "left", "center"),
     (-1, 0, "right", "center"),
 ]
-GAPS = (3, 10, 18, 28)
+GAPS = (3, 10, 18, 28, 40, 55)
 LEADER = {
     "arrowstyle": "-",
     "color": "#7f7f7f",
@@ -91,10 +91,12 @@ def place_labels(ax, names: list[tuple], markers: list[tuple[float, float, float
     renderer = ax.figure.canvas.get_renderer()
     box = ax.get_window_extent(renderer)
     circles = marker_circles(ax, markers)
-    placed, texts = [], []
-    for x, y, text, colour, area in names:
+    placed, texts = [], {}
+    own_circles = marker_circles(ax, [(n[0], n[1], n[4]) for n in names])
+    for i in _crowded_first(own_circles, circles):
+        x, y, text, colour, area = names[i]
         radius_pt = np.sqrt(area) / 2
-        own = marker_circles(ax, [(x, y, area)])[0]
+        own = own_circles[i]
         best = None  # (score, gap, offset, alignment): fewest clashes, then a label nearer its own marker
         for gap in GAPS:
             for dx, dy, ha, va in OFFSETS:
@@ -125,8 +127,15 @@ def place_labels(ax, names: list[tuple], markers: list[tuple[float, float, float
             arrowprops=LEADER if gap > GAPS[1] else None,  # a label set further out points at its marker
         )
         placed.append(text_box(t, renderer))
-        texts.append(t)
-    return texts
+        texts[i] = t
+    return [texts[i] for i in range(len(names))]
+
+
+def _crowded_first(own: list[tuple], circles: list[tuple], reach: float = 120.0) -> list[int]:
+    """The order labels are placed in: the point with most markers near it first (it has the fewest free
+    places), ties in the given order. Deterministic; distances in display units."""
+    near = [sum(np.hypot(c[0] - o[0], c[1] - o[1]) < reach for c in circles) for o in own]
+    return sorted(range(len(own)), key=lambda i: (-near[i], i))
 
 
 def _name(row: dict, lang: str) -> str:
@@ -281,6 +290,7 @@ def growth_sns_map(scores: pl.DataFrame, *, lang: str = "ja", highlight: str | N
         names.append((r["x"], r["y"], r["name"], HIGHLIGHT if r["target"] else "#222", s))
     ax.axhline(1.0, color="#7f7f7f", linestyle="--", linewidth=0.8)
     ax.axvline(0.0, color="#7f7f7f", linewidth=0.8)
+    ax.margins(x=0.2, y=0.08)  # room for the names of the outermost bubbles inside the axes
     sm = plt.cm.ScalarMappable(cmap=cmap, norm=plt.Normalize(vmin, vmax))
     cb = f.colorbar(sm, ax=ax, fraction=0.04)
     cb.set_label(t["hhi"])
