@@ -30,15 +30,17 @@ def size_steps(smax: float) -> list[float]:
     return sorted(v for v in steps if v > 0)
 
 
-OFFSETS = [  # direction of a label from its marker's centre, with its alignment; tried in this order
-    (1, 1, "left", "bottom"),
-    (1, -1, "left", "top"),
-    (-1, 1, "right", "bottom"),
-    (-1, -1, "right", "top"),
-    (0, 1, "center", "bottom"),
-    (0, -1, "center", "top"),
-    (1, 0, "left", "center"),
-    (-1, 0, "right", "center"),
+def _direction(deg: float) -> tuple[float, float, str, str]:
+    """A unit direction from a marker's centre and the label alignment that keeps the label on that side."""
+    dx, dy = float(np.cos(np.deg2rad(deg))), float(np.sin(np.deg2rad(deg)))
+    ha = "left" if dx > 0.3 else "right" if dx < -0.3 else "center"
+    va = "bottom" if dy > 0.3 else "top" if dy < -0.3 else "center"
+    return dx, dy, ha, va
+
+
+# tried in this order: the four diagonals, above and below, the sides, then the eight directions between
+OFFSETS = [
+    _direction(d) for d in (45, -45, 135, -135, 90, -90, 0, 180, 22.5, -22.5, 157.5, -157.5, 67.5, -67.5, 112.5, -112.5)
 ]
 GAPS = (3, 10, 18, 28, 40, 55)
 LEADER = {
@@ -100,7 +102,7 @@ def place_labels(ax, names: list[tuple], markers: list[tuple[float, float, float
         best = None  # (score, gap, offset, alignment): fewest clashes, then a label nearer its own marker
         for gap in GAPS:
             for dx, dy, ha, va in OFFSETS:
-                d = (radius_pt + gap) / (np.hypot(dx, dy) if dx and dy else 1)
+                d = radius_pt + gap
                 t = ax.annotate(text, (x, y), xytext=(dx * d, dy * d), textcoords="offset points", ha=ha, va=va,
                                 fontsize=fontsize)  # fmt: skip
                 bb = text_box(t, renderer)
@@ -250,7 +252,7 @@ def growth_sns_map(scores: pl.DataFrame, *, lang: str = "ja", highlight: str | N
     where unknown), colour = scored HHI. Each country is named beside its bubble, on no other bubble or name."""
     apply()
     t = labels.section("chart_scores", lang)
-    f, ax = plt.subplots(figsize=(WIDTH, 6.0))
+    f, ax = plt.subplots(figsize=(WIDTH, 6.8))
     cmap = plt.get_cmap("viridis")
     pts = map_points(scores, lang, highlight)
     hhis = [h for h in pts["hhi"] if h is not None and not pd.isna(h)]
