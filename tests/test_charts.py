@@ -505,3 +505,15 @@ def test_chart_text_is_legible_on_a_phone(extracted, scored, tmp_path):
             assert css_px >= 9, f"{chart_id}: {min(sizes)} pt on {width_in:.1f} in → {css_px:.1f} px"
         finally:
             plt.close(f)
+
+
+def test_long_titles_break_between_words():
+    """A title too wide breaks before its parenthesis and after a comma, never inside a word such as HHI."""
+    from ecresearch.charts.render import _display_width, wrap_title
+
+    title = "成長 × SNS利用（円の大きさ＝EC市場規模、白抜き＝規模不明、色＝HHI、棒＝補完値の範囲）"
+    lines = wrap_title(title, 40).split("\n")
+    assert "".join(lines) == title.replace(" × ", " × ")
+    assert lines[0] == "成長 × SNS利用" and all(_display_width(x) <= 40 for x in lines)
+    assert all("HHI" in x or "H" not in x for x in lines)
+    assert wrap_title("短い題（単位）", 40) == "短い題（単位）"

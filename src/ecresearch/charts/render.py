@@ -180,7 +180,9 @@ def wrap_title(text: str, columns: int) -> str:
         return text
     head, paren, tail = text.partition("（") if "（" in text else text.partition(" (")
     parts = [head, paren.strip() + tail] if paren else [text]
-    return "\n".join(line for part in parts for line in wrap(part, columns))
+    # Japanese has no spaces: let a line break after a comma (、) rather than inside a word such as HHI
+    lines = [ln for p in parts for ln in wrap(p.replace("、", "、\u0001 "), columns)]
+    return "\n".join(ln.replace("\u0001 ", "").replace("\u0001", "") for ln in lines)
 
 
 def fit_title(ax, text: str, size: float) -> None:
