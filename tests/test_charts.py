@@ -509,7 +509,7 @@ def test_chart_text_is_legible_on_a_phone(extracted, scored, tmp_path):
 
 def test_long_titles_break_between_words():
     """A title too wide breaks before its parenthesis and after a comma, never inside a word such as HHI."""
-    from ecresearch.charts.render import _display_width, wrap_title
+    from ecresearch.charts.text import _display_width, wrap_title
 
     title = "成長 × SNS利用（円の大きさ＝EC市場規模、白抜き＝規模不明、色＝HHI、棒＝補完値の範囲）"
     lines = wrap_title(title, 40).split("\n")

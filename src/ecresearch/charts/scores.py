@@ -11,8 +11,8 @@ import seaborn as sns
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from ecresearch.charts.render import fit_title, wrap
 from ecresearch.charts.style import HIGHLIGHT, PALETTE, SMALL, WIDTH, apply
+from ecresearch.charts.text import fit_title, wrap
 from ecresearch.domain import labels
 from ecresearch.domain.formats import fixed
 from ecresearch.params import CORE_PILLARS
