@@ -48,6 +48,7 @@ passages = datasets.read("deck_passages")
 rules = datasets.read("market_rules")
 results = report.results(rep.out)
 external = report.external_figures()  # weak sources (grade C) are never cited
+findings = datasets.read("quality_findings")  # the quality step's findings: a disputed value is noted on its chart
 
 
 def show_figure(fig):
@@ -93,7 +94,8 @@ display(HTML(report.html_table(rep.social_networks(external, passages))))
 # %%
 display(HTML(report.heading(rep.t("charts"))))
 for figure_id in rep.charts():
-    r = render(by_id(figure_id), rep.figures.filter(pl.col("figure_id") == figure_id), lang=lang, highlight=rep.iso3)
+    table = rep.figures.filter(pl.col("figure_id") == figure_id)
+    r = render(by_id(figure_id), table, lang=lang, highlight=rep.iso3, findings=findings)
     if r is not None:
         show_figure(r.figure)
 

@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -38,7 +39,12 @@ def test_chart_draws_its_table(extracted, fig, glyphs):
         return
     r = render(fig, table, lang="ja")
     try:
-        if r.data is not None and fig.kind in ("bar", "hbar", "grouped_bar"):
+        if r.as_table:  # a mostly-unknown or single-value chart: its table holds every value it has
+            cells = {c.get_text().get_text() for c in r.axes[0].tables[0].get_celld().values()}
+            for row in r.data.frame.itertuples():
+                if row.raw_value is not None and not np.isnan(row.raw_value):
+                    assert any(c.lstrip("≈>+ ").startswith(f"{row.value:g}"[:3]) for c in cells), (fig.id, row)
+        elif r.data is not None and fig.kind in ("bar", "hbar", "grouped_bar"):
             frame = r.data.frame
             # the chart data is the table, in display units
             plotted_rows = table.filter(pl.col("series").is_in(frame["series"].unique().tolist()))
@@ -69,11 +75,42 @@ def test_chart_draws_its_table(extracted, fig, glyphs):
 
 
 def test_gaps_are_shown_not_invented(extracted):
+    """A chart whose values are mostly lost (13 of 15 n/a boxes) is a table, its gaps named; one with a few
+    gaps stays a chart and draws them as outlines."""
     fig = next(f for f in FIGURES if f.id == "us_top15_retailers")
     r = render(fig, _table(extracted, fig), lang="ja")
-    labels = [t.get_text().strip() for t in r.axes[0].texts]
-    assert labels.count("不明") == 15  # fifteen companies whose shares the text lost
+    assert r.as_table
+    cells = [c.get_text().get_text() for c in r.axes[0].tables[0].get_celld().values()]
+    assert cells.count("不明") == 15  # fifteen companies whose shares the text lost
+    footer = "".join(t.get_text() for t in r.figure.texts)
+    assert "値の大半が不明" in footer
     plt.close(r.figure)
+    fig = next(f for f in FIGURES if f.id == "jp_firms_overseas_share")  # 1 gap of 36
+    r = render(fig, _table(extracted, fig), lang="en")
+    assert not r.as_table
+    assert [t.get_text().strip() for t in r.axes[0].texts].count("n/a") == 1
+    plt.close(r.figure)
+
+
+def test_no_single_bar_chart(extracted):
+    """Every bar chart drawn has at least two bars or a second series beside it; the rule is the data's."""
+    from ecresearch.charts.data import prepare
+    from ecresearch.charts.render import table_reason
+
+    for fig in CHARTED:
+        table = _table(extracted, fig)
+        if fig.kind in ("pie", "ranking_table") or not has_image(fig, table):
+            continue
+        r = render(fig, table, lang="ja")
+        try:
+            data = prepare(fig, table, "ja")
+            known = int(data.frame["value"].notna().sum())
+            assert r.as_table == (table_reason(data) is not None), fig.id
+            if not r.as_table:
+                assert known >= 2 or data.secondary is not None, fig.id
+                assert known * 2 >= len(data.frame), fig.id
+        finally:
+            plt.close(r.figure)
 
 
 def test_english_labels(extracted):
@@ -81,7 +118,7 @@ def test_english_labels(extracted):
     r = render(fig, _table(extracted, fig), lang="en")
     ticks = [t.get_text() for t in r.axes[0].get_yticklabels()]  # horizontal: 20 bars do not fit upright
     assert ticks[:2] == ["China", "United States"]
-    title = r.axes[0].get_title(loc="left")
+    title = r.figure.get_suptitle().replace("\n", " ")  # over both panels (bars and the growth side panel)
     assert title.startswith("Top 10 countries") and "billion USD" in title
     plt.close(r.figure)
 
@@ -185,7 +222,7 @@ def test_every_series_is_drawn_or_stated(extracted, fig):
         return
     r = render(fig, table, lang="ja")
     try:
-        drawn = drawn_series(r.figure) | (set(r.data.frame["series"]) if fig.kind == "pie" else set())
+        drawn = drawn_series(r.figure) | (set(r.data.frame["series"]) if fig.kind == "pie" or r.as_table else set())
         footer = "".join(t.get_text() for t in r.figure.texts)
         for key in table.filter(pl.col("unit") != "text")["series"].unique().to_list():
             label = fig.series_by_key(key).ja
@@ -282,3 +319,201 @@ def test_save_keeps_a_language_suffix(tmp_path):
         "rank_bands.ja.png",
         "rank_bands.ja.svg",
     ]
+
+
+@pytest.fixture(scope="module")
+def scored(extracted):
+    from ecresearch import params as P
+    from ecresearch.params import Params
+    from ecresearch.scores import analysis
+    from ecresearch.scores.model import score
+    from ecresearch.scores.outputs import scores_table
+
+    result = score(extracted.figures, extracted.external, P.validate(Params(draws=200)))
+    alt = analysis.rescore(result, P.validate(Params(draws=200, concentration_direction="gatekeeper")))
+    return scores_table(result, analysis.readings(result, alt)), analysis.directions(result, alt)
+
+
+def _all_charts(extracted, scored, lang="ja"):
+    """Every chart kind: each catalogued figure, and the three score charts (with and without a target)."""
+    from ecresearch.charts.render import SEABORN_LESS
+    from ecresearch.charts.scores import growth_sns_map, rank_bands, rank_shifts
+
+    table, directions = scored
+    for fig in CHARTED:
+        t = _table(extracted, fig)
+        if has_image(fig, t):
+            yield fig.id, fig.kind in SEABORN_LESS, lambda fig=fig, t=t: render(fig, t, lang=lang).figure
+    for hl in (None, "VNM"):
+        yield f"rank_bands/{hl}", False, lambda hl=hl: rank_bands(table, lang=lang, highlight=hl)
+        yield f"growth_sns_map/{hl}", False, lambda hl=hl: growth_sns_map(table, lang=lang, highlight=hl)
+        yield f"rank_shifts/{hl}", False, lambda hl=hl: rank_shifts(directions, table, lang=lang, highlight=hl)
+
+
+def test_marks_are_drawn_by_seaborn(extracted, scored, monkeypatch):
+    """No chart but the declared seaborn-less kinds (donuts, tables) calls ax.bar/barh/plot/scatter itself:
+    each such call must come from seaborn (the first caller outside matplotlib)."""
+    import inspect
+    import os
+
+    from matplotlib.axes import Axes
+
+    calls: list[str] = []
+
+    def spy(name, original):
+        def wrapped(self, *args, **kwargs):
+            for frame in inspect.stack()[1:]:
+                path = frame.filename.replace(os.sep, "/")
+                if "/matplotlib/" in path or frame.function == "wrapped":  # barh calls bar: both spied
+                    continue
+                calls.append("seaborn" if "/seaborn/" in path else f"{name} from {path}:{frame.lineno}")
+                break
+            return original(self, *args, **kwargs)
+
+        return wrapped
+
+    for name in ("bar", "barh", "plot", "scatter"):
+        monkeypatch.setattr(Axes, name, spy(name, getattr(Axes, name)))
+    for chart_id, seaborn_less, draw in _all_charts(extracted, scored):
+        calls.clear()
+        f = draw()
+        plt.close(f)
+        if seaborn_less:
+            continue
+        direct = [c for c in calls if c != "seaborn"]
+        assert not direct, f"{chart_id}: {direct}"
+        tabled = any(ax.tables for ax in f.axes)
+        assert tabled or "seaborn" in calls, f"{chart_id}: nothing drawn through seaborn"
+
+
+def _label_boxes(f):
+    from ecresearch.charts.scores import text_box
+
+    ax = f.axes[0]
+    renderer = f.canvas.get_renderer()
+    return ax, [(t.ec_iso3, text_box(t, renderer)) for t in ax.texts if hasattr(t, "ec_iso3")]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("highlight", [None, "VNM", "THA"])
+def test_map_labels_never_sit_on_another_marker(scored, lang, highlight):
+    """In the growth × SNS map no country's name overlaps another country's bubble or another name."""
+    from ecresearch.charts.scores import _hits_circle, growth_sns_map, marker_circles
+
+    f = growth_sns_map(scored[0], lang=lang, highlight=highlight)
+    try:
+        ax, boxes = _label_boxes(f)
+        assert len(boxes) == len(ax.ec_markers) >= 10
+        circles = dict(zip(ax.ec_markers, marker_circles(ax, list(ax.ec_markers.values())), strict=True))
+        for iso3, bb in boxes:
+            on = [other for other, c in circles.items() if other != iso3 and _hits_circle(bb, *c)]
+            assert not on, f"{iso3}'s label sits on {on}"
+        for i, (a, ba) in enumerate(boxes):
+            assert not any(ba.overlaps(bb) for _, bb in boxes[i + 1 :]), a
+    finally:
+        plt.close(f)
+
+
+def test_label_placement_avoids_a_marker(monkeypatch):
+    """The placement itself: a marker right of and above a point pushes its label elsewhere."""
+    from ecresearch.charts.scores import _hits_circle, marker_circles, place_labels, text_box
+
+    f, ax = plt.subplots(figsize=(6, 4))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    markers = [(5, 5, 100), (5.6, 5.6, 900)]
+    (t,) = place_labels(ax, [(5, 5, "ベトナム", "#222", 100)], markers)
+    bb = text_box(t, f.canvas.get_renderer())
+    assert not _hits_circle(bb, *marker_circles(ax, [markers[1]])[0])
+    assert t.get_position() != (0, 0)
+    plt.close(f)
+
+
+def test_quality_findings_reach_their_chart(extracted):
+    """A finding that disputes a charted value (北米 +9.0% vs +8.04% from its members; Thailand 39% vs 30%)
+    marks that bar and is stated in the chart's footer, in the chart's language."""
+    from ecresearch.clean.quality import run_checks
+
+    findings = run_checks(extracted.figures, extracted.external)
+    cases = [("regional_growth_2022", "北米", "8.04"), ("sea_new_online_shoppers", "タイ", "30")]
+    for fid, category, computed in cases:
+        fig = next(f for f in FIGURES if f.id == fid)
+        for lang in ("ja", "en"):
+            r = render(fig, _table(extracted, fig), lang=lang, findings=findings)
+            try:
+                name = (
+                    category
+                    if lang == "ja"
+                    else r.data.frame.set_index("order")["label"].get(
+                        _table(extracted, fig).filter(pl.col("category_ja") == category)["order"][0]
+                    )
+                )
+                mark = r.data.notes[next(k for k in r.data.notes if k[1] == name)]
+                bar_labels = [t.get_text() for t in r.axes[0].texts]
+                assert any(t.endswith(mark) for t in bar_labels), (fid, lang, bar_labels)
+                footer = "".join(t.get_text() for t in r.figure.texts)
+                line = next(ln for ln in footer.split("\n") if ln.startswith(mark))
+                assert name in line and computed in line
+                assert ("データ品質" in line) == (lang == "ja")
+            finally:
+                plt.close(r.figure)
+    # without the findings, no mark
+    fig = next(f for f in FIGURES if f.id == "regional_growth_2022")
+    r = render(fig, _table(extracted, fig), lang="ja")
+    assert not r.data.notes
+    plt.close(r.figure)
+
+
+def test_titles_never_run_into_a_side_panel(extracted):
+    for lang in ("ja", "en"):
+        fig, r = _render(extracted, "top10_countries", lang)
+        try:
+            renderer = r.figure.canvas.get_renderer()
+            side = r.axes[1]
+            side_title = side.title.get_window_extent(renderer)
+            main = r.figure._suptitle.get_window_extent(renderer)
+            assert not main.overlaps(side_title), lang
+            assert main.y0 >= side_title.y1 - 1 or main.x1 <= side.get_window_extent(renderer).x0, lang
+        finally:
+            plt.close(r.figure)
+
+
+def _phone_chart_px() -> int:
+    """The width (CSS px) the site's phone layout gives a chart: read from site.css, never typed here."""
+    import ecresearch.site
+
+    css = (Path(ecresearch.site.__file__).parent / "templates" / "site.css").read_text(encoding="utf-8")
+    widths = {int(w) for w in re.findall(r"img\{max-width:none !important;width:(\d+)px\}", css)}
+    assert len(widths) == 1, widths
+    return widths.pop()
+
+
+def test_chart_text_is_legible_on_a_phone(extracted, scored, tmp_path):
+    """At 390 px a page shows a chart at the phone width of site.css; its smallest text is then ≥ 9 CSS px."""
+    from ecresearch.charts.style import save
+
+    phone = _phone_chart_px()
+    for chart_id, _, draw in _all_charts(extracted, scored, "en"):
+        f = draw()
+        try:
+            sizes = [t.get_fontsize() for t in f.findobj(Text) if t.get_text().strip() and t.get_visible()]
+            png = save(f, tmp_path / chart_id.replace("/", "_"))[1]
+            from PIL import Image
+
+            width_in = Image.open(png).size[0] / plt.rcParams["savefig.dpi"]
+            css_px = min(sizes) * phone / (72 * width_in)
+            assert css_px >= 9, f"{chart_id}: {min(sizes)} pt on {width_in:.1f} in → {css_px:.1f} px"
+        finally:
+            plt.close(f)
+
+
+def test_long_titles_break_between_words():
+    """A title too wide breaks before its parenthesis and after a comma, never inside a word such as HHI."""
+    from ecresearch.charts.text import _display_width, wrap_title
+
+    title = "成長 × SNS利用（円の大きさ＝EC市場規模、白抜き＝規模不明、色＝HHI、棒＝補完値の範囲）"
+    lines = wrap_title(title, 40).split("\n")
+    assert "".join(lines) == title
+    assert lines[0] == "成長 × SNS利用" and all(_display_width(x) <= 40 for x in lines)
+    assert all("HHI" in x or "H" not in x for x in lines)
+    assert wrap_title("短い題（単位）", 40) == "短い題（単位）"

@@ -31,9 +31,10 @@ def _render_some(figure_ids: list[str], out: str) -> list[str]:
     from ecresearch.deck.figures import by_id
 
     table = datasets.read("deck_figures")
+    findings = datasets.read("quality_findings")  # the quality step's findings: a disputed value is noted
     done = []
     for fid in figure_ids:
-        r = render(by_id(fid), table.filter(pl.col("figure_id") == fid), lang="ja")
+        r = render(by_id(fid), table.filter(pl.col("figure_id") == fid), lang="ja", findings=findings)
         if r is None:
             continue
         save(r.figure, Path(out) / fid)

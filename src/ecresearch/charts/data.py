@@ -57,6 +57,8 @@ class ChartData:
     omitted: list[str] = field(default_factory=list)  # table values not drawn, stated on the chart
     positions: dict[str, float] = field(default_factory=dict)  # category → axis position
     time_axis: bool = False
+    notes: dict[tuple[str, str], str] = field(default_factory=dict)  # (hue, category) → quality note mark
+    note_lines: list[str] = field(default_factory=list)  # the quality notes, for the footer
 
 
 def plotted_series(fig: Figure, table: pl.DataFrame) -> list[str]:

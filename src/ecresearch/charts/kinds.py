@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib.patches import Patch, Rectangle
 
 from ecresearch.charts.data import ChartData, category_positions
-from ecresearch.charts.style import EXTERNAL, HIGHLIGHT, MISSING_EDGE, PALETTE, VINTAGE_PALETTE
+from ecresearch.charts.style import EXTERNAL, HIGHLIGHT, MISSING_EDGE, PALETTE, SMALL, VINTAGE_PALETTE
 from ecresearch.domain.formats import common_decimals, fixed, stated
 from ecresearch.domain.labels import label
 
@@ -87,31 +88,47 @@ def bars(
 
     plot = df.dropna(subset=["value"])
     fmt = _formatter(plot[plot["bound"] == ""]["value"]) if not plot.empty else fixed
+    notes = data.notes  # (hue, category) → the quality note's mark, e.g. ※1
     any_marked = False
     labelled = []
-    for hue in data.series_order:
-        rows = plot[plot["hue"] == hue]
-        if rows.empty:
-            continue
-        places = [slot(r["label"], hue) for _, r in rows.iterrows()]
-        xs, ws = [p[0] for p in places], [p[1] * 0.95 for p in places]
-        if orient == "v":
-            c = ax.bar(xs, rows["value"].to_numpy(float), width=ws, color=pal[hue], label=hue)
-        else:
-            c = ax.barh(xs, rows["value"].to_numpy(float), height=ws, color=pal[hue], label=hue)
-        c.ec_hue, c.ec_categories, c.ec_series = hue, list(rows["label"]), sorted(set(rows["series"]))
-        labels = []
-        for patch, (_, r) in zip(c.patches, rows.iterrows(), strict=False):
-            if r["origin"] == "external":
-                patch.set_hatch("//")
-                patch.set_edgecolor("white")
-            if r["bound"]:
-                patch.set_hatch("..")
-                any_marked = True
-            if highlight and r["iso3"] == highlight:
-                patch.set_facecolor(HIGHLIGHT)
-            labels.append(stated(r["value"], r["bound"]) if r["bound"] else fmt(r["value"]))
-        labelled.append((c, labels, ws))
+    if not plot.empty:
+        plot = plot.assign(_pos=[slot(r["label"], r["hue"])[0] for _, r in plot.iterrows()])
+        hues = [h for h in data.series_order if h in set(plot["hue"])]
+        before = len(ax.containers)
+        # one seaborn call: bars at their slot on a native (numeric) axis, one container per hue in hue_order
+        sns.barplot(
+            data=plot,
+            **({"x": "_pos", "y": "value"} if orient == "v" else {"x": "value", "y": "_pos"}),
+            hue="hue",
+            hue_order=hues,
+            palette={h: pal[h] for h in hues},
+            native_scale=True,
+            dodge=False,
+            width=0.95,
+            saturation=1,
+            errorbar=None,
+            legend=False,
+            orient="x" if orient == "v" else "y",
+            ax=ax,
+        )
+        for hue, c in zip(hues, ax.containers[before:], strict=True):
+            rows = plot[plot["hue"] == hue].sort_values("_pos")  # seaborn draws a hue's bars in axis order
+            c.set_label(hue)
+            c.ec_hue, c.ec_categories, c.ec_series = hue, list(rows["label"]), sorted(set(rows["series"]))
+            labels = []
+            for patch, (_, r) in zip(c.patches, rows.iterrows(), strict=True):
+                if r["origin"] == "external":
+                    patch.set_hatch("//")
+                    patch.set_edgecolor("white")
+                if r["bound"]:
+                    patch.set_hatch("..")
+                    any_marked = True
+                if highlight and r["iso3"] == highlight:
+                    patch.set_facecolor(HIGHLIGHT)
+                text = stated(r["value"], r["bound"]) if r["bound"] else fmt(r["value"])
+                mark = notes.get((hue, r["label"]))
+                labels.append(f"{text} {mark}" if mark else text)
+            labelled.append((c, labels, [p.get_width() if orient == "v" else p.get_height() for p in c.patches]))
     # gaps: a dashed outline at the category's slot, labelled
     missing = df[df["value"].isna()]
     if not missing.empty:
@@ -125,18 +142,18 @@ def bars(
             rect.set(fill=False, edgecolor=MISSING_EDGE, linestyle="--", linewidth=1)
             ax.add_patch(rect)
             if orient == "v":
-                ax.text(pos, size, missing_word, ha="center", va="bottom", fontsize=8, color=MISSING_EDGE)
+                ax.text(pos, size, missing_word, ha="center", va="bottom", fontsize=SMALL, color=MISSING_EDGE)
             else:
-                ax.text(size, pos, " " + missing_word, ha="left", va="center", fontsize=8, color=MISSING_EDGE)
+                ax.text(size, pos, " " + missing_word, ha="left", va="center", fontsize=SMALL, color=MISSING_EDGE)
     ax.ticklabel_format(axis="y" if orient == "v" else "x", style="plain", useOffset=False)  # no '1e6' offsets
     _category_axis(ax, data, "x" if orient == "v" else "y", group / 2 + 0.1 * group)
     # value labels: turned upright where a vertical bar is narrower than its label (no overlapping labels)
     lo, hi = ax.get_xlim() if orient == "v" else ax.get_ylim()
     axis_pts = ax.figure.get_size_inches()[0 if orient == "v" else 1] * 72 * 0.8
     for c, labels, ws in labelled:
-        texts = ax.bar_label(c, labels=labels, fontsize=8, padding=2)
+        texts = ax.bar_label(c, labels=labels, fontsize=SMALL, padding=2)
         for t, w, shown in zip(texts, ws, labels, strict=False):
-            if orient == "v" and len(shown) * 8 * 0.6 > w / abs(hi - lo) * axis_pts:
+            if orient == "v" and len(shown) * SMALL * 0.6 > w / abs(hi - lo) * axis_pts:
                 t.set_rotation(90)
     if orient == "v":
         ax.set_xlabel("")
@@ -175,23 +192,35 @@ def secondary(ax, data: ChartData, sec: ChartData, *, orient: str = "v", lang: s
         colour = SECONDARY_COLOURS[k % len(SECONDARY_COLOURS)]
         external = (g["origin"] == "external").all()
         xs, ys = g["_x"].to_numpy(float), g["value"].to_numpy(float)
-        args = (xs, ys) if orient == "v" else (ys, xs)
-        (line,) = on.plot(
-            *args,
+        joined = len(g) > 1 and data.time_axis
+        sns.lineplot(
+            x=xs if orient == "v" else ys,
+            y=ys if orient == "v" else xs,
+            estimator=None,
+            sort=False,
+            orient="x" if orient == "v" else "y",
             marker="o",
             color=colour,
-            linestyle=("--" if external else "-") if len(g) > 1 and data.time_axis else "",
+            linestyle=("--" if external else "-") if joined else "",
             markerfacecolor="white" if external else colour,
+            markeredgecolor=colour,
             markersize=7,
             linewidth=1.6,
-            label=hue + (label("chart.external_mark", lang) if external and len(g) else "") + f" [{sec.unit_label}]",
+            legend=False,
             zorder=4,
+            ax=on,
+        )
+        line = on.get_lines()[-1]
+        line.set_label(
+            hue + (label("chart.external_mark", lang) if external and len(g) else "") + f" [{sec.unit_label}]"
         )
         line.ec_series = sorted(set(g["series"]))
         line.ec_values = dict(zip(g["label"], ys, strict=False))
         handles.append(line)
         for x, y, (_, r) in zip(xs, ys, g.iterrows(), strict=False):
             text = stated(y, r["bound"]) if r["bound"] else fmt(y)
+            mark = sec.notes.get((hue, r["label"]))
+            text = f"{text} {mark}" if mark else text
             # above the point on a vertical chart, to its right on a horizontal one
             xy, offset, align = (
                 ((x, y), (0, 8), {"ha": "center"}) if orient == "v" else ((y, x), (7, 0), {"va": "center"})
@@ -201,7 +230,7 @@ def secondary(ax, data: ChartData, sec: ChartData, *, orient: str = "v", lang: s
                 xy,
                 xytext=offset,
                 textcoords="offset points",
-                fontsize=8,
+                fontsize=SMALL,
                 color=colour,
                 bbox=BOX,
                 zorder=5,
@@ -254,14 +283,19 @@ def lines(ax, data: ChartData, *, lang: str = "ja", highlight: str | None = None
     for k, (category, g) in enumerate(df.groupby("label", sort=False)):
         g = g.assign(_x=[where[p] for p in g["period"]]).sort_values("_x")
         colour = HIGHLIGHT if highlight and g["iso3"].iloc[0] == highlight else PALETTE[k % len(PALETTE)]
-        (line,) = ax.plot(
-            g["_x"],
-            g["value"],
+        sns.lineplot(
+            x=g["_x"].to_numpy(float),
+            y=g["value"].to_numpy(float),
+            estimator=None,
+            sort=False,
             marker="o",
-            label=category,
             color=colour,
             linestyle="--" if (g["origin"] == "external").all() else "-",
+            legend=False,
+            ax=ax,
         )
+        line = ax.get_lines()[-1]
+        line.set_label(category)
         line.ec_series = sorted(set(g["series"]))
     ax.set_xticks([where[p] for p in periods], periods)
     if _time:
@@ -281,7 +315,7 @@ def lines(ax, data: ChartData, *, lang: str = "ja", highlight: str | None = None
             fontsize=9,
             color=MISSING_EDGE,
         )
-    ax.legend(frameon=False, fontsize=8, ncols=2)
+    ax.legend(frameon=False, fontsize=SMALL, ncols=2)
 
 
 def donuts(fig, data: ChartData, *, lang: str = "ja") -> list:
@@ -317,8 +351,8 @@ def donuts(fig, data: ChartData, *, lang: str = "ja") -> list:
             loc="upper center",
             bbox_to_anchor=(0.5, 0.0),
             frameon=False,
-            fontsize=8,
-            ncols=2,
+            fontsize=SMALL,
+            ncols=1 if len(groups) > 2 else 2,  # three donuts side by side: one column each
         )
         ax.set_title(hue if len(groups) > 1 else "", fontsize=11)
         ax.set_aspect("equal")

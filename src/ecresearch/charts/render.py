@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -11,11 +10,15 @@ import polars as pl
 
 from ecresearch.charts import kinds
 from ecresearch.charts.data import ChartData, prepare
-from ecresearch.charts.style import apply
+from ecresearch.charts.findings import attach
+from ecresearch.charts.style import SMALL, WIDTH, apply
+from ecresearch.charts.text import _display_width, fit_title, wrap, wrap_title  # noqa: F401 - re-exported
 from ecresearch.deck.model import Figure
 from ecresearch.domain.labels import label
 
 IMAGE_KINDS = {"bar", "hbar", "grouped_bar", "line", "pie", "ranking_table"}
+# kinds seaborn has no function for: drawn with matplotlib (every other kind goes through seaborn)
+SEABORN_LESS = {"pie", "ranking_table"}
 
 
 @dataclass
@@ -24,6 +27,7 @@ class Rendered:
     data: ChartData | None
     axes: list
     orient: str
+    as_table: bool = False  # drawn as a table of values instead of a chart (see table_reason)
 
 
 def has_image(fig: Figure, table: pl.DataFrame) -> bool:
@@ -42,36 +46,7 @@ def _orient(fig: Figure, data: ChartData | None = None) -> str:
 
 
 MAX_VERTICAL_BARS = 12
-FOOTER_SIZE = 8  # points
-
-
-def _display_width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def wrap(line: str, width: int) -> list[str]:
-    """Wrap by display width (a Japanese character is two columns), breaking at spaces where possible."""
-    out, cur = [], ""
-    for token in re.findall(r"\S+\s*|\s+", line):
-        if _display_width(cur + token.rstrip()) <= width:
-            cur += token
-            continue
-        if cur.strip():
-            out.append(cur.rstrip())
-            cur = ""
-        while _display_width(token.rstrip()) > width:  # one long token (Japanese has no spaces): split it
-            cut, w = 0, 0
-            while cut < len(token) and w + _display_width(token[cut]) <= width:
-                w += _display_width(token[cut])
-                cut += 1
-            out.append(token[:cut])
-            token = token[cut:]
-        cur = token
-    if cur.strip():
-        out.append(cur.rstrip())
-    return out or [""]
+FOOTER_SIZE = SMALL  # points
 
 
 def add_footer(f: plt.Figure, text: str, *, size: float = FOOTER_SIZE) -> None:
@@ -148,15 +123,59 @@ def _ranking_frame(fig: Figure, table: pl.DataFrame, lang: str) -> tuple[pd.Data
     return df, None
 
 
-def render(fig: Figure, table: pl.DataFrame, *, lang: str = "ja", highlight: str | None = None) -> Rendered | None:
-    """Draw one figure; None for text tables and figures with no values at all."""
+def table_reason(data: ChartData) -> str | None:
+    """Why a chart is shown as a table of its values: more than half of its values unknown (a chart of n/a
+    boxes), or a single value and nothing beside it (a one-bar chart says no more than the number)."""
+    cells = len(data.frame)
+    known = int(data.frame["value"].notna().sum())
+    if cells and (cells - known) * 2 > cells:
+        return "as_table_unknown"
+    if known <= 1 and data.secondary is None:
+        return "as_table_single"
+    return None
+
+
+def value_table(data: ChartData, lang: str) -> pd.DataFrame:
+    """The chart's values as a table: one row per category, one column per series; gaps say 不明 / n/a."""
+    from ecresearch.domain.formats import stated
+
+    missing = label("chart.missing", lang)
+    cells = {(r["hue"], r["label"]): stated(r["value"], r["bound"]) or missing for _, r in data.frame.iterrows()}
+    rows = [[c] + [cells.get((h, c), "") for h in data.series_order] for c in data.category_order]
+    return pd.DataFrame(rows, columns=[label("chart.item", lang), *data.series_order])
+
+
+def _as_table(fig: Figure, data: ChartData, table: pl.DataFrame, reason: str, slide, lang: str) -> Rendered:
+    frame = value_table(data, lang)
+    f, ax = plt.subplots(figsize=(WIDTH, 0.3 * len(frame) + 1.0))
+    kinds.ranking_table(ax, frame)
+    fit_title(ax, title(fig, data, lang), plt.rcParams["axes.titlesize"])
+    known = int(data.frame["value"].notna().sum())
+    lines = [source_lines(fig, table, slide, lang), label(f"chart.{reason}", lang, known=known, total=len(data.frame))]
+    if data.omitted:
+        lines.append(label("chart.not_drawn", lang, items=label("chart.series_sep", lang).join(data.omitted)))
+    f.tight_layout()
+    add_footer(f, "\n".join(lines + data.note_lines))
+    return Rendered(f, data, [ax], "v", as_table=True)
+
+
+def render(
+    fig: Figure,
+    table: pl.DataFrame,
+    *,
+    lang: str = "ja",
+    highlight: str | None = None,
+    findings: pl.DataFrame | None = None,
+) -> Rendered | None:
+    """Draw one figure; None for text tables and figures with no values at all. ``findings`` (the published
+    quality findings) notes a disputed value on the chart."""
     if not has_image(fig, table):
         return None
     apply()
     slide = int(table["slide"][0]) if table.height else None
     if fig.kind == "ranking_table":
         frame, _ = _ranking_frame(fig, table, lang)
-        f, ax = plt.subplots(figsize=(9, 0.45 * len(frame) + 1.6))
+        f, ax = plt.subplots(figsize=(WIDTH, 0.45 * len(frame) + 1.6))
         hl = None
         if highlight:
             from ecresearch.countries import resolve
@@ -168,20 +187,26 @@ def render(fig: Figure, table: pl.DataFrame, *, lang: str = "ja", highlight: str
         add_footer(f, source_lines(fig, table, slide, lang))
         return Rendered(f, None, [ax], "v")
     data = prepare(fig, table, lang)
+    attach(data, table, findings, lang)
+    reason = table_reason(data) if fig.kind != "pie" else None
+    if reason:
+        return _as_table(fig, data, table, reason, slide, lang)
     orient = _orient(fig, data)
     n = len(data.category_order) * max(len(data.series_order), 1)
     if fig.kind == "pie":
-        f = plt.figure(figsize=(4.2 * len(data.series_order) + 1, 4.6))
+        f = plt.figure(figsize=(min(3.6 * len(data.series_order) + 1, WIDTH), 4.6))
         axes = kinds.donuts(f, data, lang=lang)
-        f.suptitle(title(fig, data, lang), x=0.01, ha="left", fontsize=13)
+        size = plt.rcParams["axes.titlesize"]
+        columns = int(f.get_size_inches()[0] * 72 / (size * 0.55))
+        f.suptitle(wrap_title(title(fig, data, lang), columns), x=0.01, ha="left", fontsize=size)
     else:
-        height = max(4.2, 0.32 * n + 1.8) if orient == "h" else 5.0
+        height = max(4.2, 0.36 * n + 1.8) if orient == "h" else 5.0
         if orient == "h" and data.secondary is not None:
             f, (ax, side) = plt.subplots(
-                1, 2, figsize=(10, height), sharey=True, gridspec_kw={"width_ratios": [3.2, 1]}
+                1, 2, figsize=(WIDTH, height), sharey=True, gridspec_kw={"width_ratios": [2.6, 1]}
             )
         else:
-            f, ax = plt.subplots(figsize=(10, height))
+            f, ax = plt.subplots(figsize=(WIDTH, height))
             side = ax
         axes = [ax]
         if fig.kind == "line":
@@ -197,12 +222,18 @@ def render(fig: Figure, table: pl.DataFrame, *, lang: str = "ja", highlight: str
             )
             if data.secondary is not None:
                 axes.append(kinds.secondary(side, data, data.secondary, orient=orient, lang=lang, bars_ax=ax))
-        ax.set_title(title(fig, data, lang), loc="left")
+        f.tight_layout()
+        if side is not ax:  # over both panels: a long title never runs into the side panel's title
+            size = plt.rcParams["axes.titlesize"]
+            columns = int(f.get_size_inches()[0] * 72 / (size * 0.55))
+            f.suptitle(wrap_title(title(fig, data, lang), columns), x=0.01, ha="left", fontsize=size)
+        else:
+            fit_title(ax, title(fig, data, lang), plt.rcParams["axes.titlesize"])
     f.tight_layout()
     drawn = set(data.frame["series"]) | (set(data.secondary.frame["series"]) if data.secondary is not None else set())
     shown = table.filter(pl.col("series").is_in(sorted(drawn)))  # the footer names what is drawn
     footer = source_lines(fig, shown, slide, lang)
     if data.omitted:
         footer += "\n" + label("chart.not_drawn", lang, items=label("chart.series_sep", lang).join(data.omitted))
-    add_footer(f, footer)
+    add_footer(f, "\n".join([footer, *data.note_lines]))
     return Rendered(f, data, axes, orient)

@@ -16,6 +16,11 @@ VINTAGE_PALETTE = ["#7f7f7f", "#bfbfbf", "#595959", "#d9d9d9"]
 
 FALLBACK_FAMILY = "Noto Sans SC"
 
+# Legible on a phone: a page shows a chart at least PHONE_CHART_PX wide (site.css), so a chart of WIDTH inches
+# with no text under SMALL points shows its smallest text at SMALL * PHONE_CHART_PX / (72 * WIDTH) ≈ 10 CSS px.
+WIDTH = 8.0  # inches
+SMALL = 9  # points: value labels, legends, notes, footers
+
 
 def _add_fallback_font() -> None:
     """Noto Sans SC (bundled by pylopdf-fonts-zh-cn) for glyphs IPAexGothic lacks: the deck cites Chinese
@@ -40,12 +45,13 @@ def apply() -> None:
             "svg.fonttype": "path",  # glyphs as outlines: Japanese renders in any browser, no font needed
             "figure.dpi": 100,
             "savefig.dpi": 120,
-            "axes.titlesize": 13,
+            "axes.titlesize": 12,
             "axes.titleweight": "normal",
-            "axes.labelsize": 11,
+            "axes.labelsize": 10.5,
             "xtick.labelsize": 10,
             "ytick.labelsize": 10,
-            "legend.fontsize": 9,
+            "legend.fontsize": SMALL,
+            "legend.title_fontsize": 10,
             "axes.spines.top": False,
             "axes.spines.right": False,
             "path.simplify": False,
