@@ -195,15 +195,15 @@ def rank_sentence(name: str, row: dict, readings: pl.DataFrame, holds: pl.DataFr
     h = holds.filter(pl.col("iso3") == row["iso3"])
     if h.height == 0:
         return text
-    h = h.row(0, named=True)
-    if h["first_in_both"]:
+    held_row = h.row(0, named=True)
+    if held_row["first_in_both"]:
         held = t("holds_first", share=pct(SURE, lang))
-    elif h["top3_in_both"]:
+    elif held_row["top3_in_both"]:
         held = t("holds_top3", share=pct(SURE, lang))
-    elif (h["p_top3_max"] or 0) >= SURE:
+    elif (held_row["p_top3_max"] or 0) >= SURE:
         held = t("holds_depends", share=pct(SURE, lang))
     else:
-        held = t("holds_band", best=num(h["best_rank"], lang, 0), worst=num(h["worst_rank"], lang, 0))
+        held = t("holds_band", best=num(held_row["best_rank"], lang, 0), worst=num(held_row["worst_rank"], lang, 0))
     return t("then", first=text, second=held)
 
 

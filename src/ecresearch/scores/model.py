@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 from collections import OrderedDict
 from dataclasses import dataclass, replace
+from typing import overload
 
 import numpy as np
 import polars as pl
@@ -159,9 +160,13 @@ def random_stream(seed: int, n: int, noise: float, vary_methods: bool, shape: tu
     agg = rng.integers(2, size=n) if vary_methods else None
     u = rng.uniform(size=(n, *shape))
     switch = rng.uniform(size=(n, len(PILLARS))) < EDITION_SWITCH
-    return Stream(*(_frozen(a) for a in (factor, norm, agg, u, switch)))
+    return Stream(_frozen(factor), _frozen(norm), _frozen(agg), _frozen(u), _frozen(switch))
 
 
+@overload
+def _frozen(a: np.ndarray) -> np.ndarray: ...
+@overload
+def _frozen(a: None) -> None: ...
 def _frozen(a: np.ndarray | None) -> np.ndarray | None:
     if a is not None:
         a.flags.writeable = False
@@ -197,8 +202,9 @@ def draw_inputs(c: Cells, params: Params) -> Draws:
     s = random_stream(*key)
     w = weight_vector(params) * s.weight_factor
     w = w / w.sum(axis=1, keepdims=True)
-    norm = s.normalisation if params.vary_methods else np.full(n, NORMALISATIONS.index(params.normalisation))
-    agg = s.aggregation if params.vary_methods else np.full(n, AGGREGATIONS.index(params.aggregation))
+    # the stream holds the method draws exactly when methods vary (it is keyed by vary_methods)
+    norm = s.normalisation if s.normalisation is not None else np.full(n, NORMALISATIONS.index(params.normalisation))
+    agg = s.aggregation if s.aggregation is not None else np.full(n, AGGREGATIONS.index(params.aggregation))
     return Draws(w, norm, agg, *_values(c, s, key, params.hhi_point))
 
 
@@ -301,6 +307,7 @@ def _aggregate_columns(z: dict[int, np.ndarray], w: np.ndarray, method: str, who
                 ww = np.where(ok, w[j], 0.0)
                 term = np.where(ok, zj if method == "arithmetic" else np.log(np.where(ok, zj, 1.0)), 0.0) * ww
             total, wsum = (term, ww) if total is None else (total + term, wsum + ww)
+        assert total is not None and wsum is not None  # at least one pillar is weighted
         score = total / wsum if method == "arithmetic" else np.exp(total / wsum)
     return np.where(wsum > 0, score, np.nan)
 
@@ -404,9 +411,9 @@ def draw_stats(mc: np.ndarray, draws: int) -> list[dict]:
     med, p05, p95 = np.full(k, np.nan), np.full(k, np.nan), np.full(k, np.nan)
     if full.size:
         p05[full], med[full], p95[full] = np.percentile(t[full].astype(np.int16), [5, 50, 95], axis=1)
-    for i in np.flatnonzero((counts > 0) & (counts < n)):
-        d = t[i, seen[i]]
-        med[i], p05[i], p95[i] = np.median(d), np.percentile(d, 5), np.percentile(d, 95)
+    for part in np.flatnonzero((counts > 0) & (counts < n)):
+        d = t[part, seen[part]]
+        med[part], p05[part], p95[part] = np.median(d), np.percentile(d, 5), np.percentile(d, 95)
     p1s, p3s = (t == 1).mean(axis=1), (t <= 3).mean(axis=1)  # NaN compares False
     out = []
     for i in range(k):

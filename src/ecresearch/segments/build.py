@@ -100,7 +100,8 @@ def external_rows(external: pl.DataFrame, cat: Catalogue) -> list[dict]:
 
 def words_in(text: str, cat: Catalogue) -> list[str]:
     """The category words a sentence names, longest first and never inside a longer one it also names."""
-    found, taken = [], []
+    found: list[str] = []
+    taken: list[tuple[int, int]] = []
     for w in sorted(set(cat.all_mapped_words()), key=len, reverse=True):
         for m in re.finditer(re.escape(w), text):
             if not any(a <= m.start() < b for a, b in taken):
@@ -115,13 +116,14 @@ def note_rows(passages: pl.DataFrame, cat: Catalogue, deck: str) -> list[dict]:
     for r in passages.filter(pl.col("kind") == "note").sort("line_start").iter_rows(named=True):
         seen = set()  # a sentence is one piece of evidence per category, however many of its words it names
         for w in words_in(r["text_ja"], cat):
-            if cat.category_of(w)[0] in seen:
+            mapped = cat.category_of(w)
+            if mapped is None or mapped[0] in seen:  # words_in returns mapped words only
                 continue
-            seen.add(cat.category_of(w)[0])
+            seen.add(mapped[0])
             rows.append(
                 _row(
                     iso3=r["iso3"],
-                    category=cat.category_of(w)[0],
+                    category=mapped[0],
                     aspect="demand",
                     item="note",
                     word=w,
@@ -147,7 +149,7 @@ def checklist_rows(passages: pl.DataFrame, cat: Catalogue, deck: str) -> list[di
         m = TRAILING_LIST.search(r["text_ja"])
         if declared is None and not m:
             continue  # a general question, not about products
-        words = declared[0].names if declared else re.split(r"[、・]", m.group(1))
+        words = declared[0].names if declared else re.split(r"[、・]", m.group(1)) if m else []
         for w in words:
             w = re.sub(r"(?:等|など)$", "", w.strip())
             hit = cat.category_of(w)

@@ -56,7 +56,7 @@ def message_for(what: str, items: list[dict]) -> str | None:
 def built() -> list[dict]:
     """Every scenario built under reports/scenarios/ (its scores' parameters readable): name, what its
     parameters are, and its index page; sorted by name."""
-    found = []
+    found: list[dict] = []
     if not paths.SCENARIOS_DIR.is_dir():
         return found
     for folder in sorted(p for p in paths.SCENARIOS_DIR.iterdir() if p.is_dir()):
