@@ -56,7 +56,7 @@ READS: dict[str, tuple[str, ...]] = {
         "external_figures",
         "category_segments",
     ),  # fmt: skip
-    "profiles": (*SCORING_RESULTS, "market_rules", *CHART_READS),
+    "profiles": (*SCORING_RESULTS, "market_rules", *CHART_READS, "category_segments"),
     "segments": (
         "deck_figures",
         "catalogue",
