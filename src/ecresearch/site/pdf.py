@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ecresearch.errors import EcresearchError
@@ -12,13 +13,27 @@ PRINT_CSS = """
   @bottom-left { content: string(asof); font-size: 8pt; color: #555; }
   @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; color: #555; } }
 header.site p.dated { string-set: asof content(); }
-h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+h1, h2, h3, h4, .heading-only { break-after: avoid; page-break-after: avoid; }
 tr, img, svg, li.quote, footer.notice { break-inside: avoid; }
 nav.site, .jp-InputPrompt, .jp-OutputPrompt { display: none !important; }
 body { background: #fff !important; }
 img, svg { max-width: 100% !important; height: auto !important; }
 table { font-size: 9px !important; }
 """
+
+
+# A notebook output that is only a heading: its own block, so the heading's break-after does not reach the
+# content that follows it (the next output). Marked, the block itself keeps with what follows.
+_HEADING_ONLY = re.compile(
+    r'<div class="jp-OutputArea-child">(\s*<div class="jp-RenderedHTMLCommon[^"]*"[^>]*>\s*'
+    r"<h([1-4])\b[^>]*>(?:(?!</h\2>).)*</h\2>\s*</div>\s*)</div>",
+    re.S,
+)
+
+
+def keep_headings(html: str) -> str:
+    """The page with every heading-only output marked ``heading-only`` (kept on the page of what follows)."""
+    return _HEADING_ONLY.sub(r'<div class="jp-OutputArea-child heading-only">\1</div>', html)
 
 
 def _weasyprint():
@@ -57,7 +72,8 @@ def write_pdf(html_path: Path, pdf_path: Path | None = None) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=".report.", suffix=".pdf", dir=pdf_path.parent)
     os.close(fd)
     try:
-        HTML(filename=str(html_path), base_url=str(html_path.parent)).write_pdf(
+        page = keep_headings(html_path.read_text(encoding="utf-8"))
+        HTML(string=page, base_url=str(html_path)).write_pdf(
             tmp, stylesheets=[CSS(string=PRINT_CSS)], metadata={"modified": None, "created": None}
         )
         os.chmod(tmp, 0o644)
